@@ -1,0 +1,81 @@
+// Micro-benchmarks of the numerical kernels (Mpx/s). Run:
+//   build/benchmarks/riskmap_bench_kernels --benchmark_repetitions=5
+//       --benchmark_report_aggregates_only=true
+// Results go into benchmarks/RESULTS.md with the command that produced them.
+
+#include "core/grid.hpp"
+#include "kernels/disaggregate.hpp"
+#include "kernels/empirical_bayes.hpp"
+#include "sched/smooth.hpp"
+
+#include <benchmark/benchmark.h>
+
+#include <random>
+
+using namespace riskmap;
+
+namespace {
+Layer<float> noise(int w, int h) {
+    std::mt19937 rng(7);
+    std::uniform_real_distribution<float> u(0, 10);
+    Layer<float> l(w, h);
+    for (auto& v : l.values())
+        v = u(rng);
+    return l;
+}
+
+Grid grid_30m(int size) {
+    Grid g;
+    g.width = g.height = size;
+    g.geotransform = {400000, 30, 0, 9230000, 0, -30};
+    return g;
+}
+
+/// Gaussian sum of a 1000 x 1000 layer; argument = bandwidth in pixels.
+void BM_GaussianSum(benchmark::State& state) {
+    const int size = 1000;
+    const auto in = noise(size, size);
+    const auto params = sched::gaussian_rows_for(grid_30m(size), 30.0 * state.range(0));
+    for (auto _ : state)
+        benchmark::DoNotOptimize(sched::gaussian_sum(in, params));
+    state.counters["Mpx/s"] = benchmark::Counter(static_cast<double>(size) * size / 1e6,
+                                                 benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_GaussianSum)->Arg(2)->Arg(5)->Arg(20)->Arg(67)->Unit(benchmark::kMillisecond);
+
+void BM_Disaggregate(benchmark::State& state) {
+    const int size = 1000, villages = 240;
+    Layer<std::int32_t> ids(size, size);
+    for (int r = 0; r < size; ++r)
+        for (int c = 0; c < size; ++c)
+            ids(r, c) = (r / 64 * 16 + c / 64) % villages;
+    const auto pop = noise(size, size);
+    const auto fp = kernels::village_footprint(ids.view(), pop.view(), villages);
+    const std::vector<double> counts(villages, 100.0);
+    const std::vector<std::int64_t> points(villages, 0);
+    for (auto _ : state) {
+        Layer<double> out(size, size, 0.0);
+        kernels::disaggregate(ids.view(), pop.view(), fp, counts, points, out.view());
+        benchmark::DoNotOptimize(out.data());
+    }
+    state.counters["Mpx/s"] = benchmark::Counter(static_cast<double>(size) * size / 1e6,
+                                                 benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_Disaggregate)->Unit(benchmark::kMillisecond);
+
+/// Pixel posterior (exceedance, Boost.Math) per second, for both models.
+void BM_Posterior(benchmark::State& state) {
+    const auto model = state.range(0) ? RateModel::Binomial : RateModel::Poisson;
+    const std::vector<double> y{5, 30, 12, 40, 3, 0}, n{50, 100, 60, 120, 70, 40};
+    const auto prior = kernels::fit_global_prior(model, y, n);
+    double k = 0;
+    for (auto _ : state) {
+        k += 1;
+        benchmark::DoNotOptimize(kernels::posterior(prior, 10 + k * 1e-6, 80, 0.2));
+    }
+    state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_Posterior)->Arg(0)->Arg(1);
+} // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,81 @@
+#include "kernels/contiguity.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+
+namespace riskmap::kernels {
+
+namespace {
+struct CellKey {
+    std::int64_t cx;
+    std::int64_t cy;
+    bool operator==(const CellKey&) const = default;
+};
+
+struct CellHash {
+    std::size_t operator()(const CellKey& k) const {
+        return std::hash<std::int64_t>()(k.cx * 73856093LL ^ k.cy * 19349663LL);
+    }
+};
+
+CellKey cell_of(const Vertex& v, double size) {
+    return {static_cast<std::int64_t>(std::floor(v.x / size)),
+            static_cast<std::int64_t>(std::floor(v.y / size))};
+}
+
+// Euclidean distance at most snap, as poly2nb's vertex test.
+bool close(const Vertex& a, const Vertex& b, double snap) {
+    return std::hypot(a.x - b.x, a.y - b.y) <= snap;
+}
+
+void finish(NeighbourLists& lists) {
+    for (auto& l : lists) {
+        std::sort(l.begin(), l.end());
+        l.erase(std::unique(l.begin(), l.end()), l.end());
+    }
+}
+} // namespace
+
+NeighbourLists queen_neighbours(std::span<const Vertex> vertices, std::size_t polygon_count,
+                                double snap) {
+    // Cells no smaller than the snap distance: close vertices are at most one cell apart.
+    const double size = std::max(snap, 1e-12);
+    std::unordered_map<CellKey, std::vector<std::uint32_t>, CellHash> cells;
+    cells.reserve(vertices.size());
+    for (std::uint32_t i = 0; i < vertices.size(); ++i)
+        cells[cell_of(vertices[i], size)].push_back(i);
+    NeighbourLists lists(polygon_count);
+    for (const auto& [key, members] : cells) {
+        for (std::int64_t dx = -1; dx <= 1; ++dx) {
+            for (std::int64_t dy = -1; dy <= 1; ++dy) {
+                const auto other = cells.find(CellKey{key.cx + dx, key.cy + dy});
+                if (other == cells.end())
+                    continue;
+                for (std::uint32_t i : members) {
+                    for (std::uint32_t j : other->second) {
+                        const Vertex& a = vertices[i];
+                        const Vertex& b = vertices[j];
+                        if (a.polygon != b.polygon && close(a, b, snap))
+                            lists[a.polygon].push_back(b.polygon);
+                    }
+                }
+            }
+        }
+    }
+    finish(lists);
+    return lists;
+}
+
+NeighbourLists queen_neighbours_reference(std::span<const Vertex> vertices,
+                                          std::size_t polygon_count, double snap) {
+    NeighbourLists lists(polygon_count);
+    for (std::size_t i = 0; i < vertices.size(); ++i)
+        for (std::size_t j = 0; j < vertices.size(); ++j)
+            if (vertices[i].polygon != vertices[j].polygon && close(vertices[i], vertices[j], snap))
+                lists[vertices[i].polygon].push_back(vertices[j].polygon);
+    finish(lists);
+    return lists;
+}
+
+} // namespace riskmap::kernels

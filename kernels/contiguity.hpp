@@ -1,0 +1,35 @@
+#pragma once
+/// \file
+/// Queen contiguity: two polygons are neighbours when their boundaries share at least one
+/// point, as spdep::poly2nb(queen = TRUE). Like poly2nb, points are the polygons' vertices and
+/// two vertices are "the same" when they lie within `snap` of each other, so on topologically
+/// clean data (shared boundaries digitised once) the result equals poly2nb's.
+///
+/// Vertices are hashed into a grid of cells of size `snap`; a vertex is compared only with the
+/// vertices of its own and the 8 surrounding cells, so the cost is linear in the number of
+/// vertices (never all pairs of polygons).
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace riskmap::kernels {
+
+struct Vertex {
+    double x = 0;
+    double y = 0;
+    std::int32_t polygon = 0; ///< index of the polygon the vertex belongs to
+};
+
+/// Sorted, unique neighbour lists, one per polygon (polygon_count lists).
+using NeighbourLists = std::vector<std::vector<std::int32_t>>;
+
+/// Queen neighbours of polygon_count polygons given all their boundary vertices.
+NeighbourLists queen_neighbours(std::span<const Vertex> vertices, std::size_t polygon_count,
+                                double snap);
+
+/// Brute force over all vertex pairs: the reference queen_neighbours is tested against.
+NeighbourLists queen_neighbours_reference(std::span<const Vertex> vertices,
+                                          std::size_t polygon_count, double snap);
+
+} // namespace riskmap::kernels

@@ -1,0 +1,27 @@
+#pragma once
+/// \file
+/// Statistics, risk index and ranking of areas (villages or kecamatan) from their counts.
+
+#include "core/table.hpp"
+#include "pipelines/job_state.hpp"
+
+namespace riskmap {
+
+/// Fills scores, risk_index, priority_score, rank, priority_class and order from the counts,
+/// population and sanitation already in `areas` (DESIGN.md section 3).
+void score_areas(AreaScores& areas, const JobConfig& cfg);
+
+/// Village areas from the joined counts and, with rasters, zonal population and sanitation.
+AreaScores village_areas(const JobState& state);
+
+/// Kecamatan (first 6 code digits): counts summed first, never rates averaged.
+AreaScores kecamatan_areas(const AreaScores& villages, std::size_t indicator_count);
+
+/// The table of DESIGN.md section 4, rows in priority order.
+Table area_table(const AreaScores& areas, const JobConfig& cfg);
+
+/// Weighted mean of the indicators' exceedance probabilities and the sanitation deficit; NaN
+/// terms are left out with their weight.
+double risk_index(const std::vector<double>& exceed, double sanitation, const JobConfig& cfg);
+
+} // namespace riskmap

@@ -1,0 +1,60 @@
+#pragma once
+/// \file
+/// Everything a quarterly run needs to know, resolved from the INI file and the command line
+/// (src/cli parses; the pipeline only reads this struct).
+
+#include "core/indicator.hpp"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace riskmap {
+
+enum class RejectPolicy {
+    Report, ///< rejected rows go to rejects.csv, the run goes on
+    Fail    ///< any rejected row fails the run (exit 3) and nothing is written
+};
+
+struct JobConfig {
+    std::string config_path; ///< the INI file, for messages and run.json
+
+    // [inputs] — paths already resolved against the config file's folder.
+    std::string villages;
+    std::string villages_layer;
+    std::string village_code = "kode_desa";
+    std::string village_name;
+    bool repair_geometry = false;
+    std::string records;
+    std::string record_code = "kode_desa";
+    std::string record_period; ///< column holding the period; empty: none
+    std::string period;        ///< this run's quarter, e.g. 2025Q3
+    char delimiter = 0;        ///< 0: detect ',' or ';'
+    RejectPolicy on_reject = RejectPolicy::Report;
+    std::string population; ///< empty: tables only, no maps
+    std::string sanitation;
+    double sanitation_scale = 1; ///< 100 when the raster holds percent
+
+    std::vector<IndicatorSpec> indicators;
+
+    // [smoothing]
+    double bandwidth_m = 2000;
+
+    // [neighbours] Vertices closer than this (in the villages' CRS units) are one point, as
+    // spdep::poly2nb's snap, whose default sqrt(double epsilon) this is.
+    double neighbour_snap = 1.4901161193847656e-08;
+
+    // [risk]
+    double sanitation_weight = 1;
+
+    // [output]
+    std::string output_dir = "out";
+
+    int threads = 0; ///< 0: all cores
+    bool quiet = false;
+
+    /// Every setting as key = value after resolution, for --dump-config and run.json.
+    std::vector<std::pair<std::string, std::string>> resolved;
+};
+
+} // namespace riskmap

@@ -1,0 +1,34 @@
+#include "pipelines/quarterly_job.hpp"
+
+#include "pipelines/load_stages.hpp"
+#include "pipelines/raster_stages.hpp"
+#include "pipelines/score_stages.hpp"
+#include "pipelines/write_stage.hpp"
+#include "sched/parallel_rows.hpp"
+
+namespace riskmap {
+
+Pipeline quarterly_pipeline() {
+    Pipeline p;
+    p.push_back(std::make_unique<LoadVillages>());
+    p.push_back(std::make_unique<JoinRecords>());
+    p.push_back(std::make_unique<ReadRasters>());
+    p.push_back(std::make_unique<RasterizeVillages>());
+    p.push_back(std::make_unique<Disaggregate>());
+    p.push_back(std::make_unique<SmoothGaussian>());
+    p.push_back(std::make_unique<QueenNeighbours>());
+    p.push_back(std::make_unique<ScoreAreas>());
+    p.push_back(std::make_unique<ScorePixels>());
+    p.push_back(std::make_unique<WriteOutputs>());
+    return p;
+}
+
+JobSummary run_quarterly_job(const JobConfig& config) {
+    sched::ThreadLimit threads(config.threads);
+    JobState state(config);
+    run_pipeline(quarterly_pipeline(), state);
+    return {state.villages.table.size(), state.records.joined, state.records.rejected,
+            state.warnings};
+}
+
+} // namespace riskmap

@@ -1,0 +1,97 @@
+#include "pipelines/run_report.hpp"
+
+#include "core/numbers.hpp"
+
+#include <cstdio>
+
+#ifndef RISKMAP_VERSION
+#define RISKMAP_VERSION "unknown"
+#endif
+
+namespace riskmap {
+
+std::string json_string(const std::string& text) {
+    std::string out = "\"";
+    for (unsigned char c : text) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += static_cast<char>(c);
+        } else if (c < 0x20) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", c);
+            out += buf;
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out + "\"";
+}
+
+namespace {
+std::string number(double v) {
+    const std::string s = format_double(v);
+    return s.empty() ? "null" : s;
+}
+
+std::string counts_json(const JobState& s) {
+    std::size_t without = 0;
+    for (std::size_t i = 0; i < s.villages.table.size(); ++i) {
+        bool any = false;
+        for (const auto& c : s.counts)
+            any = any || c.reported[i];
+        without += !any;
+    }
+    return "{\"villages\": " + std::to_string(s.villages.table.size()) +
+           ", \"records_read\": " + std::to_string(s.records.rows) +
+           ", \"records_other_period\": " + std::to_string(s.records.other_period) +
+           ", \"records_joined\": " + std::to_string(s.records.joined) +
+           ", \"records_rejected\": " + std::to_string(s.records.rejected) +
+           ", \"villages_without_records\": " + std::to_string(without) +
+           ", \"villages_without_neighbours\": " + std::to_string(s.islands) +
+           ", \"events_outside_grid\": " + number(s.unplaced_events) + "}";
+}
+
+std::string priors_json(const JobState& s) {
+    std::string out = "{";
+    for (std::size_t k = 0; k < s.config.indicators.size(); ++k) {
+        const auto& p = s.village_scores.scores[k].prior;
+        out += (k ? ", " : "") + json_string(s.config.indicators[k].name) +
+               ": {\"mean\": " + number(p.mean) + ", \"variance\": " + number(p.variance) +
+               ", \"alpha\": " + number(p.alpha) + ", \"beta\": " + number(p.beta) + "}";
+    }
+    return out + "}";
+}
+
+std::string list_json(const std::vector<std::string>& items) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < items.size(); ++i)
+        out += (i ? ", " : "") + json_string(items[i]);
+    return out + "]";
+}
+} // namespace
+
+std::string run_report_json(const JobState& s, const std::vector<std::string>& outputs) {
+    std::string config = "{";
+    for (std::size_t i = 0; i < s.config.resolved.size(); ++i)
+        config += (i ? ", " : "") + json_string(s.config.resolved[i].first) + ": " +
+                  json_string(s.config.resolved[i].second);
+    config += "}";
+    std::string timings = "{";
+    for (std::size_t i = 0; i < s.timings.size(); ++i)
+        timings += (i ? ", " : "") + json_string(s.timings[i].first) + ": " +
+                   format_double(s.timings[i].second, 4);
+    timings += "}";
+    std::string grid = "null";
+    if (s.has_rasters)
+        grid = "{\"width\": " + std::to_string(s.grid.width) +
+               ", \"height\": " + std::to_string(s.grid.height) +
+               ", \"geographic\": " + (s.grid.geographic ? "true" : "false") + "}";
+    return "{\n  \"riskmap_version\": " + json_string(RISKMAP_VERSION) +
+           ",\n  \"config_file\": " + json_string(s.config.config_path) +
+           ",\n  \"config\": " + config + ",\n  \"counts\": " + counts_json(s) +
+           ",\n  \"grid\": " + grid + ",\n  \"priors\": " + priors_json(s) +
+           ",\n  \"timings_s\": " + timings + ",\n  \"warnings\": " + list_json(s.warnings) +
+           ",\n  \"outputs\": " + list_json(outputs) + "\n}\n";
+}
+
+} // namespace riskmap

@@ -1,0 +1,39 @@
+#pragma once
+/// \file
+/// Stages that turn counts into rates, posteriors, risk and priority.
+
+#include "pipelines/raster_stages.hpp"
+
+namespace riskmap {
+
+/// neighbours.queen: queen contiguity of the villages from their shared boundary points.
+class QueenNeighbours final : public Stage {
+public:
+    std::string_view name() const override { return "neighbours.queen"; }
+    std::string_view description() const override {
+        return "queen contiguity from shared boundary vertices (as spdep::poly2nb)";
+    }
+    void run(JobState& state) override;
+};
+
+/// score.areas: village and kecamatan statistics and ranking.
+class ScoreAreas final : public Stage {
+public:
+    std::string_view name() const override { return "score.areas"; }
+    std::string_view description() const override {
+        return "empirical Bayes rates, intervals, exceedance, risk and priority per area";
+    }
+    void run(JobState& state) override;
+};
+
+/// score.pixels: rate, exceedance, risk index and priority class maps.
+class ScorePixels final : public RasterStage {
+public:
+    std::string_view name() const override { return "score.pixels"; }
+    std::string_view description() const override {
+        return "smoothed rates, exceedance, risk index and priority class per pixel";
+    }
+    void run(JobState& state) override;
+};
+
+} // namespace riskmap

@@ -1,0 +1,161 @@
+#include "pipelines/synth.hpp"
+
+#include "core/error.hpp"
+#include "core/numbers.hpp"
+#include "core/village_code.hpp"
+#include "io/csv.hpp"
+#include "io/gdal_env.hpp"
+#include "io/raster_io.hpp"
+#include "io/staged_output.hpp"
+#include "pipelines/synth_internal.hpp"
+
+#include <cmath>
+#include <fstream>
+
+namespace riskmap::synth {
+
+namespace detail {
+Preset preset_named(const std::string& name) {
+    Preset p;
+    p.name = name;
+    if (name == "district") {
+        p.width = 1000;
+        p.height = 1000;
+        return p;
+    }
+    if (name == "tiny") {
+        p.width = 120;
+        p.height = 100;
+        p.river = false;
+        p.lake_semi_major_m = 180;
+        p.lake_semi_minor_m = 110;
+        p.forest_radius_frac = 0.3;
+        p.towns = 2;
+        p.town_sigma_min_m = 120;
+        p.town_sigma_max_m = 300;
+        p.town_peak_max = 14;
+        p.hamlets = 6;
+        p.population_min = 14000;
+        p.population_max = 18000;
+        p.villages = 12;
+        p.village_spacing_m = 300;
+        p.kecamatan = 2;
+        p.tiny_villages = 1;
+        p.warp_amplitude_m = 60;
+        return p;
+    }
+    throw UsageError("synth: unknown preset '" + name + "'; expected 'district' or 'tiny'");
+}
+} // namespace detail
+
+namespace {
+using namespace detail;
+
+// One random stream per step, so that changing how one step draws leaves the others alone.
+Rng stream(std::uint64_t seed, std::uint64_t step) {
+    return Rng(seed ^ (0x9E3779B97F4A7C15ULL * (step + 1)));
+}
+
+struct Record {
+    std::int64_t measured = 0, stunted = 0, births = 0, deaths = 0;
+    bool dotted = false;
+};
+
+// Under-fives are ~9 % of Indonesians and posyandu weigh ~80 % of them; births are a crude
+// rate of ~18 per 1000 a year, i.e. 0.0045 per person a quarter.
+std::vector<Record> simulate_records(const VillageSet& set, Rng& rng) {
+    std::vector<Record> out;
+    for (const auto& v : set.villages) {
+        Record r;
+        r.measured = rng.binomial(std::llround(0.09 * v.population), 0.8);
+        r.stunted = rng.binomial(r.measured, v.stunting);
+        r.births = rng.poisson(0.0045 * v.population);
+        r.deaths = rng.poisson(static_cast<double>(r.births) * v.maternal);
+        // Half the codes dotted, half plain: registries mix both and riskmap must normalise.
+        r.dotted = rng.uniform() < 0.5;
+        out.push_back(r);
+    }
+    return out;
+}
+
+void write_lines(const std::string& path, const std::vector<std::vector<std::string>>& rows) {
+    std::ofstream out(path, std::ios::binary);
+    for (const auto& row : rows)
+        out << io::csv_line(row);
+    out.close();
+    if (!out)
+        throw Error("synth: cannot write '" + path + "' (disk full?)");
+}
+
+void write_records(const std::string& path, const VillageSet& set,
+                   const std::vector<Record>& records, const std::string& period) {
+    std::vector<std::vector<std::string>> rows{{"kode_desa", "nama_desa", "periode",
+                                                "children_measured", "children_stunted",
+                                                "live_births", "maternal_deaths"}};
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        const Village& v = set.villages[i];
+        const Record& r = records[i];
+        rows.push_back({r.dotted ? dotted_code(v.code) : v.code, v.name, period,
+                        std::to_string(r.measured), std::to_string(r.stunted),
+                        std::to_string(r.births), std::to_string(r.deaths)});
+    }
+    write_lines(path, rows);
+}
+
+void write_truth(const std::string& path, const VillageSet& set) {
+    std::vector<std::vector<std::string>> rows{
+        {"kode_desa", "population", "true_stunting", "true_maternal"}};
+    for (const auto& v : set.villages)
+        rows.push_back({v.code, format_double(v.population), format_double(v.stunting),
+                        format_double(v.maternal)});
+    write_lines(path, rows);
+}
+
+io::MapInfo info(const SynthOptions& o, std::string description, std::string units) {
+    io::MapInfo m;
+    m.description = std::move(description);
+    m.units = std::move(units);
+    m.metadata = {{"SYNTH_PRESET", o.preset}, {"SYNTH_SEED", std::to_string(o.seed)}};
+    return m;
+}
+
+void write_rasters(io::StagedOutput& staged, const Preset& p, const Surfaces& s,
+                   const SynthOptions& o) {
+    const Grid grid = preset_grid(p);
+    io::write_float_map(staged.path("population.tif"), grid, s.population,
+                        info(o, "population (synthetic)", "persons per pixel"));
+    io::write_float_map(staged.path("sanitation.tif"), preset_grid(p, p.sanitation_factor),
+                        s.sanitation,
+                        info(o, "households without improved sanitation", "proportion"));
+    io::write_float_map(staged.path("truth_stunting.tif"), grid, s.stunting,
+                        info(o, "true stunting probability", "proportion"));
+    io::write_float_map(staged.path("truth_maternal.tif"), grid, s.maternal,
+                        info(o, "true maternal deaths per live birth", "ratio"));
+}
+} // namespace
+
+void generate(const SynthOptions& options) {
+    const Preset preset = preset_named(options.preset);
+    if (options.out_dir.empty())
+        throw UsageError("synth: no output folder given; set out_dir");
+    io::init_gdal();
+    Rng land_rng = stream(options.seed, 1);
+    const Landscape land = make_landscape(preset, land_rng);
+    Rng surface_rng = stream(options.seed, 2);
+    const Surfaces surfaces = make_surfaces(preset, land, options.seed, surface_rng);
+    Rng village_rng = stream(options.seed, 3);
+    VillageSet villages = make_village_shapes(preset, land, surfaces.population, village_rng);
+    assign_codes(preset, land, villages, village_rng);
+    measure_villages(preset, surfaces, villages, village_rng);
+    Rng record_rng = stream(options.seed, 4);
+    const auto records = simulate_records(villages, record_rng);
+
+    io::StagedOutput staged(options.out_dir);
+    write_rasters(staged, preset, surfaces, options);
+    write_villages(staged.path("villages.gpkg"), villages);
+    write_records(staged.path("records.csv"), villages, records, options.period);
+    write_truth(staged.path("truth_villages.csv"), villages);
+    staged.commit();
+}
+
+} // namespace riskmap::synth

@@ -1,0 +1,27 @@
+#pragma once
+/// \file
+/// A deterministic, seeded generator of realistic riskmap inputs (villages, quarterly records,
+/// population and sanitation rasters) together with the true risk surfaces they were drawn
+/// from, so that tests and benchmarks can check the engine against a known answer.
+
+#include <cstdint>
+#include <string>
+
+namespace riskmap::synth {
+
+// The field comments stay lined up as in the interface agreed for this file.
+// clang-format off
+struct SynthOptions {
+    std::string preset = "district"; // "district" or "tiny" (tiny: ~120x100 px, ~12 villages, for fast unit tests)
+    std::uint64_t seed = 42;
+    std::string out_dir;             // created if missing
+    std::string period = "2025Q3";
+};
+// clang-format on
+
+/// Writes into out_dir: villages.gpkg, records.csv, population.tif, sanitation.tif,
+/// truth_stunting.tif, truth_maternal.tif, truth_villages.csv. Throws riskmap::UsageError for an
+/// unknown preset. The same options give the same bytes in every file.
+void generate(const SynthOptions& options);
+
+} // namespace riskmap::synth

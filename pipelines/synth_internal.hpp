@@ -1,0 +1,174 @@
+#pragma once
+/// \file
+/// Internals of the synthetic-data generator shared by the synth_*.cpp files: the preset
+/// parameters, a portable random source, the analytic landscape (water, forest, settlements,
+/// smooth fields) and the villages built on it. Not part of riskmap's public interface.
+
+#include "core/grid.hpp"
+#include "core/layer.hpp"
+
+#include <ogr_geometry.h>
+
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace riskmap::synth::detail {
+
+/// Everything that differs between presets; the recipe itself is shared.
+struct Preset {
+    std::string name;
+    int width = 0;  ///< 30 m pixels
+    int height = 0; ///< 30 m pixels
+    double pixel_m = 30;
+    double x0 = 400000;
+    double y0 = 9230000;
+    int sanitation_factor = 3; ///< sanitation pixels are this many analysis pixels wide
+    bool river = true;
+    double river_width_min_m = 60;
+    double river_width_max_m = 120;
+    double lake_semi_major_m = 750;
+    double lake_semi_minor_m = 450;
+    double forest_radius_frac = 0.33; ///< of the shorter side, measured from a corner
+    int towns = 25;
+    double town_sigma_min_m = 150;
+    double town_sigma_max_m = 900;
+    double town_peak_min = 5;  ///< persons per pixel at a town centre
+    double town_peak_max = 18; ///< the main town's peak
+    int hamlets = 400;
+    double rural_density = 0.5; ///< persons per pixel between settlements
+    double population_min = 0.9e6;
+    double population_max = 1.1e6;
+    int villages = 240;
+    double village_spacing_m = 350;
+    int kecamatan = 15;
+    int tiny_villages = 3;
+    double warp_amplitude_m = 120; ///< wiggle of village borders
+};
+
+/// Throws UsageError for an unknown name.
+Preset preset_named(const std::string& name);
+
+/// Samplers written out here rather than taken from <random>'s distributions, whose output
+/// differs between standard libraries: the same seed gives the same data everywhere.
+class Rng {
+public:
+    explicit Rng(std::uint64_t seed) : engine_(seed) {}
+    double uniform(); ///< [0, 1)
+    double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
+    int index(int n); ///< 0 .. n-1
+    double normal();
+    std::int64_t poisson(double mean);
+    std::int64_t binomial(std::int64_t n, double p);
+    std::uint64_t bits() { return engine_(); }
+
+private:
+    std::mt19937_64 engine_;
+};
+
+/// Standard normal value that depends only on (key, index): per-pixel noise that any thread
+/// order reproduces.
+double hashed_normal(std::uint64_t key, std::uint64_t index);
+
+struct Extent {
+    double xmin = 0, ymin = 0, xmax = 0, ymax = 0;
+    double width() const { return xmax - xmin; }
+    double height() const { return ymax - ymin; }
+};
+
+struct Bump {
+    double x = 0, y = 0, sigma = 1, amp = 0;
+    double at(double px, double py) const;
+};
+
+struct Wave {
+    double kx = 0, ky = 0, phase = 0, amp = 0;
+    double at(double px, double py) const;
+};
+
+/// A smooth random surface: a few large Gaussian bumps plus low-frequency waves, roughly
+/// within [-1, 1].
+struct SmoothField {
+    std::vector<Bump> bumps;
+    std::vector<Wave> waves;
+    double at(double x, double y) const;
+};
+
+/// `scale` is the typical length of the features (bump sigma, wave length / 2 pi).
+SmoothField random_field(Rng& rng, const Extent& extent, int bumps, int waves, double scale);
+
+/// The analytic world every raster and polygon is sampled from.
+struct Landscape {
+    Extent extent;
+    bool has_river = false;
+    double river_y = 0, river_slope = 0;
+    std::vector<Wave> meander; ///< functions of x only (ky = 0)
+    Wave river_width;          ///< metres, about the mean width
+    double river_mean_width_m = 0;
+    double lake_x = 0, lake_y = 0, lake_a = 1, lake_b = 1, lake_angle = 0;
+    double corner_x = 0, corner_y = 0, forest_radius = 0;
+    SmoothField forest_edge;
+    std::vector<Bump> towns; ///< towns[0] is the main (densest) town
+    std::vector<Bump> hamlets;
+    SmoothField rural, sanitation_noise, stunting, maternal, warp_x, warp_y;
+
+    bool water(double x, double y) const;
+    /// Metres inside the forest edge (negative outside).
+    double forest_depth(double x, double y) const;
+    bool forest(double x, double y) const { return forest_depth(x, y) > 0; }
+    /// 0 in open country, 1 in town centres.
+    double urban(double x, double y) const;
+    /// Share of households without improved sanitation.
+    double sanitation(double x, double y) const;
+    double sanitation(double x, double y, double urban_share) const;
+};
+
+Landscape make_landscape(const Preset& preset, Rng& rng);
+
+/// The 30 m analysis grid of the preset (EPSG:32749), or a coarser one `factor` times wider.
+Grid preset_grid(const Preset& preset, int factor = 1);
+
+/// The rasters written by the generator, on the analysis grid unless said otherwise.
+struct Surfaces {
+    Layer<float> population; ///< NaN on water, 0 in forest
+    Layer<float> stunting;   ///< true p(x)
+    Layer<float> maternal;   ///< true lambda(x)
+    Layer<float> sanitation; ///< on the coarse sanitation grid
+};
+
+Surfaces make_surfaces(const Preset& preset, const Landscape& land, std::uint64_t seed, Rng& rng);
+
+struct Village {
+    double x = 0, y = 0; ///< seed, or the centre of a tiny village
+    std::unique_ptr<OGRMultiPolygon> geometry;
+    bool tiny = false;
+    int parent = -1; ///< tiny villages: the village they were carved out of
+    int kecamatan = -1;
+    std::string code; ///< 10 digits
+    std::string name;
+    double population = 0;
+    double stunting = 0;
+    double maternal = 0;
+};
+
+struct VillageSet {
+    std::vector<Village> villages; ///< in code order once numbered
+    std::vector<std::string> kecamatan_names;
+};
+
+/// Seeds, nearest-seed labels, polygons and tiny villages (geometry only).
+VillageSet make_village_shapes(const Preset& preset, const Landscape& land,
+                               const Layer<float>& population, Rng& rng);
+
+/// Kecamatan, codes and names; sorts the villages into code order.
+void assign_codes(const Preset& preset, const Landscape& land, VillageSet& set, Rng& rng);
+
+/// Population and true rates per village from the rasters (pixel-centre rasterization).
+void measure_villages(const Preset& preset, const Surfaces& surfaces, VillageSet& set, Rng& rng);
+
+/// villages.gpkg with kode_desa, nama_desa, kecamatan in EPSG:32749.
+void write_villages(const std::string& path, const VillageSet& set);
+
+} // namespace riskmap::synth::detail

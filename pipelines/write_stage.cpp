@@ -1,0 +1,78 @@
+#include "pipelines/write_stage.hpp"
+
+#include "core/error.hpp"
+#include "io/csv.hpp"
+#include "io/neighbours_io.hpp"
+#include "io/raster_io.hpp"
+#include "io/staged_output.hpp"
+#include "pipelines/area_scores.hpp"
+#include "pipelines/run_report.hpp"
+
+#include <fstream>
+
+namespace riskmap {
+
+namespace {
+io::MapInfo map_info(const NamedMap& m) {
+    io::MapInfo info;
+    info.description = m.description;
+    info.units = m.units;
+    for (const auto& [k, v] : m.metadata)
+        info.metadata[k] = v;
+    return info;
+}
+
+io::MapInfo priority_info(const JobConfig& cfg) {
+    io::MapInfo info;
+    info.description = "priority class (1 = highest fifth of population by risk x burden)";
+    info.units = "class";
+    info.metadata["period"] = cfg.period;
+    info.category_names = {"no data", "1 highest", "2 high", "3 medium", "4 low", "5 lowest"};
+    info.palette = {{0, 0, 0, 0},        {189, 0, 38, 255},   {240, 59, 32, 255},
+                    {253, 141, 60, 255}, {254, 204, 92, 255}, {255, 255, 178, 255}};
+    return info;
+}
+
+void write_text(const std::string& path, const std::string& text) {
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+    out.close();
+    if (!out)
+        throw Error("cannot write '" + path + "' (disk full?)");
+}
+
+std::string rejects_csv(const JobState& s) {
+    std::string text = io::csv_line({"line", "code", "reason"});
+    for (const auto& r : s.rejects)
+        text += io::csv_line({std::to_string(r.line), r.code, r.reason});
+    return text;
+}
+} // namespace
+
+void WriteOutputs::run(JobState& state) {
+    const JobConfig& cfg = state.config;
+    io::StagedOutput out(cfg.output_dir);
+    std::vector<std::string> written;
+    const auto stage = [&](const std::string& name) {
+        written.push_back(name);
+        return out.path(name);
+    };
+    for (const auto& m : state.maps)
+        io::write_float_map(stage(m.name + ".tif"), state.grid, m.values, map_info(m));
+    if (state.has_rasters)
+        io::write_byte_map(stage("priority_class.tif"), state.grid, state.priority_class_map,
+                           priority_info(cfg));
+    const Table villages = area_table(state.village_scores, cfg);
+    io::write_table_csv(stage("villages.csv"), villages);
+    io::write_villages_gpkg(stage("villages.gpkg"), state.villages, villages);
+    io::write_table_csv(stage("kecamatan.csv"), area_table(state.kecamatan_scores, cfg));
+    write_text(stage("rejects.csv"), rejects_csv(state));
+    io::write_gal(stage("villages.gal"), state.village_scores.code, state.neighbours,
+                  state.villages.layer_name);
+    // run.json last: it lists every file above.
+    written.push_back("run.json");
+    write_text(out.path("run.json"), run_report_json(state, written));
+    out.commit();
+}
+
+} // namespace riskmap

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package riskmap needs to build, test and benchmark, only when missing.
+# Idempotent: a second run installs nothing and takes a second.
+set -euo pipefail
+
+packages=(
+    build-essential cmake pkg-config git clang-format
+    libgdal-dev gdal-bin libtbb-dev libboost-dev libboost-program-options-dev
+    libgtest-dev libgmock-dev googletest libbenchmark-dev libomp-dev locales
+)
+
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+if [ ${#missing[@]} -eq 0 ]; then
+    echo "install.sh: all ${#packages[@]} packages present"
+else
+    echo "install.sh: installing ${missing[*]}"
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The tests run again under Indonesian number formatting (decimal commas).
+if ! locale -a 2>/dev/null | grep -qi '^id_ID.utf8$'; then
+    echo "install.sh: generating locale id_ID.UTF-8"
+    grep -q '^id_ID.UTF-8 UTF-8' /etc/locale.gen 2>/dev/null ||
+        echo 'id_ID.UTF-8 UTF-8' | $SUDO tee -a /etc/locale.gen >/dev/null
+    $SUDO locale-gen >/dev/null
+fi

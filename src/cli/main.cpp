@@ -1,0 +1,140 @@
+/// riskmap command line: `riskmap run`, `riskmap synth`. Errors are caught only here and
+/// mapped to the exit codes of DESIGN.md section 4.
+
+#include "cli/run_options.hpp"
+#include "core/error.hpp"
+#include "core/numbers.hpp"
+#include "io/gdal_env.hpp"
+#include "pipelines/quarterly_job.hpp"
+#include "pipelines/synth.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#ifndef RISKMAP_VERSION
+#define RISKMAP_VERSION "unknown"
+#endif
+
+namespace po = boost::program_options;
+
+namespace riskmap::cli {
+namespace {
+
+const char* kUsage = R"(riskmap — smoothed, uncertainty-aware village risk maps (stunting, maternal
+mortality) from quarterly records, population and sanitation rasters.
+
+Usage:
+  riskmap run --config FILE [--section.key VALUE ...]   the quarterly job
+  riskmap synth --preset district --out DIR [--seed N]   realistic synthetic inputs
+  riskmap --version
+
+Examples:
+  riskmap synth --preset district --out data/district
+  riskmap run --config configs/district.ini
+  riskmap run --config configs/district.ini --smoothing.bandwidth_m 3000 --output.dir out/h3000
+
+Exit codes: 0 success, 1 runtime failure, 2 usage or config error, 3 input data error.
+Run 'riskmap COMMAND --help' for the options of a command.
+)";
+
+int run_command(const std::vector<std::string>& args) {
+    const RunRequest req = parse_run_options(args);
+    if (req.help) {
+        std::cout << "Usage: riskmap run --config FILE [--section.key VALUE ...]\n\n"
+                  << "Every key of the INI file can be given on the command line as\n"
+                  << "--section.key VALUE and then wins over the file.\n\n"
+                  << "Example:\n  riskmap run --config configs/district.ini "
+                     "--inputs.period 2025Q3\n\n"
+                  << req.help_text;
+        return kExitOk;
+    }
+    if (req.dump_config) {
+        std::cout << dump_config(req.config);
+        return kExitOk;
+    }
+    const JobSummary summary = run_quarterly_job(req.config);
+    if (!req.config.quiet) {
+        for (const auto& w : summary.warnings)
+            std::cerr << "riskmap: warning: " << w << "\n";
+        std::cerr << "riskmap: " << summary.villages << " villages, " << summary.joined
+                  << " records joined, " << summary.rejected << " rejected; outputs in '"
+                  << req.config.output_dir << "'\n";
+    }
+    return kExitOk;
+}
+
+int synth_command(const std::vector<std::string>& args) {
+    synth::SynthOptions opt;
+    std::string seed = "42";
+    po::options_description desc("riskmap synth options");
+    desc.add_options()("help,h", "show this help")(
+        "preset", po::value<std::string>(&opt.preset)->default_value(opt.preset),
+        "district (1000x1000 px at 30 m, ~240 villages) or tiny (for tests)")(
+        "out", po::value<std::string>(&opt.out_dir), "output folder (required)")(
+        "seed", po::value<std::string>(&seed)->default_value(seed),
+        "random seed")("period", po::value<std::string>(&opt.period)->default_value(opt.period),
+                       "quarter written in the records");
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(args)
+                      .options(desc)
+                      .style(po::command_line_style::default_style &
+                             ~po::command_line_style::allow_guessing)
+                      .run(),
+                  vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        throw UsageError(std::string(e.what()) + "; see riskmap synth --help");
+    }
+    if (vm.count("help")) {
+        std::cout << "Usage: riskmap synth --preset district --out DIR [--seed N]\n\n"
+                  << "Example:\n  riskmap synth --preset district --out data/district\n\n"
+                  << desc;
+        return kExitOk;
+    }
+    if (opt.out_dir.empty())
+        throw UsageError("riskmap synth needs --out DIR");
+    const auto s = parse_count(seed);
+    if (!s)
+        throw UsageError("the value of '--seed' must be a whole number, not '" + seed + "'");
+    opt.seed = static_cast<std::uint64_t>(*s);
+    synth::generate(opt);
+    return kExitOk;
+}
+
+int dispatch(int argc, char** argv) {
+    const std::vector<std::string> all(argv + 1, argv + argc);
+    if (all.empty() || all[0] == "--help" || all[0] == "-h" || all[0] == "help") {
+        std::cout << kUsage;
+        return all.empty() ? kExitUsage : kExitOk;
+    }
+    if (all[0] == "--version") {
+        std::cout << "riskmap " << RISKMAP_VERSION << "\n";
+        return kExitOk;
+    }
+    const std::vector<std::string> rest(all.begin() + 1, all.end());
+    if (all[0] == "run")
+        return run_command(rest);
+    if (all[0] == "synth")
+        return synth_command(rest);
+    throw UsageError("unknown command '" + all[0] + "'; commands: run, synth (see riskmap --help)");
+}
+
+} // namespace
+} // namespace riskmap::cli
+
+int main(int argc, char** argv) {
+    try {
+        riskmap::io::init_gdal();
+        return riskmap::cli::dispatch(argc, argv);
+    } catch (const riskmap::Error& e) {
+        std::cerr << "riskmap: error: " << e.what() << "\n";
+        return e.exit_code();
+    } catch (const std::exception& e) {
+        std::cerr << "riskmap: error: " << e.what() << "\n";
+        return riskmap::kExitRuntime;
+    }
+}

@@ -1,0 +1,424 @@
+#include "cli/run_options.hpp"
+
+#include "core/error.hpp"
+#include "core/numbers.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <regex>
+#include <set>
+#include <sstream>
+
+namespace riskmap::cli {
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace {
+struct KeySpec {
+    const char* key;
+    const char* fallback; ///< default value; nullptr: no default
+    const char* help;
+};
+
+// One line per option: name, default, help (PDAL style).
+const KeySpec kInputKeys[] = {
+    {"inputs.villages", nullptr, "village polygons, any OGR source"},
+    {"inputs.villages_layer", "", "layer name (optional when the source has one layer)"},
+    {"inputs.village_code", "kode_desa", "code field in the villages"},
+    {"inputs.village_name", "", "name field in the villages (optional)"},
+    {"inputs.repair_geometry", "false", "repair invalid polygons instead of failing"},
+    {"inputs.records", nullptr, "records CSV (',' or ';')"},
+    {"inputs.record_code", "kode_desa", "code column in the records"},
+    {"inputs.record_period", "", "period column in the records (optional)"},
+    {"inputs.period", "", "this run's quarter, e.g. 2025Q3"},
+    {"inputs.delimiter", "auto", "records delimiter: auto, ',', ';' or tab"},
+    {"inputs.on_reject", "report", "report: rejected rows to rejects.csv; fail: exit 3"},
+    {"inputs.population", "", "population raster; defines the grid (optional: tables only)"},
+    {"inputs.sanitation", "", "share of households without improved sanitation (optional)"},
+    {"inputs.sanitation_scale", "1", "1 when sanitation is 0..1, 100 when percent"},
+    {"smoothing.bandwidth_m", "2000", "Gaussian kernel bandwidth (standard deviation) in metres"},
+    {"neighbours.snap", "1.4901161193847656e-08",
+     "vertices closer than this (villages' CRS units) touch; spdep::poly2nb's default"},
+    {"risk.sanitation_weight", "1", "weight of the sanitation deficit in the risk index"},
+    {"output.dir", "out", "output folder"},
+};
+
+struct IndicatorKey {
+    const char* key;
+    const char* help;
+};
+const IndicatorKey kIndicatorKeys[] = {
+    {"numerator", "records column with the events"},
+    {"denominator", "records column with the population at risk"},
+    {"model", "binomial (proportions) or poisson (rare events)"},
+    {"target", "rate (proportion) whose exceedance is reported"},
+    {"display_scale", "100 for percent, 100000 for per 100,000"},
+    {"weight", "weight in the risk index"},
+    {"population_share", "share of the population that is this indicator's denominator"},
+    {"min_denominator", "smoothed denominator below which a pixel is nodata"},
+};
+
+// Defaults of the two indicators of DESIGN.md section 1.
+const std::map<std::string, std::map<std::string, std::string>> kKnownIndicators = {
+    {"stunting",
+     {{"numerator", "children_stunted"},
+      {"denominator", "children_measured"},
+      {"model", "binomial"},
+      {"target", "0.14"},
+      {"display_scale", "100"},
+      {"weight", "1"},
+      {"population_share", "0.09"},
+      {"min_denominator", "0"}}},
+    {"maternal",
+     {{"numerator", "maternal_deaths"},
+      {"denominator", "live_births"},
+      {"model", "poisson"},
+      {"target", "0.00183"},
+      {"display_scale", "100000"},
+      {"weight", "1"},
+      {"population_share", "0.0045"},
+      {"min_denominator", "0"}}},
+};
+
+std::vector<std::string> indicator_names(const std::string& config_path,
+                                         const std::vector<std::string>& args) {
+    std::vector<std::string> names;
+    const auto add = [&](const std::string& n) {
+        if (std::find(names.begin(), names.end(), n) == names.end())
+            names.push_back(n);
+    };
+    const std::regex section(R"(^\s*\[indicator\.([A-Za-z0-9_]+)\]\s*$)");
+    std::ifstream in(config_path);
+    std::string line;
+    std::smatch m;
+    while (!config_path.empty() && std::getline(in, line))
+        if (std::regex_match(line, m, section))
+            add(m[1]);
+    const std::regex flag(R"(^--indicator\.([A-Za-z0-9_]+)\..*)");
+    for (const auto& a : args)
+        if (std::regex_match(a, m, flag))
+            add(m[1]);
+    if (names.empty())
+        names = {"stunting", "maternal"};
+    return names;
+}
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+    std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j)
+        prev[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        cur[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j)
+            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+        std::swap(prev, cur);
+    }
+    return prev[b.size()];
+}
+
+std::string suggestion(const std::string& unknown, const po::options_description& known) {
+    std::string best;
+    std::size_t best_distance = 4;
+    for (const auto& opt : known.options()) {
+        const std::string& name = opt->long_name();
+        const std::size_t d = edit_distance(unknown, name);
+        if (d < best_distance) {
+            best_distance = d;
+            best = name;
+        }
+    }
+    return best.empty() ? "" : " (did you mean '" + best + "'?)";
+}
+
+/// 1-based line of `section.key` in an INI file, 0 if not found.
+std::size_t line_of_key(const std::string& path, const std::string& full_key) {
+    std::ifstream in(path);
+    std::string line, section;
+    for (std::size_t n = 1; std::getline(in, line); ++n) {
+        const std::string_view t = trim(line);
+        if (t.size() > 2 && t.front() == '[' && t.back() == ']') {
+            section = std::string(t.substr(1, t.size() - 2));
+            continue;
+        }
+        const auto eq = t.find('=');
+        if (eq == std::string_view::npos)
+            continue;
+        const std::string key(trim(t.substr(0, eq)));
+        if ((section.empty() ? key : section + "." + key) == full_key)
+            return n;
+    }
+    return 0;
+}
+
+class OptionSet {
+public:
+    explicit OptionSet(const std::vector<std::string>& indicators) : keys_("settings") {
+        for (const auto& k : kInputKeys)
+            add(k.key, k.fallback ? std::optional<std::string>(k.fallback) : std::nullopt, k.help);
+        for (const auto& name : indicators) {
+            const auto known = kKnownIndicators.find(name);
+            for (const auto& k : kIndicatorKeys) {
+                std::optional<std::string> fallback;
+                if (known != kKnownIndicators.end())
+                    fallback = known->second.at(k.key);
+                else if (std::string(k.key) != "numerator" && std::string(k.key) != "denominator")
+                    fallback = kKnownIndicators.at("stunting").at(k.key);
+                add("indicator." + name + "." + k.key, fallback, k.help);
+            }
+        }
+    }
+
+    const po::options_description& keys() const { return keys_; }
+    const std::vector<std::string>& names() const { return names_; }
+    const std::optional<std::string>& fallback(const std::string& key) const {
+        return fallbacks_.at(key);
+    }
+
+private:
+    void add(const std::string& key, std::optional<std::string> fallback, const char* help) {
+        keys_.add_options()(key.c_str(), po::value<std::string>(), help);
+        names_.push_back(key);
+        fallbacks_[key] = std::move(fallback);
+    }
+    po::options_description keys_;
+    std::vector<std::string> names_;
+    std::map<std::string, std::optional<std::string>> fallbacks_;
+};
+
+/// The settings after the command line, the file and the defaults, in that precedence.
+class Settings {
+public:
+    Settings(const OptionSet& set, const po::variables_map& cli, const po::variables_map& file,
+             std::string config_path)
+        : set_(set), cli_(cli), file_(file), config_path_(std::move(config_path)) {}
+
+    std::string text(const std::string& key) const {
+        if (cli_.count(key))
+            return cli_[key].as<std::string>();
+        if (file_.count(key))
+            return file_[key].as<std::string>();
+        if (const auto& f = set_.fallback(key))
+            return *f;
+        throw UsageError("setting '" + key + "' is required" + where_to_set(key));
+    }
+
+    double number(const std::string& key, double min, bool min_exclusive) const {
+        const std::string value = text(key);
+        const auto v = parse_double(value);
+        if (!v || *v < min || (min_exclusive && *v == min))
+            throw UsageError(source(key) + "the value of '" + key + "' must be a number " +
+                             (min_exclusive ? "above " : "of at least ") + format_double(min) +
+                             ", not '" + value + "'");
+        return *v;
+    }
+
+    bool flag(const std::string& key) const {
+        const std::string v = text(key);
+        if (v == "true" || v == "yes" || v == "1" || v == "on")
+            return true;
+        if (v == "false" || v == "no" || v == "0" || v == "off")
+            return false;
+        throw UsageError(source(key) + "the value of '" + key + "' must be true or false, not '" +
+                         v + "'");
+    }
+
+    std::string choice(const std::string& key, const std::vector<std::string>& allowed) const {
+        const std::string v = text(key);
+        if (std::find(allowed.begin(), allowed.end(), v) != allowed.end())
+            return v;
+        std::string list;
+        for (const auto& a : allowed)
+            list += (list.empty() ? "'" : ", '") + a + "'";
+        throw UsageError(source(key) + "the value of '" + key + "' must be one of " + list +
+                         ", not '" + v + "'");
+    }
+
+    /// A path; relative ones from the file are taken from the config file's folder.
+    std::string path(const std::string& key) const {
+        const std::string v = text(key);
+        if (v.empty() || cli_.count(key) || fs::path(v).is_absolute() || config_path_.empty())
+            return v;
+        return (fs::path(config_path_).parent_path() / v).lexically_normal().string();
+    }
+
+    std::string source(const std::string& key) const {
+        if (cli_.count(key) || !file_.count(key))
+            return "";
+        const std::size_t line = line_of_key(config_path_, key);
+        return "'" + config_path_ + "'" + (line ? " line " + std::to_string(line) : "") + ": ";
+    }
+
+private:
+    std::string where_to_set(const std::string& key) const {
+        return config_path_.empty() ? " (give --config FILE or --" + key + ")"
+                                    : " (add it to '" + config_path_ + "' or give --" + key + ")";
+    }
+    const OptionSet& set_;
+    const po::variables_map& cli_;
+    const po::variables_map& file_;
+    std::string config_path_;
+};
+
+IndicatorSpec indicator_from(const Settings& s, const std::string& name) {
+    const std::string p = "indicator." + name + ".";
+    IndicatorSpec spec;
+    spec.name = name;
+    spec.numerator = s.text(p + "numerator");
+    spec.denominator = s.text(p + "denominator");
+    spec.model = s.choice(p + "model", {"binomial", "poisson"}) == "binomial" ? RateModel::Binomial
+                                                                              : RateModel::Poisson;
+    spec.target = s.number(p + "target", 0, true);
+    if (spec.model == RateModel::Binomial && spec.target >= 1)
+        throw UsageError(s.source(p + "target") + "the value of '" + p +
+                         "target' is a proportion and must be below 1");
+    spec.display_scale = s.number(p + "display_scale", 0, true);
+    spec.weight = s.number(p + "weight", 0, false);
+    spec.population_share = s.number(p + "population_share", 0, false);
+    spec.min_denominator = s.number(p + "min_denominator", 0, false);
+    return spec;
+}
+
+char delimiter_from(const Settings& s) {
+    const std::string d = s.choice("inputs.delimiter", {"auto", ",", ";", "tab"});
+    return d == "auto" ? 0 : d == "tab" ? '\t' : d[0];
+}
+
+JobConfig job_config_from(const Settings& s, const OptionSet& set,
+                          const std::vector<std::string>& indicators) {
+    JobConfig c;
+    c.villages = s.path("inputs.villages");
+    c.villages_layer = s.text("inputs.villages_layer");
+    c.village_code = s.text("inputs.village_code");
+    c.village_name = s.text("inputs.village_name");
+    c.repair_geometry = s.flag("inputs.repair_geometry");
+    c.records = s.path("inputs.records");
+    c.record_code = s.text("inputs.record_code");
+    c.record_period = s.text("inputs.record_period");
+    c.period = s.text("inputs.period");
+    c.delimiter = delimiter_from(s);
+    c.on_reject = s.choice("inputs.on_reject", {"report", "fail"}) == "fail" ? RejectPolicy::Fail
+                                                                             : RejectPolicy::Report;
+    c.population = s.path("inputs.population");
+    c.sanitation = s.path("inputs.sanitation");
+    c.sanitation_scale = s.number("inputs.sanitation_scale", 0, true);
+    c.bandwidth_m = s.number("smoothing.bandwidth_m", 0, true);
+    c.neighbour_snap = s.number("neighbours.snap", 0, false);
+    c.sanitation_weight = s.number("risk.sanitation_weight", 0, false);
+    c.output_dir = s.path("output.dir");
+    for (const auto& name : indicators)
+        c.indicators.push_back(indicator_from(s, name));
+    const std::set<std::string> paths{"inputs.villages", "inputs.records", "inputs.population",
+                                      "inputs.sanitation", "output.dir"};
+    for (const auto& key : set.names())
+        c.resolved.emplace_back(key, paths.count(key) ? s.path(key) : s.text(key));
+    return c;
+}
+
+std::string config_arg(const std::vector<std::string>& args) {
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--config" && i + 1 < args.size())
+            return args[i + 1];
+        if (args[i].rfind("--config=", 0) == 0)
+            return args[i].substr(9);
+    }
+    return "";
+}
+
+po::options_description command_flags() {
+    po::options_description flags("riskmap run flags");
+    flags.add_options()("help,h", "show this help")("config", po::value<std::string>(),
+                                                    "INI file with the settings below")(
+        "dump-config", "print the settings actually used as INI, then exit")(
+        "threads", po::value<std::string>(),
+        "worker threads (default: all cores)")("quiet,q", "no progress or warnings on stderr");
+    return flags;
+}
+
+po::variables_map parse_file(const std::string& path, const OptionSet& set) {
+    po::variables_map vm;
+    if (path.empty())
+        return vm;
+    std::ifstream in(path);
+    if (!fs::exists(path) || !in)
+        throw UsageError("config file '" + path + "' not found or unreadable");
+    try {
+        po::store(po::parse_config_file(in, set.keys(), false), vm);
+    } catch (const po::unknown_option& e) {
+        const std::size_t line = line_of_key(path, e.get_option_name());
+        throw UsageError("'" + path + "'" + (line ? " line " + std::to_string(line) : "") +
+                         ": unknown key '" + e.get_option_name() + "'" +
+                         suggestion(e.get_option_name(), set.keys()));
+    } catch (const po::error& e) {
+        throw UsageError("'" + path + "': " + e.what());
+    }
+    return vm;
+}
+} // namespace
+
+RunRequest parse_run_options(const std::vector<std::string>& args) {
+    const std::string config_path = config_arg(args);
+    const auto indicators = indicator_names(config_path, args);
+    OptionSet set(indicators);
+    po::options_description all;
+    all.add(command_flags()).add(set.keys());
+    po::variables_map cli;
+    try {
+        // No prefix guessing: '--smoothing.bandwidth' must not silently mean bandwidth_m.
+        const int style =
+            po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+        po::store(po::command_line_parser(args).options(all).style(style).run(), cli);
+    } catch (const po::unknown_option& e) {
+        throw UsageError("unknown option '" + e.get_option_name() + "'" +
+                         suggestion(e.get_option_name().substr(2), all) +
+                         "; see riskmap run --help");
+    } catch (const po::error& e) {
+        throw UsageError(std::string(e.what()) + "; see riskmap run --help");
+    }
+    RunRequest req;
+    if (cli.count("help")) {
+        std::ostringstream text;
+        text << all;
+        req.help = true;
+        req.help_text = text.str();
+        return req;
+    }
+    const po::variables_map file = parse_file(config_path, set);
+    const Settings settings(set, cli, file, config_path);
+    req.config = job_config_from(settings, set, indicators);
+    req.config.config_path = config_path;
+    req.dump_config = cli.count("dump-config") > 0;
+    req.config.quiet = cli.count("quiet") > 0;
+    if (cli.count("threads")) {
+        const auto t = parse_count(cli["threads"].as<std::string>());
+        if (!t || *t > 4096)
+            throw UsageError("the value of '--threads' must be a whole number from 0 to 4096, "
+                             "not '" +
+                             cli["threads"].as<std::string>() + "'");
+        req.config.threads = static_cast<int>(*t);
+    }
+    return req;
+}
+
+std::string dump_config(const JobConfig& config) {
+    std::string out =
+        "# riskmap run settings as resolved (command line > config file > defaults)\n";
+    std::string section;
+    for (const auto& [key, value] : config.resolved) {
+        const auto dot = key.rfind('.');
+        const std::string sec = key.substr(0, dot);
+        if (sec != section) {
+            section = sec;
+            out += "\n[" + section + "]\n";
+        }
+        out += key.substr(dot + 1) + " = " + value + "\n";
+    }
+    return out;
+}
+
+} // namespace riskmap::cli

@@ -1,0 +1,54 @@
+#include "io/gdal_env.hpp"
+
+#include "core/error.hpp"
+
+#include <cpl_conv.h>
+#include <cpl_error.h>
+
+#include <filesystem>
+#include <mutex>
+
+namespace riskmap::io {
+
+void init_gdal() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        GDALAllRegister();
+        // Messages are kept (CPLGetLastErrorMsg) and reported through our exceptions.
+        CPLSetErrorHandler(CPLQuietErrorHandler);
+    });
+}
+
+std::string gdal_last_error() {
+    const char* msg = CPLGetLastErrorMsg();
+    return msg && *msg ? std::string(" (GDAL: ") + msg + ")" : std::string();
+}
+
+namespace {
+GDALDatasetUniquePtr open_with(const std::string& path, unsigned flags, const char* kind) {
+    init_gdal();
+    if (!std::filesystem::exists(path))
+        throw InputError("'" + path + "': file not found");
+    CPLErrorReset();
+    GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), flags | GDAL_OF_VERBOSE_ERROR));
+    if (!ds)
+        throw InputError("'" + path + "': cannot be read as a " + kind + gdal_last_error());
+    return ds;
+}
+} // namespace
+
+GDALDatasetUniquePtr open_raster(const std::string& path) {
+    return open_with(path, GDAL_OF_RASTER | GDAL_OF_READONLY, "raster");
+}
+
+GDALDatasetUniquePtr open_vector(const std::string& path) {
+    return open_with(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, "vector data source");
+}
+
+OGRSpatialReference gis_order_srs(const OGRSpatialReference& srs) {
+    OGRSpatialReference out(srs);
+    out.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    return out;
+}
+
+} // namespace riskmap::io

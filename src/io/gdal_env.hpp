@@ -1,0 +1,27 @@
+#pragma once
+/// \file
+/// GDAL set-up and the small RAII/handle helpers every io file uses.
+
+#include <gdal_priv.h>
+#include <ogr_spatialref.h>
+
+#include <string>
+
+namespace riskmap::io {
+
+/// Registers drivers once and routes GDAL's messages into our exceptions instead of stderr.
+void init_gdal();
+
+/// GDAL's last error message, or "" — appended to our own messages for the detail.
+std::string gdal_last_error();
+
+/// Opens a raster for reading or throws InputError naming the file.
+GDALDatasetUniquePtr open_raster(const std::string& path);
+
+/// Opens a vector source for reading or throws InputError naming the file.
+GDALDatasetUniquePtr open_vector(const std::string& path);
+
+/// Spatial reference with x/y axis order as in GIS files (east, north).
+OGRSpatialReference gis_order_srs(const OGRSpatialReference& srs);
+
+} // namespace riskmap::io

@@ -1,0 +1,210 @@
+#include "io/raster_io.hpp"
+
+#include "core/error.hpp"
+#include "core/numbers.hpp"
+#include "io/gdal_env.hpp"
+
+#include <cpl_string.h>
+#include <gdal_utils.h>
+
+#include <cmath>
+#include <limits>
+#include <memory>
+
+namespace riskmap::io {
+
+namespace {
+constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
+
+Grid grid_of(GDALDataset& ds, const std::string& path) {
+    Grid g;
+    g.width = ds.GetRasterXSize();
+    g.height = ds.GetRasterYSize();
+    if (ds.GetGeoTransform(g.geotransform.data()) != CE_None)
+        throw InputError("'" + path + "': raster has no geotransform; georeference it first");
+    if (g.geotransform[2] != 0 || g.geotransform[4] != 0)
+        throw InputError("'" + path + "': rotated rasters are not supported; warp it north-up");
+    const OGRSpatialReference* srs = ds.GetSpatialRef();
+    if (!srs || srs->IsEmpty())
+        throw InputError("'" + path + "': raster has no CRS; assign one (gdal_edit.py -a_srs)");
+    char* wkt = nullptr;
+    srs->exportToWkt(&wkt);
+    g.crs_wkt = wkt ? wkt : "";
+    CPLFree(wkt);
+    g.geographic = srs->IsGeographic();
+    if (!g.geographic)
+        g.linear_unit_m = srs->GetLinearUnits();
+    return g;
+}
+
+void check_finite(const Layer<float>& layer, const std::string& path) {
+    for (int r = 0; r < layer.height(); ++r)
+        for (int c = 0; c < layer.width(); ++c)
+            if (std::isinf(layer(r, c)))
+                throw InputError("'" + path + "': pixel (row " + std::to_string(r) + ", col " +
+                                 std::to_string(c) + ") is infinite; set it to nodata");
+}
+
+Layer<float> band_to_layer(GDALRasterBand& band, const std::string& path) {
+    Layer<float> out(band.GetXSize(), band.GetYSize());
+    if (band.RasterIO(GF_Read, 0, 0, out.width(), out.height(), out.data(), out.width(),
+                      out.height(), GDT_Float32, 0, 0) != CE_None)
+        throw InputError("'" + path + "': pixels cannot be read" + gdal_last_error());
+    int has_nodata = 0;
+    const double nodata = band.GetNoDataValue(&has_nodata);
+    if (has_nodata && !std::isnan(nodata)) {
+        const float nd = static_cast<float>(nodata);
+        for (float& v : out.values())
+            if (v == nd)
+                v = kNaN;
+    }
+    check_finite(out, path);
+    return out;
+}
+
+std::string num(double v) {
+    return format_double(v);
+}
+
+const char* resampling_name(Resampling r) {
+    switch (r) {
+    case Resampling::Average:
+        return "average";
+    case Resampling::Nearest:
+        return "near";
+    case Resampling::Bilinear:
+        break;
+    }
+    return "bilinear";
+}
+} // namespace
+
+Grid read_grid(const std::string& path) {
+    auto ds = open_raster(path);
+    return grid_of(*ds, path);
+}
+
+Layer<float> read_band(const std::string& path, const Grid& grid) {
+    auto ds = open_raster(path);
+    if (ds->GetRasterXSize() != grid.width || ds->GetRasterYSize() != grid.height)
+        throw InputError("'" + path + "': size differs from the analysis grid");
+    return band_to_layer(*ds->GetRasterBand(1), path);
+}
+
+Layer<float> read_band_on_grid(const std::string& path, const Grid& grid, Resampling resampling) {
+    auto src = open_raster(path);
+    const Grid src_grid = grid_of(*src, path); // checks the CRS
+    if (src_grid.same_georeference(grid) && src_grid.crs_wkt == grid.crs_wkt)
+        return band_to_layer(*src->GetRasterBand(1), path);
+
+    const auto& gt = grid.geotransform;
+    const double x_max = gt[0] + gt[1] * grid.width;
+    const double y_min = gt[3] + gt[5] * grid.height;
+    CPLStringList args;
+    for (const std::string& a :
+         {std::string("-of"), std::string("MEM"), std::string("-ot"), std::string("Float32"),
+          std::string("-t_srs"), grid.crs_wkt, std::string("-te"), num(gt[0]), num(y_min),
+          num(x_max), num(gt[3]), std::string("-ts"), std::to_string(grid.width),
+          std::to_string(grid.height), std::string("-r"), std::string(resampling_name(resampling)),
+          std::string("-dstnodata"), std::string("nan")})
+        args.AddString(a.c_str());
+    std::unique_ptr<GDALWarpAppOptions, decltype(&GDALWarpAppOptionsFree)> options(
+        GDALWarpAppOptionsNew(args.List(), nullptr), GDALWarpAppOptionsFree);
+    GDALDatasetH source = GDALDataset::ToHandle(src.get());
+    int usage_error = 0;
+    CPLErrorReset();
+    GDALDatasetUniquePtr warped(
+        GDALDataset::FromHandle(GDALWarp("", nullptr, 1, &source, options.get(), &usage_error)));
+    if (!warped)
+        throw InputError("'" + path + "': cannot be warped onto the analysis grid" +
+                         gdal_last_error());
+    Layer<float> out = band_to_layer(*warped->GetRasterBand(1), path);
+    bool any = false;
+    for (float v : out.values())
+        any = any || !std::isnan(v);
+    if (!any)
+        throw InputError("'" + path +
+                         "': does not overlap the analysis grid (population raster); the two "
+                         "grids cannot be reconciled");
+    return out;
+}
+
+namespace {
+GDALDatasetUniquePtr create_tiff(const std::string& path, const Grid& grid, GDALDataType type,
+                                 const char* predictor) {
+    GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GTiff");
+    CPLStringList options;
+    options.SetNameValue("TILED", "YES");
+    options.SetNameValue("BLOCKXSIZE", "256");
+    options.SetNameValue("BLOCKYSIZE", "256");
+    options.SetNameValue("COMPRESS", "DEFLATE");
+    options.SetNameValue("PREDICTOR", predictor);
+    GDALDatasetUniquePtr ds(
+        driver->Create(path.c_str(), grid.width, grid.height, 1, type, options.List()));
+    if (!ds)
+        throw Error("cannot create '" + path + "'" + gdal_last_error());
+    auto gt = grid.geotransform;
+    ds->SetGeoTransform(gt.data());
+    ds->SetProjection(grid.crs_wkt.c_str());
+    return ds;
+}
+
+void describe(GDALDataset& ds, const MapInfo& info) {
+    GDALRasterBand* band = ds.GetRasterBand(1);
+    band->SetDescription(info.description.c_str());
+    band->SetUnitType(info.units.c_str());
+    for (const auto& [key, value] : info.metadata) {
+        band->SetMetadataItem(key.c_str(), value.c_str());
+        ds.SetMetadataItem(key.c_str(), value.c_str());
+    }
+}
+
+void write_pixels(GDALDataset& ds, void* data, GDALDataType type, const std::string& path) {
+    if (ds.GetRasterBand(1)->RasterIO(GF_Write, 0, 0, ds.GetRasterXSize(), ds.GetRasterYSize(),
+                                      data, ds.GetRasterXSize(), ds.GetRasterYSize(), type, 0,
+                                      0) != CE_None)
+        throw Error("cannot write '" + path + "'" + gdal_last_error());
+}
+
+void close_checked(GDALDatasetUniquePtr ds, const std::string& path) {
+    // GDAL 3.6 reports failures while flushing and closing (disk full) only through the
+    // error state, not a return value.
+    CPLErrorReset();
+    ds->FlushCache(true);
+    ds.reset();
+    if (CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal)
+        throw Error("cannot finish writing '" + path + "'" + gdal_last_error());
+}
+} // namespace
+
+void write_float_map(const std::string& path, const Grid& grid, const Layer<float>& values,
+                     const MapInfo& info) {
+    auto ds = create_tiff(path, grid, GDT_Float32, "3");
+    ds->GetRasterBand(1)->SetNoDataValue(std::numeric_limits<double>::quiet_NaN());
+    describe(*ds, info);
+    write_pixels(*ds, const_cast<float*>(values.data()), GDT_Float32, path);
+    close_checked(std::move(ds), path);
+}
+
+void write_byte_map(const std::string& path, const Grid& grid, const Layer<std::uint8_t>& values,
+                    const MapInfo& info) {
+    auto ds = create_tiff(path, grid, GDT_Byte, "2");
+    GDALRasterBand* band = ds->GetRasterBand(1);
+    band->SetNoDataValue(0);
+    describe(*ds, info);
+    GDALColorTable table;
+    for (std::size_t i = 0; i < info.palette.size(); ++i) {
+        const auto& c = info.palette[i];
+        const GDALColorEntry entry{c[0], c[1], c[2], c[3]};
+        table.SetColorEntry(static_cast<int>(i), &entry);
+    }
+    band->SetColorTable(&table);
+    CPLStringList names;
+    for (const auto& n : info.category_names)
+        names.AddString(n.c_str());
+    band->SetCategoryNames(names.List());
+    write_pixels(*ds, const_cast<std::uint8_t*>(values.data()), GDT_Byte, path);
+    close_checked(std::move(ds), path);
+}
+
+} // namespace riskmap::io

@@ -1,0 +1,46 @@
+#pragma once
+/// \file
+/// Reading rasters onto the analysis grid and writing GeoTIFF maps.
+
+#include "core/grid.hpp"
+#include "core/layer.hpp"
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace riskmap::io {
+
+/// The grid of a raster file; throws InputError when it has no CRS or no geotransform.
+Grid read_grid(const std::string& path);
+
+/// Band 1 of a raster on its own grid as float, nodata and NaN as NaN. Throws InputError for
+/// +/-infinity (naming the pixel).
+Layer<float> read_band(const std::string& path, const Grid& grid);
+
+enum class Resampling { Bilinear, Average, Nearest };
+
+/// Band 1 of any raster warped onto `grid` with GDAL's warper (nodata honoured, NaN outside).
+/// Throws InputError when the raster has no CRS or does not overlap the grid.
+Layer<float> read_band_on_grid(const std::string& path, const Grid& grid, Resampling resampling);
+
+/// What a map carries besides its pixels.
+struct MapInfo {
+    std::string description; ///< band description, e.g. "stunting rate (smoothed)"
+    std::string units;       ///< band unit type, e.g. "proportion"
+    std::map<std::string, std::string> metadata;
+    std::vector<std::string> category_names;          ///< Byte maps only
+    std::vector<std::array<std::int16_t, 4>> palette; ///< Byte maps only, RGBA per value
+};
+
+/// Tiled, DEFLATE-compressed GeoTIFF with CRS, geotransform, NaN nodata, description, units.
+void write_float_map(const std::string& path, const Grid& grid, const Layer<float>& values,
+                     const MapInfo& info);
+
+/// Byte GeoTIFF with nodata 0, color table and category names.
+void write_byte_map(const std::string& path, const Grid& grid, const Layer<std::uint8_t>& values,
+                    const MapInfo& info);
+
+} // namespace riskmap::io

@@ -1,0 +1,252 @@
+#include "io/vector_io.hpp"
+
+#include "core/error.hpp"
+#include "core/village_code.hpp"
+#include "io/gdal_env.hpp"
+
+#include <gdal_alg.h>
+#include <ogr_api.h>
+#include <ogrsf_frmts.h>
+
+#include <cmath>
+#include <unordered_map>
+
+namespace riskmap::io {
+
+namespace {
+std::string where(const std::string& path, GIntBig fid) {
+    return "'" + path + "' feature " + std::to_string(fid);
+}
+
+OGRLayer* pick_layer(GDALDataset& ds, const VillageSource& source) {
+    std::string names;
+    for (int i = 0; i < ds.GetLayerCount(); ++i)
+        names += (i ? ", " : "") + std::string(ds.GetLayer(i)->GetName());
+    if (!source.layer.empty()) {
+        if (OGRLayer* layer = ds.GetLayerByName(source.layer.c_str()))
+            return layer;
+        throw InputError("'" + source.path + "': no layer '" + source.layer +
+                         "' (layers: " + names + ")");
+    }
+    if (ds.GetLayerCount() == 1)
+        return ds.GetLayer(0);
+    throw UsageError("'" + source.path + "' has " + std::to_string(ds.GetLayerCount()) +
+                     " layers (" + names + "); set inputs.villages_layer to one of them");
+}
+
+int field_index(OGRLayer& layer, const std::string& field, const std::string& path,
+                const char* option) {
+    OGRFeatureDefn* defn = layer.GetLayerDefn();
+    const int idx = defn->GetFieldIndex(field.c_str());
+    if (idx >= 0)
+        return idx;
+    std::string fields;
+    for (int i = 0; i < defn->GetFieldCount(); ++i)
+        fields += (i ? ", " : "") + std::string(defn->GetFieldDefn(i)->GetNameRef());
+    throw InputError("'" + path + "' layer '" + layer.GetName() + "': no field '" + field +
+                     "' for " + option + " (fields: " + fields + ")");
+}
+
+std::unique_ptr<OGRGeometry> checked_geometry(OGRFeature& feature, const VillageSource& source,
+                                              const std::string& code) {
+    const std::string place = where(source.path, feature.GetFID()) + " (code " + code + ")";
+    const OGRGeometry* geom = feature.GetGeometryRef();
+    if (!geom || geom->IsEmpty())
+        throw InputError(place + ": empty geometry; every village needs its polygon");
+    const auto type = wkbFlatten(geom->getGeometryType());
+    if (type != wkbPolygon && type != wkbMultiPolygon)
+        throw InputError(place + ": geometry is " + geom->getGeometryName() +
+                         "; expected Polygon or MultiPolygon");
+    std::unique_ptr<OGRGeometry> out(geom->clone());
+    if (out->IsValid())
+        return out;
+    if (!source.repair)
+        throw InputError(place + ": invalid geometry (self-intersection or bad ring); fix it or "
+                                 "set inputs.repair_geometry = true");
+    std::unique_ptr<OGRGeometry> fixed(out->MakeValid());
+    if (!fixed || fixed->IsEmpty())
+        throw InputError(place + ": invalid geometry that GEOS cannot repair");
+    return fixed;
+}
+} // namespace
+
+VillageLayer read_villages(const VillageSource& source) {
+    auto ds = open_vector(source.path);
+    OGRLayer* layer = pick_layer(*ds, source);
+    const int code_idx = field_index(*layer, source.code_field, source.path, "inputs.village_code");
+    const int name_idx =
+        source.name_field.empty()
+            ? -1
+            : field_index(*layer, source.name_field, source.path, "inputs.village_name");
+    VillageLayer out;
+    out.layer_name = layer->GetName();
+    if (const OGRSpatialReference* srs = layer->GetSpatialRef())
+        out.srs = gis_order_srs(*srs);
+    std::unordered_map<std::string, GIntBig> first_fid;
+    layer->ResetReading();
+    for (auto& feature : *layer) {
+        const std::string raw = feature->IsFieldSetAndNotNull(code_idx)
+                                    ? feature->GetFieldAsString(code_idx)
+                                    : std::string();
+        const NormalisedCode code = normalise_village_code(raw);
+        if (!code.ok())
+            throw InputError(where(source.path, feature->GetFID()) + ": " + code.problem);
+        const auto [it, fresh] = first_fid.emplace(code.digits, feature->GetFID());
+        if (!fresh)
+            throw InputError(where(source.path, feature->GetFID()) + ": duplicate village code " +
+                             dotted_code(code.digits) + " (also feature " +
+                             std::to_string(it->second) + ")");
+        auto geom = checked_geometry(*feature, source, code.digits);
+        const std::string name = name_idx >= 0 ? feature->GetFieldAsString(name_idx) : "";
+        out.table.add(Village{code.digits, name, feature->GetFID()});
+        out.geometries.push_back(std::move(geom));
+    }
+    if (out.table.size() == 0)
+        throw InputError("'" + source.path + "' layer '" + out.layer_name + "': no villages");
+    return out;
+}
+
+namespace {
+std::vector<std::unique_ptr<OGRGeometry>> to_grid_crs(const VillageLayer& villages,
+                                                      const Grid& grid, const std::string& path) {
+    if (villages.srs.IsEmpty())
+        throw InputError("'" + path + "': villages have no CRS; add one (e.g. a .prj file)");
+    OGRSpatialReference grid_srs;
+    grid_srs.importFromWkt(grid.crs_wkt.c_str());
+    grid_srs = gis_order_srs(grid_srs);
+    std::unique_ptr<OGRCoordinateTransformation> ct;
+    if (!villages.srs.IsSame(&grid_srs)) {
+        ct.reset(OGRCreateCoordinateTransformation(&villages.srs, &grid_srs));
+        if (!ct)
+            throw InputError("'" + path + "': cannot transform villages to the grid's CRS" +
+                             gdal_last_error());
+    }
+    std::vector<std::unique_ptr<OGRGeometry>> out;
+    out.reserve(villages.geometries.size());
+    for (std::size_t i = 0; i < villages.geometries.size(); ++i) {
+        std::unique_ptr<OGRGeometry> g(villages.geometries[i]->clone());
+        if (ct && g->transform(ct.get()) != OGRERR_NONE)
+            throw InputError(where(path, villages.table[i].feature_id) +
+                             ": cannot be transformed to the grid's CRS");
+        out.push_back(std::move(g));
+    }
+    return out;
+}
+
+std::int64_t pixel_of_point(const OGRGeometry& geom, const Grid& grid) {
+    // GEOS point-on-surface: inside the polygon even when the centroid is not (C API, as
+    // GDAL 3.6 has no C++ method for multipolygons).
+    std::unique_ptr<OGRGeometry> surface_point(OGRGeometry::FromHandle(
+        OGR_G_PointOnSurface(OGRGeometry::ToHandle(const_cast<OGRGeometry*>(&geom)))));
+    if (!surface_point || wkbFlatten(surface_point->getGeometryType()) != wkbPoint)
+        return -1;
+    const auto* point = surface_point->toPoint();
+    const auto& gt = grid.geotransform;
+    const double col = std::floor((point->getX() - gt[0]) / gt[1]);
+    const double row = std::floor((point->getY() - gt[3]) / gt[5]);
+    if (col < 0 || row < 0 || col >= grid.width || row >= grid.height)
+        return -1;
+    return static_cast<std::int64_t>(row) * grid.width + static_cast<std::int64_t>(col);
+}
+} // namespace
+
+RasterizedVillages rasterize_villages(const VillageLayer& villages, const Grid& grid,
+                                      const std::string& villages_path) {
+    const auto geoms = to_grid_crs(villages, grid, villages_path);
+    GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
+    GDALDatasetUniquePtr ds(mem->Create("", grid.width, grid.height, 1, GDT_Int32, nullptr));
+    auto gt = grid.geotransform;
+    ds->SetGeoTransform(gt.data());
+    ds->SetProjection(grid.crs_wkt.c_str());
+    ds->GetRasterBand(1)->Fill(-1);
+
+    std::vector<OGRGeometryH> handles;
+    std::vector<double> burn;
+    for (std::size_t i = 0; i < geoms.size(); ++i) {
+        handles.push_back(OGRGeometry::ToHandle(geoms[i].get()));
+        burn.push_back(static_cast<double>(i));
+    }
+    int band = 1;
+    if (GDALRasterizeGeometries(GDALDataset::ToHandle(ds.get()), 1, &band,
+                                static_cast<int>(handles.size()), handles.data(), nullptr, nullptr,
+                                burn.data(), nullptr, nullptr, nullptr) != CE_None)
+        throw Error("rasterizing '" + villages_path + "' failed" + gdal_last_error());
+
+    RasterizedVillages out{Layer<std::int32_t>(grid.width, grid.height), {}};
+    if (ds->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, grid.width, grid.height,
+                                       out.village_of_pixel.data(), grid.width, grid.height,
+                                       GDT_Int32, 0, 0) != CE_None)
+        throw Error("reading the rasterized villages failed" + gdal_last_error());
+    bool any = false;
+    for (const auto& g : geoms) {
+        out.point_pixel.push_back(pixel_of_point(*g, grid));
+        any = any || out.point_pixel.back() >= 0;
+    }
+    for (std::int32_t v : out.village_of_pixel.values())
+        any = any || v >= 0;
+    if (!any)
+        throw InputError("'" + villages_path +
+                         "': no village overlaps the population grid; check both CRSs and "
+                         "extents");
+    return out;
+}
+
+namespace {
+OGRFieldType field_type(TableColumn::Kind kind) {
+    switch (kind) {
+    case TableColumn::Kind::Text:
+        return OFTString;
+    case TableColumn::Kind::Integer:
+        return OFTInteger64;
+    case TableColumn::Kind::Real:
+        break;
+    }
+    return OFTReal;
+}
+
+void set_field(OGRFeature& f, int idx, const TableColumn& col, std::size_t row) {
+    if (col.kind == TableColumn::Kind::Text) {
+        f.SetField(idx, col.text[row].c_str());
+        return;
+    }
+    const double v = col.number[row];
+    if (std::isnan(v))
+        f.SetFieldNull(idx);
+    else if (col.kind == TableColumn::Kind::Integer)
+        f.SetField(idx, static_cast<GIntBig>(v));
+    else
+        f.SetField(idx, v);
+}
+} // namespace
+
+void write_villages_gpkg(const std::string& path, const VillageLayer& villages,
+                         const Table& table) {
+    GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GPKG");
+    GDALDatasetUniquePtr ds(driver->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+    if (!ds)
+        throw Error("cannot create '" + path + "'" + gdal_last_error());
+    // GDAL 3.6 takes a non-const pointer but does not modify the reference.
+    auto* srs = villages.srs.IsEmpty() ? nullptr : const_cast<OGRSpatialReference*>(&villages.srs);
+    OGRLayer* layer = ds->CreateLayer("villages", srs, wkbMultiPolygon, nullptr);
+    if (!layer)
+        throw Error("cannot create layer in '" + path + "'" + gdal_last_error());
+    for (const auto& col : table.columns) {
+        OGRFieldDefn defn(col.name.c_str(), field_type(col.kind));
+        layer->CreateField(&defn);
+    }
+    ds->StartTransaction();
+    for (std::size_t k = 0; k < table.rows(); ++k) {
+        const std::size_t row = table.order.empty() ? k : table.order[k];
+        OGRFeature feature(layer->GetLayerDefn());
+        for (std::size_t c = 0; c < table.columns.size(); ++c)
+            set_field(feature, static_cast<int>(c), table.columns[c], row);
+        feature.SetGeometryDirectly(
+            OGRGeometryFactory::forceToMultiPolygon(villages.geometries[row]->clone()));
+        if (layer->CreateFeature(&feature) != OGRERR_NONE)
+            throw Error("cannot write feature to '" + path + "'" + gdal_last_error());
+    }
+    if (ds->CommitTransaction() != OGRERR_NONE)
+        throw Error("cannot write '" + path + "'" + gdal_last_error());
+}
+
+} // namespace riskmap::io

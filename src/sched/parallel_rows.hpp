@@ -1,0 +1,27 @@
+#pragma once
+/// \file
+/// The scheduler decides how rows are split between threads; kernels only see row ranges.
+/// Every kernel run through here computes each output row independently and in a fixed order,
+/// so the bytes never depend on the thread count.
+
+#include <functional>
+
+namespace riskmap::sched {
+
+/// Calls body(row_begin, row_end) over [0, rows) in blocks, in parallel (oneTBB).
+void for_row_blocks(int rows, const std::function<void(int, int)>& body);
+
+/// Limits oneTBB to `threads` workers while alive (0 = all cores).
+class ThreadLimit {
+public:
+    explicit ThreadLimit(int threads);
+    ~ThreadLimit();
+    ThreadLimit(const ThreadLimit&) = delete;
+    ThreadLimit& operator=(const ThreadLimit&) = delete;
+
+private:
+    struct Impl;
+    Impl* impl_;
+};
+
+} // namespace riskmap::sched

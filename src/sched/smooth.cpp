@@ -1,0 +1,33 @@
+#include "sched/smooth.hpp"
+
+#include "sched/parallel_rows.hpp"
+
+#include <utility>
+
+namespace riskmap::sched {
+
+kernels::GaussianRows gaussian_rows_for(const Grid& grid, double bandwidth_m) {
+    kernels::GaussianRows rows;
+    rows.sigma_x_px.resize(grid.height);
+    rows.sigma_y_px.resize(grid.height);
+    for (int r = 0; r < grid.height; ++r) {
+        rows.sigma_x_px[r] = bandwidth_m / grid.pixel_width_m(r);
+        rows.sigma_y_px[r] = bandwidth_m / grid.pixel_height_m(r);
+    }
+    return rows;
+}
+
+Layer<float> gaussian_sum(const Layer<float>& in, const kernels::GaussianRows& params) {
+    Layer<float> vertical(in.width(), in.height());
+    Layer<float> out(in.width(), in.height());
+    for_row_blocks(in.height(), [&](int begin, int end) {
+        kernels::gaussian_vertical(in.view(), vertical.view(), params, begin, end);
+    });
+    for_row_blocks(in.height(), [&](int begin, int end) {
+        kernels::gaussian_horizontal(std::as_const(vertical).view(), out.view(), params, begin,
+                                     end);
+    });
+    return out;
+}
+
+} // namespace riskmap::sched

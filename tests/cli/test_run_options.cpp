@@ -1,0 +1,90 @@
+#include "cli/run_options.hpp"
+#include "core/error.hpp"
+#include "support/fixtures.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace riskmap;
+using namespace riskmap::test;
+
+namespace {
+const char* kConfig = R"(# comment line
+[inputs]
+villages = v.gpkg
+records = sub/r.csv
+period = 2025Q3
+
+[indicator.stunting]
+target = 0.2
+
+[smoothing]
+bandwidth_m = 1500
+)";
+} // namespace
+
+TEST(RunOptions, FileValuesDefaultsAndRelativePaths) {
+    TempDir dir;
+    write_text(dir / "job.ini", kConfig);
+    const auto req = cli::parse_run_options({"--config", dir / "job.ini"});
+    const JobConfig& c = req.config;
+    EXPECT_EQ(c.villages, dir / "v.gpkg");
+    EXPECT_EQ(c.records, dir / "sub/r.csv");
+    EXPECT_EQ(c.period, "2025Q3");
+    EXPECT_DOUBLE_EQ(c.bandwidth_m, 1500);
+    ASSERT_EQ(c.indicators.size(), 1u); // only the indicator the file declares
+    EXPECT_EQ(c.indicators[0].name, "stunting");
+    EXPECT_DOUBLE_EQ(c.indicators[0].target, 0.2);
+    EXPECT_EQ(c.indicators[0].numerator, "children_stunted");
+    EXPECT_EQ(c.indicators[0].model, RateModel::Binomial);
+}
+
+TEST(RunOptions, CommandLineWinsOverTheFile) {
+    TempDir dir;
+    write_text(dir / "job.ini", kConfig);
+    const auto req = cli::parse_run_options({"--config", dir / "job.ini", "--smoothing.bandwidth_m",
+                                             "3000", "--indicator.maternal.target", "0.0007"});
+    EXPECT_DOUBLE_EQ(req.config.bandwidth_m, 3000);
+    ASSERT_EQ(req.config.indicators.size(), 2u);
+    EXPECT_EQ(req.config.indicators[1].model, RateModel::Poisson);
+    EXPECT_DOUBLE_EQ(req.config.indicators[1].target, 0.0007);
+}
+
+TEST(RunOptions, DumpConfigListsResolvedValues) {
+    TempDir dir;
+    write_text(dir / "job.ini", kConfig);
+    const auto req = cli::parse_run_options({"--config", dir / "job.ini", "--dump-config"});
+    EXPECT_TRUE(req.dump_config);
+    const std::string ini_text = cli::dump_config(req.config);
+    EXPECT_NE(ini_text.find("[smoothing]\nbandwidth_m = 1500\n"), std::string::npos) << ini_text;
+}
+
+TEST(RunOptions, UnknownKeyNamesFileAndLine) {
+    TempDir dir;
+    write_text(dir / "job.ini", std::string(kConfig) + "[output]\ndirr = x\n");
+    try {
+        cli::parse_run_options({"--config", dir / "job.ini"});
+        FAIL();
+    } catch (const UsageError& e) {
+        EXPECT_NE(std::string(e.what()).find("line 13: unknown key 'output.dirr'"),
+                  std::string::npos)
+            << e.what();
+    }
+}
+
+TEST(RunOptions, InvalidChoicesQuoteTheValue) {
+    TempDir dir;
+    write_text(dir / "job.ini", kConfig);
+    try {
+        cli::parse_run_options(
+            {"--config", dir / "job.ini", "--indicator.stunting.model", "gauss"});
+        FAIL();
+    } catch (const UsageError& e) {
+        EXPECT_NE(std::string(e.what()).find("must be one of 'binomial', 'poisson', not 'gauss'"),
+                  std::string::npos)
+            << e.what();
+    }
+}
+
+TEST(RunOptions, RequiredInputsAreNamed) {
+    EXPECT_THROW(cli::parse_run_options({"--inputs.records", "r.csv"}), UsageError);
+}

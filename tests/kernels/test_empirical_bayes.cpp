@@ -1,0 +1,117 @@
+#include "kernels/empirical_bayes.hpp"
+#include "kernels/priority.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+using namespace riskmap;
+using kernels::fit_global_prior;
+using kernels::posterior;
+
+TEST(GlobalEB, PoissonMatchesHandComputedMarshall) {
+    // y = {1, 4, 10}, n = {100, 200, 300}: m = 15/600 = 0.025,
+    // s2 = (100*(0.01-0.025)^2 + 200*(0.02-0.025)^2 + 300*(1/30-0.025)^2)/600
+    //    = (0.0225 + 0.005 + 0.0208333)/600 = 8.0556e-5; n_bar = 200; a = s2 - m/n_bar
+    //    = 8.0556e-5 - 1.25e-4 < 0 -> 0: no extra variation, all EB = m.
+    const std::vector<double> y{1, 4, 10}, n{100, 200, 300};
+    const auto prior = fit_global_prior(RateModel::Poisson, y, n);
+    EXPECT_DOUBLE_EQ(prior.mean, 0.025);
+    EXPECT_EQ(prior.variance, 0);
+    EXPECT_DOUBLE_EQ(kernels::eb_estimate(prior, 1, 100), 0.025);
+}
+
+TEST(GlobalEB, PoissonShrinksSmallAreasMore) {
+    // m = 60/3000 = 0.02; s2 = (1000*0.0001 + 1000*0 + 1000*0.0004... computed below.
+    const std::vector<double> y{10, 20, 30}, n{1000, 1000, 1000};
+    const auto prior = fit_global_prior(RateModel::Poisson, y, n);
+    const double m = 0.02;
+    const double s2 = (1000 * 1e-4 + 0 + 1000 * 1e-4) / 3000;
+    const double a = s2 - m / 1000;
+    EXPECT_NEAR(prior.mean, m, 1e-15);
+    EXPECT_NEAR(prior.variance, a, 1e-12);
+    // EB_i = m + a / (a + m / n_i) (r_i - m) (Marshall 1991)
+    EXPECT_NEAR(kernels::eb_estimate(prior, 10, 1000), m + a / (a + m / 1000) * (0.01 - m), 1e-12);
+    const double small = kernels::eb_estimate(prior, 1, 10);     // crude 0.1
+    const double large = kernels::eb_estimate(prior, 100, 1000); // crude 0.1
+    EXPECT_LT(small, large);
+}
+
+TEST(GlobalEB, BinomialMatchesMartuzziElliott) {
+    const std::vector<double> y{5, 30, 12, 40}, n{50, 100, 60, 120};
+    const auto prior = fit_global_prior(RateModel::Binomial, y, n);
+    double sy = 0, sn = 0;
+    for (std::size_t i = 0; i < y.size(); ++i) {
+        sy += y[i];
+        sn += n[i];
+    }
+    const double m = sy / sn, nbar = sn / 4;
+    double s2 = 0;
+    for (std::size_t i = 0; i < y.size(); ++i)
+        s2 += n[i] * std::pow(y[i] / n[i] - m, 2);
+    s2 /= sn;
+    const double tau2 = (s2 - m * (1 - m) / nbar) / (1 - 1 / nbar);
+    ASSERT_GT(tau2, 0);
+    EXPECT_NEAR(prior.variance, tau2, 1e-12);
+    const double rho = 50 * tau2 / (49 * tau2 + m * (1 - m));
+    EXPECT_NEAR(kernels::eb_estimate(prior, 5, 50), m + rho * (0.1 - m), 1e-12);
+}
+
+TEST(Posterior, MeanEqualsEbAndIntervalContainsIt) {
+    const std::vector<double> y{0, 1, 3, 0, 2, 9}, n{80, 120, 90, 60, 200, 150};
+    const auto prior = fit_global_prior(RateModel::Poisson, y, n);
+    ASSERT_GT(prior.variance, 0);
+    for (std::size_t i = 0; i < y.size(); ++i) {
+        const auto p = posterior(prior, y[i], n[i], 0.01);
+        EXPECT_NEAR(p.mean, kernels::eb_estimate(prior, y[i], n[i]), 1e-12);
+        EXPECT_LT(p.lower, p.mean);
+        EXPECT_GT(p.upper, p.mean);
+        EXPECT_GE(p.exceed, 0);
+        EXPECT_LE(p.exceed, 1);
+    }
+}
+
+TEST(Posterior, ExceedanceFallsAsTheTargetRises) {
+    const std::vector<double> y{5, 30, 12, 40}, n{50, 100, 60, 120};
+    const auto prior = fit_global_prior(RateModel::Binomial, y, n);
+    double last = 1.0;
+    for (double t = 0.05; t < 0.6; t += 0.05) {
+        const double e = posterior(prior, 12, 60, t).exceed;
+        EXPECT_LE(e, last);
+        last = e;
+    }
+}
+
+TEST(Posterior, NoEventsAnywhereGivesAPointMassAtZero) {
+    const std::vector<double> y{0, 0, 0}, n{10, 20, 30};
+    const auto prior = fit_global_prior(RateModel::Poisson, y, n);
+    EXPECT_TRUE(prior.point_mass());
+    const auto p = posterior(prior, 0, 10, 0.001);
+    EXPECT_EQ(p.mean, 0);
+    EXPECT_EQ(p.exceed, 0);
+}
+
+TEST(Priority, ClassesArePopulationWeightedFifths) {
+    // Five areas, equal population: one per class, highest score class 1.
+    const std::vector<double> score{0.1, 0.5, 0.3, NAN, 0.9, 0.2};
+    const std::vector<double> pop{1, 1, 1, 1, 1, 1};
+    const auto classes = kernels::priority_classes(score, pop);
+    EXPECT_EQ(classes[4], 1);
+    EXPECT_EQ(classes[1], 2);
+    EXPECT_EQ(classes[2], 3);
+    EXPECT_EQ(classes[5], 4);
+    EXPECT_EQ(classes[0], 5);
+    EXPECT_EQ(classes[3], 0); // no score, no class
+    const auto order = kernels::rank_order(score);
+    EXPECT_EQ(order.front(), 4u);
+    EXPECT_EQ(order.back(), 3u);
+}
+
+TEST(Priority, OneAreaWithMostPeopleFillsTheTopClasses) {
+    const std::vector<double> score{0.9, 0.1, 0.2};
+    const std::vector<double> pop{1000, 1, 1};
+    const auto classes = kernels::priority_classes(score, pop);
+    EXPECT_EQ(classes[0], 3); // its middle sits at the 50 % point
+    EXPECT_EQ(classes[1], 5);
+}

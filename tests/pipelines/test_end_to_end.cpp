@@ -1,0 +1,187 @@
+// The sample district end to end: synth, run with the committed config, and every output read
+// back through GDAL/OGR.
+
+#include "io/gdal_env.hpp"
+#include "io/raster_io.hpp"
+#include "pipelines/synth.hpp"
+#include "support/fixtures.hpp"
+
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+using namespace riskmap;
+using namespace riskmap::test;
+
+namespace {
+
+/// Generates the district once for all tests of this file and runs the job on it.
+class District : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        dir = new TempDir;
+        synth::SynthOptions opt;
+        opt.preset = "district";
+        opt.out_dir = *dir / "data";
+        synth::generate(opt);
+        result = new CommandResult(run_district(*dir / "out", {}));
+    }
+    static void TearDownTestSuite() {
+        delete result;
+        delete dir;
+    }
+
+    static CommandResult run_district(const std::string& out,
+                                      const std::vector<std::string>& extra) {
+        const std::string data = *dir / "data";
+        std::vector<std::string> args{"run",
+                                      "--config",
+                                      std::string(RISKMAP_SOURCE_DIR) + "/configs/district.ini",
+                                      "--inputs.villages",
+                                      data + "/villages.gpkg",
+                                      "--inputs.records",
+                                      data + "/records.csv",
+                                      "--inputs.population",
+                                      data + "/population.tif",
+                                      "--inputs.sanitation",
+                                      data + "/sanitation.tif",
+                                      "--output.dir",
+                                      out};
+        args.insert(args.end(), extra.begin(), extra.end());
+        return run_riskmap(args);
+    }
+
+    static inline TempDir* dir = nullptr;
+    static inline CommandResult* result = nullptr;
+};
+
+std::vector<std::string> csv_column(const std::string& text, const std::string& name) {
+    std::vector<std::string> rows;
+    std::size_t start = 0, index = std::string::npos;
+    while (start < text.size()) {
+        const std::size_t end = text.find('\n', start);
+        const std::string line = text.substr(start, end - start);
+        start = end + 1;
+        std::vector<std::string> cells;
+        std::size_t p = 0;
+        for (std::size_t q; (q = line.find(',', p)) != std::string::npos; p = q + 1)
+            cells.push_back(line.substr(p, q - p));
+        cells.push_back(line.substr(p));
+        if (index == std::string::npos) {
+            index = std::find(cells.begin(), cells.end(), name) - cells.begin();
+            continue;
+        }
+        rows.push_back(cells.at(index));
+    }
+    return rows;
+}
+
+} // namespace
+
+TEST_F(District, RunSucceeds) {
+    ASSERT_EQ(result->exit_code, 0) << result->output;
+}
+
+TEST_F(District, MapsCarryTheInputGridNodataAndDescription) {
+    io::init_gdal();
+    GDALDatasetUniquePtr pop(
+        GDALDataset::Open((*dir / "data/population.tif").c_str(), GDAL_OF_RASTER));
+    ASSERT_TRUE(pop);
+    double pop_gt[6];
+    pop->GetGeoTransform(pop_gt);
+    for (const char* name : {"stunting_rate", "maternal_rate", "stunting_exceed", "maternal_exceed",
+                             "risk_index", "priority_class"}) {
+        const std::string path = *dir / (std::string("out/") + name + ".tif");
+        GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER));
+        ASSERT_TRUE(ds) << path;
+        EXPECT_EQ(ds->GetRasterXSize(), pop->GetRasterXSize());
+        EXPECT_EQ(ds->GetRasterYSize(), pop->GetRasterYSize());
+        double gt[6];
+        ds->GetGeoTransform(gt);
+        for (int i = 0; i < 6; ++i)
+            EXPECT_DOUBLE_EQ(gt[i], pop_gt[i]) << name;
+        EXPECT_TRUE(ds->GetSpatialRef()->IsSame(pop->GetSpatialRef())) << name;
+        GDALRasterBand* band = ds->GetRasterBand(1);
+        int has_nodata = 0;
+        band->GetNoDataValue(&has_nodata);
+        EXPECT_TRUE(has_nodata) << name;
+        EXPECT_FALSE(std::string(band->GetDescription()).empty()) << name;
+        EXPECT_FALSE(std::string(band->GetUnitType()).empty()) << name;
+        int bx = 0, by = 0;
+        band->GetBlockSize(&bx, &by);
+        EXPECT_EQ(bx, 256) << name << " is not tiled";
+        EXPECT_STRNE(ds->GetMetadataItem("COMPRESSION", "IMAGE_STRUCTURE"), nullptr);
+    }
+}
+
+TEST_F(District, RatesAreProportionsAndMapsHaveData) {
+    const Grid grid = io::read_grid(*dir / "data/population.tif");
+    for (const char* name : {"stunting_rate", "maternal_rate", "stunting_exceed", "risk_index"}) {
+        const auto values = io::read_band(*dir / (std::string("out/") + name + ".tif"), grid);
+        std::size_t valid = 0;
+        for (float v : values.values()) {
+            if (std::isnan(v))
+                continue;
+            ++valid;
+            ASSERT_GE(v, 0.0f) << name;
+            ASSERT_LE(v, 1.0f) << name;
+        }
+        EXPECT_GT(valid, grid.pixel_count() / 2) << name;
+    }
+}
+
+TEST_F(District, PriorityClassesAreOneToFive) {
+    const Grid grid = io::read_grid(*dir / "data/population.tif");
+    const auto classes = io::read_band(*dir / "out/priority_class.tif", grid);
+    std::set<int> seen;
+    for (float v : classes.values())
+        if (!std::isnan(v))
+            seen.insert(static_cast<int>(v));
+    EXPECT_EQ(seen, (std::set<int>{1, 2, 3, 4, 5}));
+}
+
+TEST_F(District, OneTableRowPerVillageAndRanksArePermutations) {
+    io::init_gdal();
+    GDALDatasetUniquePtr src(
+        GDALDataset::Open((*dir / "data/villages.gpkg").c_str(), GDAL_OF_VECTOR));
+    const auto villages = src->GetLayer(0)->GetFeatureCount();
+    ASSERT_GT(villages, 100);
+
+    const std::string csv = read_text(*dir / "out/villages.csv");
+    const auto codes = csv_column(csv, "code");
+    EXPECT_EQ(static_cast<GIntBig>(codes.size()), villages);
+    EXPECT_EQ(std::set<std::string>(codes.begin(), codes.end()).size(), codes.size());
+    std::vector<long> ranks;
+    for (const auto& r : csv_column(csv, "priority_rank"))
+        ranks.push_back(std::stol(r));
+    std::vector<long> expected(ranks.size());
+    for (std::size_t i = 0; i < expected.size(); ++i)
+        expected[i] = static_cast<long>(i + 1);
+    EXPECT_EQ(ranks, expected); // written in rank order, every rank once
+
+    GDALDatasetUniquePtr gpkg(
+        GDALDataset::Open((*dir / "out/villages.gpkg").c_str(), GDAL_OF_VECTOR));
+    ASSERT_TRUE(gpkg);
+    EXPECT_EQ(gpkg->GetLayer(0)->GetFeatureCount(), villages);
+}
+
+TEST_F(District, EveryEventIsOnTheMapsSumsConserved) {
+    const std::string json = read_text(*dir / "out/run.json");
+    EXPECT_NE(json.find("\"events_outside_grid\": 0"), std::string::npos) << json;
+    EXPECT_NE(json.find("\"records_rejected\": 0"), std::string::npos) << json;
+}
+
+TEST_F(District, SameInputsGiveTheSameBytesWhateverTheThreadCount) {
+    const auto r = run_district(*dir / "out1", {"--threads", "1"});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    for (const char* f : {"stunting_rate.tif", "maternal_exceed.tif", "risk_index.tif",
+                          "priority_class.tif", "villages.csv", "kecamatan.csv"})
+        EXPECT_EQ(read_text(*dir / (std::string("out1/") + f)),
+                  read_text(*dir / (std::string("out/") + f)))
+            << f;
+}

@@ -1,0 +1,78 @@
+// The quarterly job on small hand-made inputs: input variants a user meets.
+
+#include "io/gdal_env.hpp"
+#include "io/raster_io.hpp"
+#include "support/small_job.hpp"
+
+#include <gdal_priv.h>
+
+#include <gtest/gtest.h>
+
+using namespace riskmap;
+using namespace riskmap::test;
+
+using SmallJobRuns = SmallJob;
+
+TEST_F(SmallJobRuns, SemicolonRecordsWithQuotesAndMixedCodeStyles) {
+    records = "\xEF\xBB\xBF"
+              "kode_desa;children_measured;children_stunted;live_births;"
+              "maternal_deaths\r\n"
+              "\"32.05.01.2001\";100;20;40;0\r\n"
+              "32 05 01 2002;80;30;35;1\r\n"
+              "32-05-02-2003;120;10;50;0\r\n"
+              "3205022004;90;25;30;0\r\n";
+    const auto r = run();
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(read_text(dir / "out/run.json").find("\"records_joined\": 4"), std::string::npos);
+}
+
+TEST_F(SmallJobRuns, ConfigurableColumnNames) {
+    records = "desa,diukur,stunted,lahir,kematian\n"
+              "3205012001,100,20,40,0\n3205012002,80,30,35,1\n";
+    sections["inputs"]["record_code"] = "desa";
+    sections["indicator.stunting"] = {{"numerator", "stunted"}, {"denominator", "diukur"}};
+    sections["indicator.maternal"] = {{"numerator", "kematian"}, {"denominator", "lahir"}};
+    const auto r = run();
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const std::string csv = read_text(dir / "out/villages.csv");
+    // INI sections come out alphabetically: maternal first, then stunting 30 of 80.
+    EXPECT_NE(csv.find("3205012002,,1,35,"), std::string::npos) << csv;
+    EXPECT_NE(csv.find(",30,80,0.375,"), std::string::npos) << csv;
+}
+
+TEST_F(SmallJobRuns, GeographicGridKeepsItsCrs) {
+    grid = geographic_grid(20, 20, 0.001); // about 110 m
+    write_inputs();
+    const auto r = run();
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    io::init_gdal();
+    GDALDatasetUniquePtr ds(
+        GDALDataset::Open((dir / "out/stunting_rate.tif").c_str(), GDAL_OF_RASTER));
+    ASSERT_TRUE(ds);
+    EXPECT_TRUE(ds->GetSpatialRef()->IsGeographic());
+    const auto rate =
+        io::read_band(dir / "out/stunting_rate.tif", io::read_grid(dir / "out/stunting_rate.tif"));
+    // Total 85 stunted of 390 measured; every smoothed rate lies between the village rates.
+    for (std::size_t i = 1; i < rate.size(); ++i) {
+        ASSERT_FALSE(std::isnan(rate[i])) << i;
+        EXPECT_GE(rate[i], 10.0f / 120 - 1e-6f);
+        EXPECT_LE(rate[i], 30.0f / 80 + 1e-6f);
+    }
+}
+
+TEST_F(SmallJobRuns, WithoutRastersOnlyTablesAreWritten) {
+    sections["inputs"].erase("population");
+    sections["inputs"].erase("sanitation");
+    const auto r = run();
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(list_dir(dir / "out"),
+              (std::vector<std::string>{"kecamatan.csv", "rejects.csv", "run.json", "villages.csv",
+                                        "villages.gal", "villages.gpkg"}));
+}
+
+TEST_F(SmallJobRuns, KecamatanSumCountsBeforeRates) {
+    ASSERT_EQ(run().exit_code, 0);
+    const std::string csv = read_text(dir / "out/kecamatan.csv");
+    // 320501: stunted 20 + 30 of 100 + 80 measured = 0.27777778
+    EXPECT_NE(csv.find("320501,,50,180,0.27777778"), std::string::npos) << csv;
+}

@@ -1,0 +1,169 @@
+#include "support/fixtures.hpp"
+
+#include "io/gdal_env.hpp"
+
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+
+namespace riskmap::test {
+
+namespace fs = std::filesystem;
+
+TempDir::TempDir() {
+    std::random_device rd;
+    for (;;) {
+        path_ = fs::temp_directory_path() / ("riskmap-test-" + std::to_string(rd()));
+        if (fs::create_directory(path_))
+            break;
+    }
+}
+
+TempDir::~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+}
+
+namespace {
+std::string shell_quote(const std::string& s) {
+    std::string out = "'";
+    for (char c : s)
+        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+} // namespace
+
+CommandResult run_riskmap(const std::vector<std::string>& args) {
+    std::string cmd = shell_quote(RISKMAP_BINARY);
+    for (const auto& a : args)
+        cmd += " " + shell_quote(a);
+    cmd += " 2>&1";
+    CommandResult result;
+    FILE* pipe = popen(cmd.c_str(), "r");
+    if (!pipe)
+        throw std::runtime_error("cannot run " + cmd);
+    std::array<char, 4096> buf;
+    std::size_t n;
+    while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0)
+        result.output.append(buf.data(), n);
+    const int status = pclose(pipe);
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return result;
+}
+
+Grid utm_grid(int width, int height, double pixel) {
+    OGRSpatialReference srs;
+    srs.importFromEPSG(32749);
+    char* wkt = nullptr;
+    srs.exportToWkt(&wkt);
+    Grid g;
+    g.width = width;
+    g.height = height;
+    g.geotransform = {400000, pixel, 0, 9230000, 0, -pixel};
+    g.crs_wkt = wkt;
+    CPLFree(wkt);
+    return g;
+}
+
+Grid geographic_grid(int width, int height, double degrees) {
+    OGRSpatialReference srs;
+    srs.importFromEPSG(4326);
+    char* wkt = nullptr;
+    srs.exportToWkt(&wkt);
+    Grid g;
+    g.width = width;
+    g.height = height;
+    g.geographic = true;
+    g.geotransform = {106.8, degrees, 0, -6.2, 0, -degrees};
+    g.crs_wkt = wkt;
+    CPLFree(wkt);
+    return g;
+}
+
+void write_raster(const std::string& path, const Grid& grid, const Layer<float>& values,
+                  bool with_crs) {
+    io::init_gdal();
+    GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GTiff");
+    GDALDatasetUniquePtr ds(
+        drv->Create(path.c_str(), grid.width, grid.height, 1, GDT_Float32, nullptr));
+    auto gt = grid.geotransform;
+    ds->SetGeoTransform(gt.data());
+    if (with_crs)
+        ds->SetProjection(grid.crs_wkt.c_str());
+    ds->GetRasterBand(1)->SetNoDataValue(std::numeric_limits<double>::quiet_NaN());
+    if (ds->GetRasterBand(1)->RasterIO(GF_Write, 0, 0, grid.width, grid.height,
+                                       const_cast<float*>(values.data()), grid.width, grid.height,
+                                       GDT_Float32, 0, 0) != CE_None)
+        throw std::runtime_error("cannot write " + path);
+}
+
+void write_rect_villages(const std::string& path, const std::vector<Rect>& rects,
+                         const std::string& crs_wkt) {
+    io::init_gdal();
+    GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
+    GDALDatasetUniquePtr ds(drv->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+    OGRSpatialReference srs;
+    srs.importFromWkt(crs_wkt.c_str());
+    srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER); // x = east even for EPSG:4326
+    OGRLayer* layer = ds->CreateLayer("villages", &srs, wkbPolygon, nullptr);
+    OGRFieldDefn code("kode_desa", OFTString);
+    layer->CreateField(&code);
+    for (const auto& r : rects) {
+        OGRFeature f(layer->GetLayerDefn());
+        f.SetField("kode_desa", r.code.c_str());
+        OGRLinearRing ring;
+        ring.addPoint(r.x0, r.y0);
+        ring.addPoint(r.x1, r.y0);
+        ring.addPoint(r.x1, r.y1);
+        ring.addPoint(r.x0, r.y1);
+        ring.closeRings();
+        OGRPolygon poly;
+        poly.addRing(&ring);
+        f.SetGeometry(&poly);
+        if (layer->CreateFeature(&f) != OGRERR_NONE)
+            throw std::runtime_error("cannot write feature to " + path);
+    }
+}
+
+void write_text(const std::string& path, const std::string& text) {
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+}
+
+std::string read_text(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+std::string ini(const std::map<std::string, std::map<std::string, std::string>>& sections) {
+    std::string out;
+    for (const auto& [section, keys] : sections) {
+        out += "[" + section + "]\n";
+        for (const auto& [k, v] : keys)
+            out += k + " = " + v + "\n";
+    }
+    return out;
+}
+
+std::vector<std::string> list_dir(const std::string& path) {
+    std::vector<std::string> names;
+    if (!fs::exists(path))
+        return names;
+    for (const auto& e : fs::directory_iterator(path))
+        names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+} // namespace riskmap::test

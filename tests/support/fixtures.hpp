@@ -1,0 +1,68 @@
+#pragma once
+/// \file
+/// Test helpers: temporary folders, running the real riskmap binary, writing small rasters and
+/// polygon layers through GDAL, and config files.
+
+#include "core/grid.hpp"
+#include "core/layer.hpp"
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace riskmap::test {
+
+/// A fresh folder under the system temp dir, removed at the end of the test.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const std::filesystem::path& path() const { return path_; }
+    std::string operator/(const std::string& name) const { return (path_ / name).string(); }
+
+private:
+    std::filesystem::path path_;
+};
+
+struct CommandResult {
+    int exit_code = -1;
+    std::string output; ///< stdout and stderr together
+};
+
+/// Runs build/riskmap with the arguments (each shell-quoted).
+CommandResult run_riskmap(const std::vector<std::string>& args);
+
+/// A UTM 49S grid of the given shape at `pixel` metres.
+Grid utm_grid(int width, int height, double pixel = 100.0);
+
+/// An EPSG:4326 grid near Jakarta of the given shape at `degrees` per pixel.
+Grid geographic_grid(int width, int height, double degrees);
+
+/// Single-band Float32 GeoTIFF; crs_wkt empty writes no CRS. NaN is nodata.
+void write_raster(const std::string& path, const Grid& grid, const Layer<float>& values,
+                  bool with_crs = true);
+
+/// Axis-aligned rectangle polygon in the grid's CRS.
+struct Rect {
+    std::string code;
+    double x0, y0, x1, y1;
+};
+
+/// GeoPackage layer "villages" with field kode_desa and the rectangles.
+void write_rect_villages(const std::string& path, const std::vector<Rect>& rects,
+                         const std::string& crs_wkt);
+
+/// Writes a text file.
+void write_text(const std::string& path, const std::string& text);
+std::string read_text(const std::string& path);
+
+/// INI text from section -> (key, value) lines.
+std::string ini(const std::map<std::string, std::map<std::string, std::string>>& sections);
+
+/// Files in a folder (names only, sorted); empty when it does not exist.
+std::vector<std::string> list_dir(const std::string& path);
+
+} // namespace riskmap::test
