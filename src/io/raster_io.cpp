@@ -144,8 +144,9 @@ GDALDatasetUniquePtr create_tiff(const std::string& path, const Grid& grid, GDAL
     if (!ds)
         throw Error("cannot create '" + path + "'" + gdal_last_error());
     auto gt = grid.geotransform;
-    ds->SetGeoTransform(gt.data());
-    ds->SetProjection(grid.crs_wkt.c_str());
+    if (ds->SetGeoTransform(gt.data()) != CE_None ||
+        ds->SetProjection(grid.crs_wkt.c_str()) != CE_None)
+        throw Error("cannot georeference '" + path + "'" + gdal_last_error());
     return ds;
 }
 

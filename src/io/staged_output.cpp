@@ -4,7 +4,11 @@
 #include "core/numbers.hpp"
 #include "io/csv.hpp"
 
+#include <signal.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
 
 #include <algorithm>
 #include <cmath>
@@ -14,13 +18,32 @@ namespace riskmap::io {
 
 namespace fs = std::filesystem;
 
+namespace {
+constexpr std::string_view kStagingPrefix = ".riskmap-staging-";
+
+/// Staging folders of runs that were killed (their process is gone) are removed; those of
+/// runs still going are left alone.
+void remove_abandoned_staging(const fs::path& dir) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name.rfind(kStagingPrefix, 0) != 0)
+            continue;
+        const long pid = std::strtol(name.c_str() + kStagingPrefix.size(), nullptr, 10);
+        if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) == -1 && errno == ESRCH)
+            fs::remove_all(entry.path(), ec);
+    }
+}
+} // namespace
+
 StagedOutput::StagedOutput(fs::path final_dir) : final_dir_(std::move(final_dir)) {
     std::error_code ec;
     fs::create_directories(final_dir_, ec);
     if (ec)
         throw Error("cannot create output folder '" + final_dir_.string() + "': " + ec.message());
+    remove_abandoned_staging(final_dir_);
     for (int attempt = 0;; ++attempt) {
-        staging_ = final_dir_ / (".riskmap-staging-" + std::to_string(::getpid()) + "-" +
+        staging_ = final_dir_ / (std::string(kStagingPrefix) + std::to_string(::getpid()) + "-" +
                                  std::to_string(attempt));
         if (fs::create_directory(staging_, ec))
             break;
@@ -57,7 +80,7 @@ std::string cell(const TableColumn& col, std::size_t row) {
     const double v = col.number[row];
     if (col.kind == TableColumn::Kind::Integer && !std::isnan(v))
         return std::to_string(static_cast<long long>(v));
-    return format_double(v, 8);
+    return format_double(v); // shortest text that reads back to the same double
 }
 } // namespace
 

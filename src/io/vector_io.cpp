@@ -4,6 +4,7 @@
 #include "core/village_code.hpp"
 #include "io/gdal_env.hpp"
 
+#include <cpl_conv.h>
 #include <gdal_alg.h>
 #include <ogr_api.h>
 #include <ogrsf_frmts.h>
@@ -64,8 +65,19 @@ std::unique_ptr<OGRGeometry> checked_geometry(OGRFeature& feature, const Village
         throw InputError(place + ": invalid geometry (self-intersection or bad ring); fix it or "
                                  "set inputs.repair_geometry = true");
     std::unique_ptr<OGRGeometry> fixed(out->MakeValid());
-    if (!fixed || fixed->IsEmpty())
-        throw InputError(place + ": invalid geometry that GEOS cannot repair");
+    if (fixed && wkbFlatten(fixed->getGeometryType()) == wkbGeometryCollection) {
+        // MakeValid may return a collection with stray lines or points; keep the areas.
+        auto areas = std::make_unique<OGRMultiPolygon>();
+        for (const OGRGeometry* part : *fixed->toGeometryCollection()) {
+            const auto t = wkbFlatten(part->getGeometryType());
+            if (t == wkbPolygon || t == wkbMultiPolygon)
+                areas->addGeometry(part);
+        }
+        fixed = std::move(areas);
+    }
+    const auto t = fixed ? wkbFlatten(fixed->getGeometryType()) : wkbUnknown;
+    if (!fixed || fixed->IsEmpty() || (t != wkbPolygon && t != wkbMultiPolygon))
+        throw InputError(place + ": invalid geometry that GEOS cannot repair into polygons");
     return fixed;
 }
 } // namespace
@@ -221,6 +233,8 @@ void set_field(OGRFeature& f, int idx, const TableColumn& col, std::size_t row) 
 
 void write_villages_gpkg(const std::string& path, const VillageLayer& villages,
                          const Table& table) {
+    // A GeoPackage stores its write time; a fixed one keeps identical runs byte-identical.
+    CPLConfigOptionSetter fixed_date("OGR_CURRENT_DATE", "2000-01-01T00:00:00Z", false);
     GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GPKG");
     GDALDatasetUniquePtr ds(driver->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
     if (!ds)
@@ -232,7 +246,9 @@ void write_villages_gpkg(const std::string& path, const VillageLayer& villages,
         throw Error("cannot create layer in '" + path + "'" + gdal_last_error());
     for (const auto& col : table.columns) {
         OGRFieldDefn defn(col.name.c_str(), field_type(col.kind));
-        layer->CreateField(&defn);
+        if (layer->CreateField(&defn) != OGRERR_NONE)
+            throw Error("cannot create field '" + col.name + "' in '" + path + "'" +
+                        gdal_last_error());
     }
     ds->StartTransaction();
     for (std::size_t k = 0; k < table.rows(); ++k) {
@@ -247,6 +263,10 @@ void write_villages_gpkg(const std::string& path, const VillageLayer& villages,
     }
     if (ds->CommitTransaction() != OGRERR_NONE)
         throw Error("cannot write '" + path + "'" + gdal_last_error());
+    CPLErrorReset();
+    ds.reset();
+    if (CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal)
+        throw Error("cannot finish writing '" + path + "'" + gdal_last_error());
 }
 
 } // namespace riskmap::io

@@ -6,6 +6,11 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+
 using namespace riskmap;
 using namespace riskmap::test;
 
@@ -136,4 +141,18 @@ TEST_F(BadInput, MissingConfigFileIsAUsageError) {
     const auto r = run_riskmap({"run", "--config", dir / "nope.ini"});
     EXPECT_EQ(r.exit_code, kExitUsage);
     EXPECT_NE(r.output.find("nope.ini"), std::string::npos);
+}
+
+TEST_F(BadInput, StagingLeftByAKilledRunIsCleanedUp) {
+    // A process that has ended stands in for a run killed while writing.
+    const pid_t dead = fork();
+    if (dead == 0)
+        _exit(0);
+    waitpid(dead, nullptr, 0);
+    const std::string stale = dir / ("out/.riskmap-staging-" + std::to_string(dead) + "-0");
+    std::filesystem::create_directories(stale);
+    write_text(stale + "/villages.csv", "half written");
+    ASSERT_EQ(run().exit_code, 0);
+    EXPECT_FALSE(std::filesystem::exists(stale));
+    EXPECT_NE(read_text(dir / "out/villages.csv"), "half written");
 }

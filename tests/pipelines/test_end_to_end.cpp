@@ -179,8 +179,9 @@ TEST_F(District, EveryEventIsOnTheMapsSumsConserved) {
 TEST_F(District, SameInputsGiveTheSameBytesWhateverTheThreadCount) {
     const auto r = run_district(*dir / "out1", {"--threads", "1"});
     ASSERT_EQ(r.exit_code, 0) << r.output;
-    for (const char* f : {"stunting_rate.tif", "maternal_exceed.tif", "risk_index.tif",
-                          "priority_class.tif", "villages.csv", "kecamatan.csv"})
+    for (const char* f :
+         {"stunting_rate.tif", "maternal_exceed.tif", "risk_index.tif", "priority_class.tif",
+          "villages.csv", "kecamatan.csv", "villages.gpkg", "villages.gal"})
         EXPECT_EQ(read_text(*dir / (std::string("out1/") + f)),
                   read_text(*dir / (std::string("out/") + f)))
             << f;
