@@ -7,6 +7,8 @@ packages=(
     build-essential cmake pkg-config git clang-format
     libgdal-dev gdal-bin libtbb-dev libboost-dev libboost-program-options-dev
     libgtest-dev libgmock-dev googletest libbenchmark-dev libomp-dev locales
+    # R's spdep: the reference implementation the statistics tests compare against
+    r-base-core r-cran-spdep r-cran-sf
 )
 
 missing=()

@@ -1,0 +1,70 @@
+// riskmap's neighbours and empirical Bayes against R's spdep on the synthetic district: the
+// reference implementation of DESIGN.md section 3, run side by side (tests/reference/*.R).
+
+#include "pipelines/synth.hpp"
+#include "support/fixtures.hpp"
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+
+#include <sys/wait.h>
+
+using namespace riskmap;
+using namespace riskmap::test;
+
+namespace {
+CommandResult run_shell(const std::string& cmd) {
+    CommandResult r;
+    FILE* pipe = popen((cmd + " 2>&1").c_str(), "r");
+    std::array<char, 4096> buf;
+    std::size_t n;
+    while (pipe && (n = fread(buf.data(), 1, buf.size(), pipe)) > 0)
+        r.output.append(buf.data(), n);
+    const int status = pipe ? pclose(pipe) : -1;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+}
+} // namespace
+
+TEST(SpdepReference, NeighboursAndEmpiricalBayesMatchSpdep) {
+    TempDir dir;
+    synth::SynthOptions opt;
+    opt.out_dir = dir / "data";
+    synth::generate(opt);
+    // Tables only, with the same counts under both models so every spdep function applies.
+    const auto run = run_riskmap({"run",
+                                  "--inputs.villages",
+                                  dir / "data/villages.gpkg",
+                                  "--inputs.records",
+                                  dir / "data/records.csv",
+                                  "--inputs.record_period",
+                                  "periode",
+                                  "--output.dir",
+                                  dir / "out",
+                                  "--quiet",
+                                  "--indicator.pois.numerator",
+                                  "children_stunted",
+                                  "--indicator.pois.denominator",
+                                  "children_measured",
+                                  "--indicator.pois.model",
+                                  "poisson",
+                                  "--indicator.pois.target",
+                                  "0.2",
+                                  "--indicator.binom.numerator",
+                                  "children_stunted",
+                                  "--indicator.binom.denominator",
+                                  "children_measured",
+                                  "--indicator.binom.model",
+                                  "binomial"});
+    ASSERT_EQ(run.exit_code, 0) << run.output;
+    const auto check = run_shell("Rscript " + std::string(RISKMAP_SOURCE_DIR) +
+                                 "/tests/reference/spdep_check.R " + dir / "out");
+    EXPECT_EQ(check.exit_code, 0) << check.output;
+    EXPECT_EQ(check.output.find("FAIL"), std::string::npos) << check.output;
+    std::size_t oks = 0;
+    for (std::size_t p = 0; (p = check.output.find("OK ", p)) != std::string::npos; ++p)
+        ++oks;
+    EXPECT_EQ(oks, 4u) << check.output;
+}
