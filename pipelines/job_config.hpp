@@ -39,6 +39,8 @@ struct JobConfig {
 
     // [smoothing]
     double bandwidth_m = 2000;
+    /// Adaptive bandwidth: ascending ladder in metres; empty means the fixed bandwidth_m.
+    std::vector<double> bandwidth_ladder_m;
 
     // [neighbours] Vertices closer than this (in the villages' CRS units) are one point, as
     // spdep::poly2nb's snap, whose default sqrt(double epsilon) this is.

@@ -85,6 +85,7 @@ struct JobState {
 
     std::vector<Layer<float>> pixel_numerator, pixel_denominator; ///< per indicator
     std::vector<Layer<float>> smooth_numerator, smooth_denominator;
+    std::vector<Layer<float>> bandwidth_used; ///< per indicator, adaptive runs only
 
     AreaScores village_scores;
     AreaScores kecamatan_scores;

@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "core/numbers.hpp"
 #include "io/raster_io.hpp"
+#include "kernels/adaptive.hpp"
 #include "sched/smooth.hpp"
 
 #include <cmath>
@@ -90,13 +91,39 @@ void Disaggregate::run(JobState& state) {
     }
 }
 
-void SmoothGaussian::run(JobState& state) {
-    const double h = state.config.bandwidth_m;
-    const auto params = sched::gaussian_rows_for(state.grid, h);
+namespace {
+void smooth_fixed(JobState& state) {
+    const auto params = sched::gaussian_rows_for(state.grid, state.config.bandwidth_m);
     for (std::size_t k = 0; k < state.pixel_numerator.size(); ++k) {
         state.smooth_numerator.push_back(sched::gaussian_sum(state.pixel_numerator[k], params));
         state.smooth_denominator.push_back(sched::gaussian_sum(state.pixel_denominator[k], params));
     }
+}
+
+void smooth_adaptive(JobState& state) {
+    const int w = state.grid.width, h = state.grid.height;
+    for (std::size_t k = 0; k < state.pixel_numerator.size(); ++k) {
+        Layer<float> y(w, h, 0.0f), n(w, h, 0.0f), used(w, h, 0.0f);
+        const auto min_den = static_cast<float>(state.config.indicators[k].min_denominator);
+        for (double bandwidth : state.config.bandwidth_ladder_m) {
+            const auto params = sched::gaussian_rows_for(state.grid, bandwidth);
+            const auto y_h = sched::gaussian_sum(state.pixel_numerator[k], params);
+            const auto n_h = sched::gaussian_sum(state.pixel_denominator[k], params);
+            kernels::adaptive_step(y_h.view(), n_h.view(), static_cast<float>(bandwidth), min_den,
+                                   y.view(), n.view(), used.view());
+        }
+        state.smooth_numerator.push_back(std::move(y));
+        state.smooth_denominator.push_back(std::move(n));
+        state.bandwidth_used.push_back(std::move(used));
+    }
+}
+} // namespace
+
+void SmoothGaussian::run(JobState& state) {
+    if (state.config.bandwidth_ladder_m.empty())
+        smooth_fixed(state);
+    else
+        smooth_adaptive(state);
     // The unsmoothed layers are no longer needed; free them before scoring.
     state.pixel_numerator.clear();
     state.pixel_denominator.clear();

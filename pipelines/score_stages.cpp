@@ -19,23 +19,44 @@ bool mapped(const JobState& s, std::size_t i) {
     return s.raster.village_of_pixel[i] >= 0 && !std::isnan(s.population[i]);
 }
 
-/// Rate and exceedance of one indicator at every mapped pixel, from its effective counts.
-void indicator_maps(const JobState& s, std::size_t k, Layer<float>& rate, Layer<float>& exceed,
-                    Layer<float>& mean) {
+/// Per-pixel layers of one indicator.
+struct IndicatorLayers {
+    IndicatorLayers(int w, int h)
+        : rate(w, h, kNaNf), mean(w, h, kNaNf), lower(w, h, kNaNf), upper(w, h, kNaNf),
+          exceed(w, h, kNaNf) {}
+    Layer<float> rate, mean, lower, upper, exceed;
+};
+
+/// Smoothed rate and the posterior (DESIGN.md "Pixel uncertainty") of one indicator at every
+/// mapped pixel, from its peak-normalised effective counts and the villages' global prior.
+IndicatorLayers indicator_layers(const JobState& s, std::size_t k) {
     const IndicatorSpec& spec = s.config.indicators[k];
     const kernels::Prior& prior = s.village_scores.scores[k].prior;
     const Layer<float>& y = s.smooth_numerator[k];
     const Layer<float>& n = s.smooth_denominator[k];
     const int width = s.grid.width;
+    IndicatorLayers out(width, s.grid.height);
     sched::for_row_blocks(s.grid.height, [&](int begin, int end) {
         for (std::size_t i = std::size_t(begin) * width; i < std::size_t(end) * width; ++i) {
             if (!mapped(s, i) || !(n[i] > 0) || n[i] < spec.min_denominator)
                 continue;
-            rate[i] = y[i] / n[i];
-            exceed[i] = static_cast<float>(kernels::exceedance(prior, y[i], n[i], spec.target));
-            mean[i] = static_cast<float>(kernels::eb_estimate(prior, y[i], n[i]));
+            const auto post = kernels::posterior(prior, y[i], n[i], spec.target);
+            out.rate[i] = y[i] / n[i];
+            out.mean[i] = static_cast<float>(post.mean);
+            out.lower[i] = static_cast<float>(post.lower);
+            out.upper[i] = static_cast<float>(post.upper);
+            out.exceed[i] = static_cast<float>(post.exceed);
         }
     });
+    return out;
+}
+
+Layer<float> masked_bandwidth(const JobState& s, std::size_t k, const Layer<float>& rate) {
+    Layer<float> out = s.bandwidth_used[k];
+    for (std::size_t i = 0; i < out.size(); ++i)
+        if (std::isnan(rate[i]))
+            out[i] = kNaNf;
+    return out;
 }
 
 std::vector<std::pair<std::string, std::string>> indicator_metadata(const JobConfig& cfg,
@@ -110,20 +131,25 @@ void ScorePixels::run(JobState& state) {
     std::vector<Layer<float>> exceed, mean;
     for (std::size_t k = 0; k < cfg.indicators.size(); ++k) {
         const IndicatorSpec& spec = cfg.indicators[k];
-        Layer<float> rate(w, h, kNaNf);
-        exceed.emplace_back(w, h, kNaNf);
-        mean.emplace_back(w, h, kNaNf);
-        indicator_maps(state, k, rate, exceed.back(), mean.back());
-        add_map(state, spec.name + "_rate", std::move(rate),
-                spec.name + " rate, Gaussian kernel smoothed (h = " +
-                    format_double(cfg.bandwidth_m) + " m)",
-                "proportion", indicator_metadata(cfg, spec));
-    }
-    for (std::size_t k = 0; k < cfg.indicators.size(); ++k) {
-        const IndicatorSpec& spec = cfg.indicators[k];
-        add_map(state, spec.name + "_exceed", exceed[k],
+        IndicatorLayers layers = indicator_layers(state, k);
+        const auto meta = indicator_metadata(cfg, spec);
+        const std::string kernel = cfg.bandwidth_ladder_m.empty()
+                                       ? "h = " + format_double(cfg.bandwidth_m) + " m"
+                                       : "adaptive h";
+        if (!cfg.bandwidth_ladder_m.empty())
+            add_map(state, spec.name + "_bandwidth_m", masked_bandwidth(state, k, layers.rate),
+                    spec.name + " adaptive bandwidth used", "metre", meta);
+        add_map(state, spec.name + "_rate", std::move(layers.rate),
+                spec.name + " rate, Gaussian kernel smoothed (" + kernel + ")", "proportion", meta);
+        add_map(state, spec.name + "_lo", std::move(layers.lower),
+                spec.name + " rate, 2.5 % posterior quantile", "proportion", meta);
+        add_map(state, spec.name + "_hi", std::move(layers.upper),
+                spec.name + " rate, 97.5 % posterior quantile", "proportion", meta);
+        add_map(state, spec.name + "_exceed", layers.exceed,
                 "P(" + spec.name + " rate > target " + format_double(spec.target) + ")",
-                "probability", indicator_metadata(cfg, spec));
+                "probability", meta);
+        exceed.push_back(std::move(layers.exceed));
+        mean.push_back(std::move(layers.mean));
     }
     Layer<float> risk(w, h, kNaNf);
     const auto score = risk_and_score(state, exceed, mean, risk);

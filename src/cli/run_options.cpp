@@ -43,6 +43,10 @@ const KeySpec kInputKeys[] = {
     {"inputs.sanitation", "", "share of households without improved sanitation (optional)"},
     {"inputs.sanitation_scale", "1", "1 when sanitation is 0..1, 100 when percent"},
     {"smoothing.bandwidth_m", "2000", "Gaussian kernel bandwidth (standard deviation) in metres"},
+    {"smoothing.adaptive", "false",
+     "per pixel the smallest ladder bandwidth whose smoothed denominator reaches the "
+     "indicator's min_denominator"},
+    {"smoothing.ladder_m", "500,1000,2000,4000,8000", "adaptive bandwidths in metres, ascending"},
     {"neighbours.snap", "1.4901161193847656e-08",
      "vertices closer than this (villages' CRS units) touch; spdep::poly2nb's default"},
     {"risk.sanitation_weight", "1", "weight of the sanitation deficit in the risk index"},
@@ -228,6 +232,25 @@ public:
                          v + "'");
     }
 
+    /// Comma-separated positive numbers in ascending order.
+    std::vector<double> ladder(const std::string& key) const {
+        const std::string text_value = text(key);
+        std::vector<double> out;
+        std::stringstream items(text_value);
+        for (std::string item; std::getline(items, item, ',');) {
+            const auto v = parse_double(item);
+            if (!v || *v <= 0 || (!out.empty() && *v <= out.back()))
+                throw UsageError(source(key) + "the value of '" + key +
+                                 "' must be positive numbers in ascending order separated by "
+                                 "commas, not '" +
+                                 text_value + "'");
+            out.push_back(*v);
+        }
+        if (out.empty())
+            throw UsageError(source(key) + "the value of '" + key + "' is empty");
+        return out;
+    }
+
     std::string choice(const std::string& key, const std::vector<std::string>& allowed) const {
         const std::string v = text(key);
         if (std::find(allowed.begin(), allowed.end(), v) != allowed.end())
@@ -308,6 +331,8 @@ JobConfig job_config_from(const Settings& s, const OptionSet& set,
     c.sanitation = s.path("inputs.sanitation");
     c.sanitation_scale = s.number("inputs.sanitation_scale", 0, true);
     c.bandwidth_m = s.number("smoothing.bandwidth_m", 0, true);
+    if (s.flag("smoothing.adaptive"))
+        c.bandwidth_ladder_m = s.ladder("smoothing.ladder_m");
     c.neighbour_snap = s.number("neighbours.snap", 0, false);
     c.sanitation_weight = s.number("risk.sanitation_weight", 0, false);
     c.output_dir = s.path("output.dir");

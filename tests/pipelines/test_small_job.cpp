@@ -76,3 +76,35 @@ TEST_F(SmallJobRuns, KecamatanSumCountsBeforeRates) {
     // 320501: stunted 20 + 30 of 100 + 80 measured, printed so it reads back exactly.
     EXPECT_NE(csv.find("320501,,50,180,0.2777777777777778,"), std::string::npos) << csv;
 }
+
+TEST_F(SmallJobRuns, AdaptiveBandwidthWritesTheBandwidthUsed) {
+    sections["smoothing"] = {{"adaptive", "true"}, {"ladder_m", "200,400,800"}};
+    sections["indicator.stunting"] = {{"min_denominator", "40"}};
+    const auto r = run();
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const auto bw = io::read_band(dir / "out/stunting_bandwidth_m.tif", grid);
+    for (std::size_t i = 1; i < bw.size(); ++i)
+        ASSERT_TRUE(bw[i] == 200 || bw[i] == 400 || bw[i] == 800) << i << ": " << bw[i];
+}
+
+TEST_F(SmallJobRuns, LadderMustAscend) {
+    sections["smoothing"] = {{"adaptive", "true"}, {"ladder_m", "800,400"}};
+    expect_failure(kExitUsage, {"job.ini", "'smoothing.ladder_m'", "ascending", "'800,400'"});
+}
+
+TEST_F(SmallJobRuns, CredibleBoundsBracketTheRate) {
+    ASSERT_EQ(run().exit_code, 0);
+    for (const std::string ind : {"stunting", "maternal"}) {
+        const auto lo = io::read_band(dir / ("out/" + ind + "_lo.tif"), grid);
+        const auto hi = io::read_band(dir / ("out/" + ind + "_hi.tif"), grid);
+        for (std::size_t i = 1; i < lo.size(); ++i) {
+            // Maternal deaths here show no extra variation: the prior is a point mass and the
+            // interval collapses onto it (lo == hi), the defined degenerate answer.
+            if (ind == "stunting")
+                ASSERT_LT(lo[i], hi[i]) << ind << " " << i;
+            else
+                ASSERT_LE(lo[i], hi[i]) << ind << " " << i;
+            ASSERT_GE(lo[i], 0.0f);
+        }
+    }
+}
