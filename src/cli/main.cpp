@@ -5,6 +5,7 @@
 #include "core/error.hpp"
 #include "core/numbers.hpp"
 #include "io/gdal_env.hpp"
+#include "pipelines/accuracy.hpp"
 #include "pipelines/quarterly_job.hpp"
 #include "pipelines/synth.hpp"
 
@@ -29,6 +30,7 @@ mortality) from quarterly records, population and sanitation rasters.
 Usage:
   riskmap run --config FILE [--section.key VALUE ...]   the quarterly job
   riskmap synth --preset district --out DIR [--seed N]   realistic synthetic inputs
+  riskmap accuracy --truth DIR RUN_DIR...                 estimates scored against the truth
   riskmap --version
 
 Examples:
@@ -105,6 +107,47 @@ int synth_command(const std::vector<std::string>& args) {
     return kExitOk;
 }
 
+int accuracy_command(const std::vector<std::string>& args) {
+    std::string truth, format = "markdown";
+    std::vector<std::string> runs;
+    po::options_description desc("riskmap accuracy options");
+    desc.add_options()("help,h", "show this help")("truth", po::value<std::string>(&truth),
+                                                   "folder written by riskmap synth (required)")(
+        "run", po::value<std::vector<std::string>>(&runs), "riskmap run output folder(s)")(
+        "format", po::value<std::string>(&format)->default_value(format), "markdown or csv");
+    po::positional_options_description positional;
+    positional.add("run", -1);
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(args)
+                      .options(desc)
+                      .positional(positional)
+                      .style(po::command_line_style::default_style &
+                             ~po::command_line_style::allow_guessing)
+                      .run(),
+                  vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        throw UsageError(std::string(e.what()) + "; see riskmap accuracy --help");
+    }
+    if (vm.count("help")) {
+        std::cout << "Usage: riskmap accuracy --truth SYNTH_DIR RUN_DIR [RUN_DIR ...]\n\n"
+                  << "Scores crude, global EB and local EB (from the first run) and the kernel\n"
+                  << "estimate of every run against the true surfaces of a synthetic data set.\n\n"
+                  << "Example:\n  riskmap accuracy --truth data/district out/fixed out/adaptive\n\n"
+                  << desc;
+        return kExitOk;
+    }
+    if (truth.empty() || runs.empty())
+        throw UsageError("riskmap accuracy needs --truth DIR and at least one run folder");
+    if (format != "markdown" && format != "csv")
+        throw UsageError("the value of '--format' must be 'markdown' or 'csv', not '" + format +
+                         "'");
+    const auto rows = accuracy::evaluate(truth, runs);
+    std::cout << (format == "csv" ? accuracy::csv(rows) : accuracy::markdown(rows));
+    return kExitOk;
+}
+
 int dispatch(int argc, char** argv) {
     const std::vector<std::string> all(argv + 1, argv + argc);
     if (all.empty() || all[0] == "--help" || all[0] == "-h" || all[0] == "help") {
@@ -120,7 +163,10 @@ int dispatch(int argc, char** argv) {
         return run_command(rest);
     if (all[0] == "synth")
         return synth_command(rest);
-    throw UsageError("unknown command '" + all[0] + "'; commands: run, synth (see riskmap --help)");
+    if (all[0] == "accuracy")
+        return accuracy_command(rest);
+    throw UsageError("unknown command '" + all[0] +
+                     "'; commands: run, synth, accuracy (see riskmap --help)");
 }
 
 } // namespace

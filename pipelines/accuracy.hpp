@@ -1,0 +1,36 @@
+#pragma once
+/// \file
+/// Accuracy of riskmap's estimates against the true risk surfaces `riskmap synth` writes:
+/// RMSE, rank correlation and 95 % interval coverage per estimator and indicator.
+
+#include <string>
+#include <vector>
+
+namespace riskmap::accuracy {
+
+struct Row {
+    std::string indicator;
+    std::string estimator; ///< crude, global EB, local EB, kernel <run>
+    std::size_t villages = 0;
+    double rmse = 0;         ///< over villages, in the indicator's rate (proportion)
+    double rank_corr = 0;    ///< Spearman, against the true village rates
+    double coverage = -1;    ///< share of true rates inside the 95 % interval; -1: none
+    std::string coverage_of; ///< "villages" or "pixels (population-weighted)"
+};
+
+/// Evaluates the village estimators of runs[0] and the kernel estimate of every run against
+/// the truth in `truth_dir` (a `riskmap synth` folder). Kernel estimates are compared per
+/// village as the population-weighted mean of the rate map over the village's pixels, and
+/// their intervals per pixel against the true surface.
+std::vector<Row> evaluate(const std::string& truth_dir, const std::vector<std::string>& runs);
+
+/// Markdown table of the rows.
+std::string markdown(const std::vector<Row>& rows);
+
+/// The rows as CSV (C locale numbers), for scripts that average over seeds.
+std::string csv(const std::vector<Row>& rows);
+
+/// Spearman rank correlation (average ranks for ties).
+double spearman(const std::vector<double>& a, const std::vector<double>& b);
+
+} // namespace riskmap::accuracy
