@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <random>
 #include <vector>
 
 using namespace riskmap;
@@ -114,4 +115,73 @@ TEST(Priority, OneAreaWithMostPeopleFillsTheTopClasses) {
     const auto classes = kernels::priority_classes(score, pop);
     EXPECT_EQ(classes[0], 3); // its middle sits at the 50 % point
     EXPECT_EQ(classes[1], 5);
+}
+
+TEST(GlobalEB, HugeDenominatorsLeaveCrudeRatesAlone) {
+    const std::vector<double> y{1e6, 3e6, 2e6}, n{1e8, 1e8, 1e8};
+    for (auto model : {RateModel::Poisson, RateModel::Binomial}) {
+        const auto prior = fit_global_prior(model, y, n);
+        for (std::size_t i = 0; i < y.size(); ++i)
+            EXPECT_NEAR(kernels::eb_estimate(prior, y[i], n[i]), y[i] / n[i], 1e-6);
+    }
+}
+
+TEST(GlobalEB, NoExtraVariationGivesTheGlobalRateEverywhere) {
+    // Identical crude rates: s2 = 0 < m / n_bar, so a = 0 and every estimate is m.
+    const std::vector<double> y{2, 4, 6}, n{100, 200, 300};
+    for (auto model : {RateModel::Poisson, RateModel::Binomial}) {
+        const auto prior = fit_global_prior(model, y, n);
+        EXPECT_TRUE(prior.point_mass());
+        for (std::size_t i = 0; i < y.size(); ++i) {
+            const auto p = posterior(prior, y[i], n[i], 0.01);
+            EXPECT_DOUBLE_EQ(p.mean, 0.02);
+            EXPECT_DOUBLE_EQ(p.lower, 0.02);
+            EXPECT_DOUBLE_EQ(p.upper, 0.02);
+            EXPECT_EQ(p.exceed, 1.0); // 0.02 > 0.01 with certainty under a point mass
+        }
+    }
+}
+
+TEST(GlobalEB, ZeroDenominatorAreaGetsThePriorAndDoesNotShiftIt) {
+    const std::vector<double> y{5, 30, 12, 40}, n{50, 100, 60, 120};
+    auto y0 = y, n0 = n;
+    y0.push_back(0);
+    n0.push_back(0);
+    const auto prior = fit_global_prior(RateModel::Binomial, y, n);
+    const auto with_empty = fit_global_prior(RateModel::Binomial, y0, n0);
+    EXPECT_DOUBLE_EQ(prior.mean, with_empty.mean);
+    EXPECT_DOUBLE_EQ(prior.variance, with_empty.variance);
+    const auto p = posterior(prior, 0, 0, 0.2);
+    EXPECT_NEAR(p.mean, prior.mean, 1e-12);
+    EXPECT_LT(p.lower, prior.mean);
+    EXPECT_GT(p.upper, prior.mean);
+}
+
+TEST(Posterior, NinetyFivePercentIntervalsCoverNinetyFivePercentBySimulation) {
+    // Areas whose true rates are drawn from a Gamma (Poisson model) or Beta (binomial model),
+    // counts drawn given the rates; the fitted EB posterior's 95 % intervals should cover the
+    // true rates about 95 % of the time. 4000 areas: binomial sd of the share 0.35 %.
+    std::mt19937_64 rng(20251124);
+    const int areas = 4000;
+    for (auto model : {RateModel::Poisson, RateModel::Binomial}) {
+        std::vector<double> truth(areas), y(areas), n(areas);
+        std::gamma_distribution<double> ga(4.0, 0.05 / 4.0); // mean 0.05, cv 0.5
+        std::uniform_int_distribution<int> size(50, 500);
+        for (int i = 0; i < areas; ++i) {
+            truth[i] = std::min(ga(rng), 0.9);
+            n[i] = size(rng);
+            if (model == RateModel::Poisson)
+                y[i] = std::poisson_distribution<int>(truth[i] * n[i])(rng);
+            else
+                y[i] = std::binomial_distribution<int>(static_cast<int>(n[i]), truth[i])(rng);
+        }
+        const auto prior = fit_global_prior(model, y, n);
+        int covered = 0;
+        for (int i = 0; i < areas; ++i) {
+            const auto p = posterior(prior, y[i], n[i], 0.05);
+            covered += p.lower <= truth[i] && truth[i] <= p.upper;
+        }
+        EXPECT_NEAR(covered / double(areas), 0.95, 0.015)
+            << (model == RateModel::Poisson ? "Poisson" : "binomial");
+    }
 }

@@ -108,3 +108,14 @@ TEST_F(SmallJobRuns, CredibleBoundsBracketTheRate) {
         }
     }
 }
+
+TEST_F(SmallJobRuns, QuadrantsAreAllQueenNeighboursInTheGal) {
+    ASSERT_EQ(run().exit_code, 0);
+    const std::string gal = read_text(dir / "out/villages.gal");
+    // The four quadrants meet at the centre point: each touches the other three.
+    EXPECT_EQ(gal.substr(0, gal.find('\n')), "0 4 villages code");
+    EXPECT_NE(gal.find("3205012001 3\n3205012002 3205022003 3205022004\n"), std::string::npos)
+        << gal;
+    EXPECT_NE(gal.find("3205022004 3\n3205012001 3205012002 3205022003\n"), std::string::npos)
+        << gal;
+}
