@@ -59,9 +59,12 @@ void WriteOutputs::run(JobState& state) {
     };
     for (const auto& m : state.maps)
         io::write_float_map(stage(m.name + ".tif"), state.grid, m.values, map_info(m));
-    if (state.has_rasters)
-        io::write_byte_map(stage("priority_class.tif"), state.grid, state.priority_class_map,
-                           priority_info(cfg));
+    if (state.has_rasters) {
+        const std::string sidecar = io::write_byte_map(
+            stage("priority_class.tif"), state.grid, state.priority_class_map, priority_info(cfg));
+        if (!sidecar.empty())
+            stage("priority_class.tif.aux.xml");
+    }
     const Table villages = area_table(state.village_scores, cfg);
     io::write_table_csv(stage("villages.csv"), villages);
     io::write_villages_gpkg(stage("villages.gpkg"), state.villages, villages);

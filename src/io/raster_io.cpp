@@ -130,69 +130,74 @@ Layer<float> read_band_on_grid(const std::string& path, const Grid& grid, Resamp
 }
 
 namespace {
-GDALDatasetUniquePtr create_tiff(const std::string& path, const Grid& grid, GDALDataType type,
-                                 const char* predictor) {
-    GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GTiff");
-    CPLStringList options;
-    options.SetNameValue("TILED", "YES");
-    options.SetNameValue("BLOCKXSIZE", "256");
-    options.SetNameValue("BLOCKYSIZE", "256");
-    options.SetNameValue("COMPRESS", "DEFLATE");
-    options.SetNameValue("PREDICTOR", predictor);
-    GDALDatasetUniquePtr ds(
-        driver->Create(path.c_str(), grid.width, grid.height, 1, type, options.List()));
-    if (!ds)
-        throw Error("cannot create '" + path + "'" + gdal_last_error());
+/// The map in memory first: the COG driver writes by copying a finished dataset, which is
+/// what lets it lay out overviews and tiles in the cloud-optimised order.
+GDALDatasetUniquePtr memory_map(const Grid& grid, GDALDataType type, const void* data,
+                                const MapInfo& info) {
+    GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
+    GDALDatasetUniquePtr ds(mem->Create("", grid.width, grid.height, 1, type, nullptr));
     auto gt = grid.geotransform;
-    if (ds->SetGeoTransform(gt.data()) != CE_None ||
-        ds->SetProjection(grid.crs_wkt.c_str()) != CE_None)
-        throw Error("cannot georeference '" + path + "'" + gdal_last_error());
-    return ds;
-}
-
-void describe(GDALDataset& ds, const MapInfo& info) {
-    GDALRasterBand* band = ds.GetRasterBand(1);
+    ds->SetGeoTransform(gt.data());
+    ds->SetProjection(grid.crs_wkt.c_str());
+    GDALRasterBand* band = ds->GetRasterBand(1);
+    if (band->RasterIO(GF_Write, 0, 0, grid.width, grid.height, const_cast<void*>(data), grid.width,
+                       grid.height, type, 0, 0) != CE_None)
+        throw Error("cannot build map in memory" + gdal_last_error());
     band->SetDescription(info.description.c_str());
     band->SetUnitType(info.units.c_str());
     for (const auto& [key, value] : info.metadata) {
         band->SetMetadataItem(key.c_str(), value.c_str());
-        ds.SetMetadataItem(key.c_str(), value.c_str());
+        ds->SetMetadataItem(key.c_str(), value.c_str());
     }
+    return ds;
 }
 
-void write_pixels(GDALDataset& ds, void* data, GDALDataType type, const std::string& path) {
-    if (ds.GetRasterBand(1)->RasterIO(GF_Write, 0, 0, ds.GetRasterXSize(), ds.GetRasterYSize(),
-                                      data, ds.GetRasterXSize(), ds.GetRasterYSize(), type, 0,
-                                      0) != CE_None)
+/// Cloud-optimised GeoTIFF: 256 x 256 tiles, overviews, DEFLATE with a predictor.
+void write_cog(GDALDataset& src, const std::string& path, const char* resampling) {
+    GDALDriver* cog = GetGDALDriverManager()->GetDriverByName("COG");
+    CPLStringList options;
+    options.SetNameValue("COMPRESS", "DEFLATE");
+    options.SetNameValue("PREDICTOR", "YES");
+    options.SetNameValue("BLOCKSIZE", "256");
+    options.SetNameValue("OVERVIEWS", "AUTO");
+    options.SetNameValue("RESAMPLING", resampling);
+    CPLErrorReset();
+    GDALDatasetUniquePtr out(
+        cog->CreateCopy(path.c_str(), &src, false, options.List(), nullptr, nullptr));
+    if (!out)
         throw Error("cannot write '" + path + "'" + gdal_last_error());
-}
-
-void close_checked(GDALDatasetUniquePtr ds, const std::string& path) {
+    out.reset();
     // GDAL 3.6 reports failures while flushing and closing (disk full) only through the
     // error state, not a return value.
-    CPLErrorReset();
-    ds->FlushCache(true);
-    ds.reset();
     if (CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal)
         throw Error("cannot finish writing '" + path + "'" + gdal_last_error());
+}
+
+/// TIFF has no place for category names; GDAL keeps them in the .aux.xml beside the file,
+/// written here without touching the COG's own bytes.
+void write_category_names(const std::string& path, const std::vector<std::string>& names) {
+    GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+    if (!ds)
+        throw Error("cannot reopen '" + path + "'" + gdal_last_error());
+    CPLStringList list;
+    for (const auto& n : names)
+        list.AddString(n.c_str());
+    ds->GetRasterBand(1)->SetCategoryNames(list.List());
 }
 } // namespace
 
 void write_float_map(const std::string& path, const Grid& grid, const Layer<float>& values,
                      const MapInfo& info) {
-    auto ds = create_tiff(path, grid, GDT_Float32, "3");
+    auto ds = memory_map(grid, GDT_Float32, values.data(), info);
     ds->GetRasterBand(1)->SetNoDataValue(std::numeric_limits<double>::quiet_NaN());
-    describe(*ds, info);
-    write_pixels(*ds, const_cast<float*>(values.data()), GDT_Float32, path);
-    close_checked(std::move(ds), path);
+    write_cog(*ds, path, "AVERAGE");
 }
 
-void write_byte_map(const std::string& path, const Grid& grid, const Layer<std::uint8_t>& values,
-                    const MapInfo& info) {
-    auto ds = create_tiff(path, grid, GDT_Byte, "2");
+std::string write_byte_map(const std::string& path, const Grid& grid,
+                           const Layer<std::uint8_t>& values, const MapInfo& info) {
+    auto ds = memory_map(grid, GDT_Byte, values.data(), info);
     GDALRasterBand* band = ds->GetRasterBand(1);
     band->SetNoDataValue(0);
-    describe(*ds, info);
     GDALColorTable table;
     for (std::size_t i = 0; i < info.palette.size(); ++i) {
         const auto& c = info.palette[i];
@@ -200,12 +205,12 @@ void write_byte_map(const std::string& path, const Grid& grid, const Layer<std::
         table.SetColorEntry(static_cast<int>(i), &entry);
     }
     band->SetColorTable(&table);
-    CPLStringList names;
-    for (const auto& n : info.category_names)
-        names.AddString(n.c_str());
-    band->SetCategoryNames(names.List());
-    write_pixels(*ds, const_cast<std::uint8_t*>(values.data()), GDT_Byte, path);
-    close_checked(std::move(ds), path);
+    // Classes are categories: overviews take the most common class, never an average.
+    write_cog(*ds, path, "MODE");
+    if (info.category_names.empty())
+        return "";
+    write_category_names(path, info.category_names);
+    return path + ".aux.xml";
 }
 
 } // namespace riskmap::io

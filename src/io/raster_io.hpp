@@ -35,12 +35,14 @@ struct MapInfo {
     std::vector<std::array<std::int16_t, 4>> palette; ///< Byte maps only, RGBA per value
 };
 
-/// Tiled, DEFLATE-compressed GeoTIFF with CRS, geotransform, NaN nodata, description, units.
+/// Cloud-optimised GeoTIFF (256 x 256 tiles, overviews, DEFLATE + predictor) with CRS,
+/// geotransform, NaN nodata, band description, units and metadata.
 void write_float_map(const std::string& path, const Grid& grid, const Layer<float>& values,
                      const MapInfo& info);
 
-/// Byte GeoTIFF with nodata 0, color table and category names.
-void write_byte_map(const std::string& path, const Grid& grid, const Layer<std::uint8_t>& values,
-                    const MapInfo& info);
+/// Byte cloud-optimised GeoTIFF with nodata 0 and a color table; category names go to the
+/// GDAL .aux.xml beside it, whose path is returned ("" when there are none).
+std::string write_byte_map(const std::string& path, const Grid& grid,
+                           const Layer<std::uint8_t>& values, const MapInfo& info);
 
 } // namespace riskmap::io

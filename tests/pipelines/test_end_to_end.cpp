@@ -119,6 +119,29 @@ TEST_F(District, MapsCarryTheInputGridNodataAndDescription) {
     }
 }
 
+TEST_F(District, EveryMapIsAValidCloudOptimisedGeoTiff) {
+    // GDAL's own COG layout check (Debian python3-gdal), run on every map written.
+    std::size_t maps = 0;
+    for (const auto& name : list_dir(*dir / "out")) {
+        if (name.size() < 4 || name.substr(name.size() - 4) != ".tif")
+            continue;
+        ++maps;
+        const auto check = run_command(
+            "/usr/bin/python3 -m osgeo_utils.samples.validate_cloud_optimized_geotiff -q '" +
+            *dir / ("out/" + name) + "'");
+        EXPECT_EQ(check.exit_code, 0) << name << ": " << check.output;
+    }
+    EXPECT_GE(maps, 12u);
+}
+
+TEST_F(District, PriorityClassHasColorsAndCategoryNames) {
+    const auto info = run_command("gdalinfo '" + *dir / "out/priority_class.tif" + "'");
+    ASSERT_EQ(info.exit_code, 0) << info.output;
+    EXPECT_NE(info.output.find("Color Table"), std::string::npos) << info.output;
+    EXPECT_NE(info.output.find("1: 1 highest"), std::string::npos) << info.output;
+    EXPECT_NE(info.output.find("Overviews:"), std::string::npos) << info.output;
+}
+
 TEST_F(District, RatesAreProportionsAndMapsHaveData) {
     const Grid grid = io::read_grid(*dir / "data/population.tif");
     for (const char* name : {"stunting_rate", "maternal_rate", "stunting_exceed", "risk_index"}) {

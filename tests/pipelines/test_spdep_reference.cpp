@@ -14,20 +14,6 @@
 using namespace riskmap;
 using namespace riskmap::test;
 
-namespace {
-CommandResult run_shell(const std::string& cmd) {
-    CommandResult r;
-    FILE* pipe = popen((cmd + " 2>&1").c_str(), "r");
-    std::array<char, 4096> buf;
-    std::size_t n;
-    while (pipe && (n = fread(buf.data(), 1, buf.size(), pipe)) > 0)
-        r.output.append(buf.data(), n);
-    const int status = pipe ? pclose(pipe) : -1;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
-}
-} // namespace
-
 TEST(SpdepReference, NeighboursAndEmpiricalBayesMatchSpdep) {
     TempDir dir;
     synth::SynthOptions opt;
@@ -59,8 +45,8 @@ TEST(SpdepReference, NeighboursAndEmpiricalBayesMatchSpdep) {
                                   "--indicator.binom.model",
                                   "binomial"});
     ASSERT_EQ(run.exit_code, 0) << run.output;
-    const auto check = run_shell("Rscript " + std::string(RISKMAP_SOURCE_DIR) +
-                                 "/tests/reference/spdep_check.R " + dir / "out");
+    const auto check = run_command("Rscript " + std::string(RISKMAP_SOURCE_DIR) +
+                                   "/tests/reference/spdep_check.R " + dir / "out");
     EXPECT_EQ(check.exit_code, 0) << check.output;
     EXPECT_EQ(check.output.find("FAIL"), std::string::npos) << check.output;
     std::size_t oks = 0;

@@ -46,7 +46,11 @@ CommandResult run_riskmap(const std::vector<std::string>& args) {
     std::string cmd = shell_quote(RISKMAP_BINARY);
     for (const auto& a : args)
         cmd += " " + shell_quote(a);
-    cmd += " 2>&1";
+    return run_command(cmd);
+}
+
+CommandResult run_command(const std::string& command_line) {
+    const std::string cmd = command_line + " 2>&1";
     CommandResult result;
     FILE* pipe = popen(cmd.c_str(), "r");
     if (!pipe)

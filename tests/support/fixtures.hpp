@@ -35,6 +35,9 @@ struct CommandResult {
 /// Runs build/riskmap with the arguments (each shell-quoted).
 CommandResult run_riskmap(const std::vector<std::string>& args);
 
+/// Runs a shell command line; output is stdout and stderr together.
+CommandResult run_command(const std::string& command_line);
+
 /// A UTM 49S grid of the given shape at `pixel` metres.
 Grid utm_grid(int width, int height, double pixel = 100.0);
 
