@@ -92,7 +92,8 @@ struct JobState {
     std::vector<NamedMap> maps;
     Layer<std::uint8_t> priority_class_map;
 
-    std::vector<std::pair<std::string, double>> timings; ///< stage name, seconds
+    std::vector<std::pair<std::string, std::string>> checksums; ///< input file, SHA-256
+    std::vector<std::pair<std::string, double>> timings;        ///< stage name, seconds
     std::vector<std::string> warnings;
 };
 

@@ -3,13 +3,29 @@
 #include "core/error.hpp"
 #include "core/numbers.hpp"
 #include "core/village_code.hpp"
+#include "io/checksum.hpp"
 #include "io/csv.hpp"
+
+#include <filesystem>
 
 #include <map>
 #include <optional>
 #include <set>
 
 namespace riskmap {
+
+void ChecksumInputs::run(JobState& state) {
+    const JobConfig& cfg = state.config;
+    for (const std::string* path :
+         {&cfg.villages, &cfg.records, &cfg.population, &cfg.sanitation}) {
+        if (path->empty())
+            continue;
+        if (!std::filesystem::exists(*path))
+            throw InputError("'" + *path + "': file not found");
+        for (auto& entry : io::dataset_checksums(*path))
+            state.checksums.push_back(std::move(entry));
+    }
+}
 
 void LoadVillages::run(JobState& state) {
     const JobConfig& cfg = state.config;

@@ -6,6 +6,16 @@
 
 namespace riskmap {
 
+/// checksum.inputs: SHA-256 of every input file, for run.json.
+class ChecksumInputs final : public Stage {
+public:
+    std::string_view name() const override { return "checksum.inputs"; }
+    std::string_view description() const override {
+        return "SHA-256 of every input file (provenance in run.json)";
+    }
+    void run(JobState& state) override;
+};
+
 /// read.villages: the village layer, codes normalised and checked unique.
 class LoadVillages final : public Stage {
 public:

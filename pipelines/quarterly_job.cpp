@@ -10,6 +10,7 @@ namespace riskmap {
 
 Pipeline quarterly_pipeline() {
     Pipeline p;
+    p.push_back(std::make_unique<ChecksumInputs>());
     p.push_back(std::make_unique<LoadVillages>());
     p.push_back(std::make_unique<JoinRecords>());
     p.push_back(std::make_unique<ReadRasters>());

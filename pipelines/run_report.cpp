@@ -86,11 +86,17 @@ std::string run_report_json(const JobState& s, const std::vector<std::string>& o
         grid = "{\"width\": " + std::to_string(s.grid.width) +
                ", \"height\": " + std::to_string(s.grid.height) +
                ", \"geographic\": " + (s.grid.geographic ? "true" : "false") + "}";
+    std::string inputs = "{";
+    for (std::size_t i = 0; i < s.checksums.size(); ++i)
+        inputs += (i ? ", " : "") + json_string(s.checksums[i].first) + ": " +
+                  json_string("sha256:" + s.checksums[i].second);
+    inputs += "}";
     return "{\n  \"riskmap_version\": " + json_string(RISKMAP_VERSION) +
            ",\n  \"config_file\": " + json_string(s.config.config_path) +
-           ",\n  \"config\": " + config + ",\n  \"counts\": " + counts_json(s) +
-           ",\n  \"grid\": " + grid + ",\n  \"priors\": " + priors_json(s) +
-           ",\n  \"timings_s\": " + timings + ",\n  \"warnings\": " + list_json(s.warnings) +
+           ",\n  \"inputs\": " + inputs + ",\n  \"config\": " + config +
+           ",\n  \"counts\": " + counts_json(s) + ",\n  \"grid\": " + grid +
+           ",\n  \"priors\": " + priors_json(s) + ",\n  \"timings_s\": " + timings +
+           ",\n  \"warnings\": " + list_json(s.warnings) +
            ",\n  \"outputs\": " + list_json(outputs) + "\n}\n";
 }
 

@@ -142,8 +142,8 @@ void ScorePixels::run(JobState& state) {
         add_map(state, spec.name + "_rate", std::move(layers.rate),
                 spec.name + " rate, Gaussian kernel smoothed (" + kernel + ")", "proportion", meta);
         add_map(state, spec.name + "_mean", layers.mean,
-                spec.name + " rate, posterior mean from the pixel's effective counts",
-                "proportion", meta);
+                spec.name + " rate, posterior mean from the pixel's effective counts", "proportion",
+                meta);
         add_map(state, spec.name + "_lo", std::move(layers.lower),
                 spec.name + " rate, 2.5 % posterior quantile", "proportion", meta);
         add_map(state, spec.name + "_hi", std::move(layers.upper),

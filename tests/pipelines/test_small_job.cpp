@@ -119,3 +119,13 @@ TEST_F(SmallJobRuns, QuadrantsAreAllQueenNeighboursInTheGal) {
     EXPECT_NE(gal.find("3205022004 3\n3205012001 3205012002 3205022003\n"), std::string::npos)
         << gal;
 }
+
+TEST_F(SmallJobRuns, RunJsonHoldsTheInputChecksums) {
+    ASSERT_EQ(run().exit_code, 0);
+    const auto sum = run_command("sha256sum '" + dir / "records.csv" + "'");
+    ASSERT_EQ(sum.exit_code, 0);
+    const std::string json = read_text(dir / "out/run.json");
+    EXPECT_NE(json.find("records.csv\": \"sha256:" + sum.output.substr(0, 64) + "\""),
+              std::string::npos)
+        << json;
+}
