@@ -7,6 +7,7 @@
 #include "core/layer.hpp"
 #include "core/table.hpp"
 #include "core/village_table.hpp"
+#include "io/map_style.hpp"
 #include "io/vector_io.hpp"
 #include "kernels/contiguity.hpp"
 #include "kernels/disaggregate.hpp"
@@ -62,6 +63,7 @@ struct NamedMap {
     std::string description;
     std::string units;
     std::vector<std::pair<std::string, std::string>> metadata;
+    io::MapStyle style; ///< QGIS style and quicklook
 };
 
 struct JobState {

@@ -18,10 +18,9 @@ void ChecksumInputs::run(JobState& state) {
     const JobConfig& cfg = state.config;
     for (const std::string* path :
          {&cfg.villages, &cfg.records, &cfg.population, &cfg.sanitation}) {
-        if (path->empty())
+        // A missing file is reported by the stage that reads it, with its own context.
+        if (path->empty() || !std::filesystem::exists(*path))
             continue;
-        if (!std::filesystem::exists(*path))
-            throw InputError("'" + *path + "': file not found");
         for (auto& entry : io::dataset_checksums(*path))
             state.checksums.push_back(std::move(entry));
     }

@@ -4,6 +4,7 @@
 #include "io/neighbours_io.hpp"
 #include "kernels/priority.hpp"
 #include "pipelines/area_scores.hpp"
+#include "pipelines/map_styles.hpp"
 #include "sched/parallel_rows.hpp"
 
 #include <cmath>
@@ -69,9 +70,15 @@ std::vector<std::pair<std::string, std::string>> indicator_metadata(const JobCon
 }
 
 void add_map(JobState& s, std::string name, Layer<float> values, std::string description,
-             std::string units, std::vector<std::pair<std::string, std::string>> meta) {
+             std::string units, std::vector<std::pair<std::string, std::string>> meta,
+             io::MapStyle style) {
     s.maps.push_back(NamedMap{std::move(name), std::move(values), std::move(description),
-                              std::move(units), std::move(meta)});
+                              std::move(units), std::move(meta), std::move(style)});
+}
+
+io::MapStyle titled(io::MapStyle style, std::string title) {
+    style.title = std::move(title);
+    return style;
 }
 
 /// Risk index and priority score per pixel; returns the scores (NaN where unmapped).
@@ -129,6 +136,7 @@ void ScorePixels::run(JobState& state) {
     const JobConfig& cfg = state.config;
     const int w = state.grid.width, h = state.grid.height;
     std::vector<Layer<float>> exceed, mean;
+    const std::string when = cfg.period.empty() ? "" : " " + cfg.period;
     for (std::size_t k = 0; k < cfg.indicators.size(); ++k) {
         const IndicatorSpec& spec = cfg.indicators[k];
         IndicatorLayers layers = indicator_layers(state, k);
@@ -136,21 +144,29 @@ void ScorePixels::run(JobState& state) {
         const std::string kernel = cfg.bandwidth_ladder_m.empty()
                                        ? "h = " + format_double(cfg.bandwidth_m) + " m"
                                        : "adaptive h";
+        // One set of breaks per indicator, so rate, mean and bounds read against each other.
+        const io::MapStyle rates = rate_style(layers.rate, spec, "");
         if (!cfg.bandwidth_ladder_m.empty())
             add_map(state, spec.name + "_bandwidth_m", masked_bandwidth(state, k, layers.rate),
-                    spec.name + " adaptive bandwidth used", "metre", meta);
+                    spec.name + " adaptive bandwidth used", "metre", meta,
+                    bandwidth_style(cfg.bandwidth_ladder_m, spec.name + " bandwidth used" + when));
         add_map(state, spec.name + "_rate", std::move(layers.rate),
-                spec.name + " rate, Gaussian kernel smoothed (" + kernel + ")", "proportion", meta);
+                spec.name + " rate, Gaussian kernel smoothed (" + kernel + ")", "proportion", meta,
+                titled(rates, spec.name + " rate" + when + " (" + kernel + ")"));
         add_map(state, spec.name + "_mean", layers.mean,
                 spec.name + " rate, posterior mean from the pixel's effective counts", "proportion",
-                meta);
+                meta, titled(rates, spec.name + " posterior mean" + when));
         add_map(state, spec.name + "_lo", std::move(layers.lower),
-                spec.name + " rate, 2.5 % posterior quantile", "proportion", meta);
+                spec.name + " rate, 2.5 % posterior quantile", "proportion", meta,
+                titled(rates, spec.name + " lower 95 % bound" + when));
         add_map(state, spec.name + "_hi", std::move(layers.upper),
-                spec.name + " rate, 97.5 % posterior quantile", "proportion", meta);
+                spec.name + " rate, 97.5 % posterior quantile", "proportion", meta,
+                titled(rates, spec.name + " upper 95 % bound" + when));
         add_map(state, spec.name + "_exceed", layers.exceed,
                 "P(" + spec.name + " rate > target " + format_double(spec.target) + ")",
-                "probability", meta);
+                "probability", meta,
+                probability_style(spec.name + " above target" + when,
+                                  "P(rate > " + display_label(spec.target, spec) + ")"));
         exceed.push_back(std::move(layers.exceed));
         mean.push_back(std::move(layers.mean));
     }
@@ -158,7 +174,8 @@ void ScorePixels::run(JobState& state) {
     const auto score = risk_and_score(state, exceed, mean, risk);
     add_map(state, "risk_index", std::move(risk),
             "composite risk index (weighted exceedance and sanitation deficit)", "index 0-1",
-            {{"period", cfg.period}});
+            {{"period", cfg.period}},
+            probability_style("risk index" + when, "weighted exceedance and sanitation"));
     std::vector<double> pop(state.population.values().begin(), state.population.values().end());
     const auto classes = kernels::priority_classes(score, pop);
     state.priority_class_map = Layer<std::uint8_t>(w, h, 0);

@@ -3,11 +3,14 @@
 #include "core/error.hpp"
 #include "io/csv.hpp"
 #include "io/neighbours_io.hpp"
+#include "io/quicklook.hpp"
 #include "io/raster_io.hpp"
 #include "io/staged_output.hpp"
 #include "pipelines/area_scores.hpp"
+#include "pipelines/map_styles.hpp"
 #include "pipelines/run_report.hpp"
 
+#include <cmath>
 #include <fstream>
 
 namespace riskmap {
@@ -41,6 +44,21 @@ void write_text(const std::string& path, const std::string& text) {
         throw Error("cannot write '" + path + "' (disk full?)");
 }
 
+/// The QGIS style and the PNG quicklook beside a map.
+template <class StageFn>
+void write_look(StageFn& stage, const Grid& grid, const std::string& name,
+                const Layer<float>& values, const io::MapStyle& style) {
+    write_text(stage(name + ".qml"), io::qml(style));
+    io::write_quicklook(stage(name + ".png"), grid, values, style);
+}
+
+Layer<float> as_float(const Layer<std::uint8_t>& classes) {
+    Layer<float> out(classes.width(), classes.height());
+    for (std::size_t i = 0; i < classes.size(); ++i)
+        out[i] = classes[i] ? static_cast<float>(classes[i]) : std::nanf("");
+    return out;
+}
+
 std::string rejects_csv(const JobState& s) {
     std::string text = io::csv_line({"line", "code", "reason"});
     for (const auto& r : s.rejects)
@@ -57,13 +75,18 @@ void WriteOutputs::run(JobState& state) {
         written.push_back(name);
         return out.path(name);
     };
-    for (const auto& m : state.maps)
+    for (const auto& m : state.maps) {
         io::write_float_map(stage(m.name + ".tif"), state.grid, m.values, map_info(m));
+        write_look(stage, state.grid, m.name, m.values, m.style);
+    }
     if (state.has_rasters) {
         const std::string sidecar = io::write_byte_map(
             stage("priority_class.tif"), state.grid, state.priority_class_map, priority_info(cfg));
         if (!sidecar.empty())
             stage("priority_class.tif.aux.xml");
+        write_look(stage, state.grid, "priority_class", as_float(state.priority_class_map),
+                   priority_style("priority class" +
+                                  (cfg.period.empty() ? std::string() : " " + cfg.period)));
     }
     const Table villages = area_table(state.village_scores, cfg);
     io::write_table_csv(stage("villages.csv"), villages);

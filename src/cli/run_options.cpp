@@ -63,6 +63,7 @@ const IndicatorKey kIndicatorKeys[] = {
     {"model", "binomial (proportions) or poisson (rare events)"},
     {"target", "rate (proportion) whose exceedance is reported"},
     {"display_scale", "100 for percent, 100000 for per 100,000"},
+    {"display_unit", "legend unit after display_scale, e.g. % or per 100,000 live births"},
     {"weight", "weight in the risk index"},
     {"population_share", "share of the population that is this indicator's denominator"},
     {"min_denominator", "smoothed denominator below which a pixel is nodata"},
@@ -76,6 +77,7 @@ const std::map<std::string, std::map<std::string, std::string>> kKnownIndicators
       {"model", "binomial"},
       {"target", "0.14"},
       {"display_scale", "100"},
+      {"display_unit", "% of children measured"},
       {"weight", "1"},
       {"population_share", "0.09"},
       {"min_denominator", "0"}}},
@@ -85,6 +87,7 @@ const std::map<std::string, std::map<std::string, std::string>> kKnownIndicators
       {"model", "poisson"},
       {"target", "0.00183"},
       {"display_scale", "100000"},
+      {"display_unit", "per 100,000 live births"},
       {"weight", "1"},
       {"population_share", "0.0045"},
       {"min_denominator", "0"}}},
@@ -171,6 +174,8 @@ public:
                 std::optional<std::string> fallback;
                 if (known != kKnownIndicators.end())
                     fallback = known->second.at(k.key);
+                else if (std::string(k.key) == "display_unit")
+                    fallback = "";
                 else if (std::string(k.key) != "numerator" && std::string(k.key) != "denominator")
                     fallback = kKnownIndicators.at("stunting").at(k.key);
                 add("indicator." + name + "." + k.key, fallback, k.help);
@@ -301,6 +306,7 @@ IndicatorSpec indicator_from(const Settings& s, const std::string& name) {
         throw UsageError(s.source(p + "target") + "the value of '" + p +
                          "target' is a proportion and must be below 1");
     spec.display_scale = s.number(p + "display_scale", 0, true);
+    spec.display_unit = s.text(p + "display_unit");
     spec.weight = s.number(p + "weight", 0, false);
     spec.population_share = s.number(p + "population_share", 0, false);
     spec.min_denominator = s.number(p + "min_denominator", 0, false);

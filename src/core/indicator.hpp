@@ -19,6 +19,7 @@ struct IndicatorSpec {
     RateModel model = RateModel::Binomial;
     double target = 0;        ///< rate (as a proportion) whose exceedance is reported
     double display_scale = 1; ///< 100 for percent, 100000 for MMR
+    std::string display_unit; ///< legend unit after scaling: "%", "per 100,000 live births"
     double weight = 1;        ///< weight in the composite risk index
     /// Share of total population that is the indicator's denominator population (children
     /// under five ~0.09, live births per quarter ~0.004); turns rates into affected persons.

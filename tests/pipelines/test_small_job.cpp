@@ -129,3 +129,17 @@ TEST_F(SmallJobRuns, RunJsonHoldsTheInputChecksums) {
               std::string::npos)
         << json;
 }
+
+TEST_F(SmallJobRuns, EveryMapHasAStyleAndAQuicklook) {
+    ASSERT_EQ(run().exit_code, 0);
+    std::size_t maps = 0;
+    for (const auto& name : list_dir(dir / "out")) {
+        if (name.size() < 4 || name.substr(name.size() - 4) != ".tif")
+            continue;
+        ++maps;
+        const std::string stem = dir / ("out/" + name.substr(0, name.size() - 4));
+        EXPECT_EQ(read_text(stem + ".qml").rfind("<!DOCTYPE qgis", 0), 0u) << name;
+        EXPECT_EQ(read_text(stem + ".png").substr(0, 4), "\x89PNG") << name;
+    }
+    EXPECT_GE(maps, 12u);
+}

@@ -23,10 +23,17 @@ JobConfig tiny_config(const TempDir& dir) {
     cfg.records = dir / "data/records.csv";
     cfg.population = dir / "data/population.tif";
     cfg.sanitation = dir / "data/sanitation.tif";
-    cfg.indicators = {IndicatorSpec{"stunting", "children_stunted", "children_measured",
-                                    RateModel::Binomial, 0.14, 100, 1, 0.07, 0},
-                      IndicatorSpec{"maternal", "maternal_deaths", "live_births",
-                                    RateModel::Poisson, 0.00183, 1e5, 1, 0.0045, 0}};
+    IndicatorSpec stunting;
+    stunting.name = "stunting";
+    stunting.numerator = "children_stunted";
+    stunting.denominator = "children_measured";
+    stunting.model = RateModel::Binomial;
+    IndicatorSpec maternal = stunting;
+    maternal.name = "maternal";
+    maternal.numerator = "maternal_deaths";
+    maternal.denominator = "live_births";
+    maternal.model = RateModel::Poisson;
+    cfg.indicators = {stunting, maternal};
     return cfg;
 }
 

@@ -1,0 +1,106 @@
+#include "pipelines/map_styles.hpp"
+
+#include "core/numbers.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+namespace riskmap {
+
+namespace {
+// ColorBrewer YlOrRd, 5 classes (Brewer & Harrower, colorbrewer2.org): sequential, readable
+// in grey and by most colour-blind readers.
+const std::array<std::array<std::uint8_t, 3>, 5> kYlOrRd{
+    {{255, 255, 178}, {254, 204, 92}, {253, 141, 60}, {240, 59, 32}, {189, 0, 38}}};
+
+double round_to(double v, int significant) {
+    if (v == 0 || !std::isfinite(v))
+        return v;
+    const double scale = std::pow(10.0, significant - 1 - std::floor(std::log10(std::abs(v))));
+    return std::round(v * scale) / scale;
+}
+
+std::vector<double> percentiles(const Layer<float>& values, std::initializer_list<double> ps) {
+    std::vector<float> finite;
+    for (float v : values.values())
+        if (std::isfinite(v))
+            finite.push_back(v);
+    std::vector<double> out;
+    if (finite.empty())
+        return out;
+    std::sort(finite.begin(), finite.end());
+    for (double p : ps)
+        out.push_back(finite[static_cast<std::size_t>(p * static_cast<double>(finite.size() - 1))]);
+    return out;
+}
+
+io::MapStyle ramp(const std::string& title, const std::string& legend,
+                  const std::vector<std::pair<double, std::string>>& stops) {
+    io::MapStyle style{title, legend, false, {}};
+    for (std::size_t i = 0; i < stops.size(); ++i) {
+        // Spread the five colours over however many stops there are.
+        const std::size_t c = stops.size() == 1 ? 0 : i * 4 / (stops.size() - 1);
+        style.stops.push_back({stops[i].first, kYlOrRd[c], stops[i].second});
+    }
+    return style;
+}
+} // namespace
+
+std::string display_number(double value) {
+    if (std::abs(value) < 0.005)
+        return "0";
+    const double rounded = round_to(value, 2);
+    // Fixed notation with the digits two significant figures need: "1600", "14", "0.35".
+    const int decimals =
+        std::max(0, 1 - static_cast<int>(std::floor(std::log10(std::abs(rounded)))));
+    char buf[64];
+    const auto [end, ec] =
+        std::to_chars(buf, buf + sizeof buf, rounded, std::chars_format::fixed, decimals);
+    return ec == std::errc{} ? std::string(buf, end) : format_double(rounded);
+}
+
+std::string display_label(double proportion, const IndicatorSpec& spec) {
+    return display_number(proportion * spec.display_scale) + " " + spec.display_unit;
+}
+
+io::MapStyle rate_style(const Layer<float>& values, const IndicatorSpec& spec,
+                        const std::string& title) {
+    std::vector<double> breaks;
+    for (double p : percentiles(values, {0.02, 0.25, 0.5, 0.75, 0.98}))
+        breaks.push_back(round_to(p * spec.display_scale, 2) / spec.display_scale);
+    if (breaks.empty())
+        breaks = {0, spec.target};
+    if (spec.target > breaks.front() && spec.target < breaks.back())
+        breaks.push_back(spec.target);
+    std::sort(breaks.begin(), breaks.end());
+    breaks.erase(std::unique(breaks.begin(), breaks.end()), breaks.end());
+    std::vector<std::pair<double, std::string>> stops;
+    for (double b : breaks)
+        stops.emplace_back(b, display_number(b * spec.display_scale) +
+                                  (b == spec.target ? " (target)" : ""));
+    return ramp(title, spec.name + " rate, " + spec.display_unit, stops);
+}
+
+io::MapStyle probability_style(const std::string& title, const std::string& legend) {
+    return ramp(title, legend,
+                {{0, "0"}, {0.2, "0.2"}, {0.5, "0.5"}, {0.8, "0.8"}, {0.95, "0.95 or more"}});
+}
+
+io::MapStyle bandwidth_style(const std::vector<double>& ladder_m, const std::string& title) {
+    std::vector<std::pair<double, std::string>> stops;
+    for (double h : ladder_m)
+        stops.emplace_back(h,
+                           h >= 1000 ? format_double(h / 1000) + " km" : format_double(h) + " m");
+    return ramp(title, "kernel bandwidth", stops);
+}
+
+io::MapStyle priority_style(const std::string& title) {
+    io::MapStyle style{title, "priority class (population fifths)", true, {}};
+    const char* labels[] = {"1 highest", "2 high", "3 medium", "4 low", "5 lowest"};
+    for (int c = 1; c <= 5; ++c)
+        style.stops.push_back({static_cast<double>(c), kYlOrRd[5 - c], labels[c - 1]});
+    return style;
+}
+
+} // namespace riskmap

@@ -1,0 +1,34 @@
+#pragma once
+/// \file
+/// Colour ramps, breaks and legend labels of each kind of map, in the units planners read.
+
+#include "core/indicator.hpp"
+#include "core/layer.hpp"
+#include "io/map_style.hpp"
+
+#include <string>
+
+namespace riskmap {
+
+/// Rates: five stops at the 2nd, 25th, 50th, 75th and 98th percentiles of the map (two
+/// significant digits in display units), plus the target when it falls inside them.
+io::MapStyle rate_style(const Layer<float>& values, const IndicatorSpec& spec,
+                        const std::string& title);
+
+/// Probabilities and the risk index: fixed stops 0, 0.2, 0.5, 0.8, 0.95 (comparable between
+/// maps and quarters).
+io::MapStyle probability_style(const std::string& title, const std::string& legend);
+
+/// Adaptive bandwidths: one stop per ladder rung.
+io::MapStyle bandwidth_style(const std::vector<double>& ladder_m, const std::string& title);
+
+/// Priority classes 1 (highest) to 5.
+io::MapStyle priority_style(const std::string& title);
+
+/// Two significant figures in fixed notation ("1600", "14", "0.35"; "0" below 0.005).
+std::string display_number(double value);
+
+/// "14 %", "183 per 100,000 live births": a proportion in the indicator's display units.
+std::string display_label(double proportion, const IndicatorSpec& spec);
+
+} // namespace riskmap
