@@ -24,10 +24,10 @@ Pipeline quarterly_pipeline() {
     return p;
 }
 
-JobSummary run_quarterly_job(const JobConfig& config) {
+JobSummary run_quarterly_job(const JobConfig& config, const ProgressFn& progress) {
     sched::ThreadLimit threads(config.threads);
     JobState state(config);
-    run_pipeline(quarterly_pipeline(), state);
+    run_pipeline(quarterly_pipeline(), state, progress);
     return {state.villages.table.size(), state.records.joined, state.records.rejected,
             state.warnings};
 }

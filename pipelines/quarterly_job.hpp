@@ -18,6 +18,6 @@ struct JobSummary {
 };
 
 /// Runs the whole job; throws UsageError/InputError/Error.
-JobSummary run_quarterly_job(const JobConfig& config);
+JobSummary run_quarterly_job(const JobConfig& config, const ProgressFn& progress = {});
 
 } // namespace riskmap

@@ -22,10 +22,13 @@ namespace {
 }
 } // namespace
 
-void run_pipeline(const Pipeline& pipeline, JobState& state) {
-    for (const auto& stage : pipeline) {
+void run_pipeline(const Pipeline& pipeline, JobState& state, const ProgressFn& progress) {
+    for (std::size_t i = 0; i < pipeline.size(); ++i) {
+        const auto& stage = pipeline[i];
         if (!stage->applies(state))
             continue;
+        if (progress)
+            progress(i, pipeline.size(), stage->name());
         const auto start = std::chrono::steady_clock::now();
         try {
             stage->run(state);

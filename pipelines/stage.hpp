@@ -5,6 +5,7 @@
 
 #include "pipelines/job_state.hpp"
 
+#include <functional>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -23,7 +24,10 @@ public:
 
 using Pipeline = std::vector<std::unique_ptr<Stage>>;
 
+/// Told before each stage runs: its position, the stage count and its name.
+using ProgressFn = std::function<void(std::size_t index, std::size_t total, std::string_view)>;
+
 /// Runs the stages in order, timing each into state.timings.
-void run_pipeline(const Pipeline& pipeline, JobState& state);
+void run_pipeline(const Pipeline& pipeline, JobState& state, const ProgressFn& progress = {});
 
 } // namespace riskmap

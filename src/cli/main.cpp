@@ -5,11 +5,14 @@
 #include "core/error.hpp"
 #include "core/numbers.hpp"
 #include "io/gdal_env.hpp"
+#include "io/info.hpp"
 #include "pipelines/accuracy.hpp"
 #include "pipelines/quarterly_job.hpp"
 #include "pipelines/synth.hpp"
 
 #include <boost/program_options.hpp>
+
+#include <unistd.h>
 
 #include <iostream>
 #include <string>
@@ -31,6 +34,7 @@ Usage:
   riskmap run --config FILE [--section.key VALUE ...]   the quarterly job
   riskmap synth --preset district --out DIR [--seed N]   realistic synthetic inputs
   riskmap accuracy --truth DIR RUN_DIR...                 estimates scored against the truth
+  riskmap info PATH                                      summary of an output folder or map
   riskmap --version
 
 Examples:
@@ -41,6 +45,33 @@ Examples:
 Exit codes: 0 success, 1 runtime failure, 2 usage or config error, 3 input data error.
 Run 'riskmap COMMAND --help' for the options of a command.
 )";
+
+/// A one-line stage bar on a terminal; nothing when stderr is a file or pipe (CI logs, cron).
+class StageBar {
+public:
+    explicit StageBar(bool quiet) : enabled_(!quiet && ::isatty(STDERR_FILENO)) {}
+    ~StageBar() {
+        if (enabled_ && drawn_)
+            std::cerr << "\r\033[K" << std::flush;
+    }
+    StageBar(const StageBar&) = delete;
+    StageBar& operator=(const StageBar&) = delete;
+
+    ProgressFn callback() {
+        if (!enabled_)
+            return {};
+        return [this](std::size_t index, std::size_t total, std::string_view stage) {
+            const std::size_t width = 24, filled = width * index / total;
+            std::cerr << "\r\033[K[" << std::string(filled, '#') << std::string(width - filled, '.')
+                      << "] " << index + 1 << "/" << total << " " << stage << std::flush;
+            drawn_ = true;
+        };
+    }
+
+private:
+    bool enabled_;
+    bool drawn_ = false;
+};
 
 int run_command(const std::vector<std::string>& args) {
     const RunRequest req = parse_run_options(args);
@@ -57,7 +88,11 @@ int run_command(const std::vector<std::string>& args) {
         std::cout << dump_config(req.config);
         return kExitOk;
     }
-    const JobSummary summary = run_quarterly_job(req.config);
+    JobSummary summary;
+    {
+        StageBar bar(req.config.quiet);
+        summary = run_quarterly_job(req.config, bar.callback());
+    }
     if (!req.config.quiet) {
         for (const auto& w : summary.warnings)
             std::cerr << "riskmap: warning: " << w << "\n";
@@ -148,6 +183,17 @@ int accuracy_command(const std::vector<std::string>& args) {
     return kExitOk;
 }
 
+int info_command(const std::vector<std::string>& args) {
+    if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+        std::cout << "Usage: riskmap info PATH\n\n"
+                  << "Summarises a riskmap output folder (run, maps, top villages), a run.json\n"
+                  << "or one map.\n\nExample:\n  riskmap info out/\n";
+        return args.empty() ? kExitUsage : kExitOk;
+    }
+    std::cout << io::describe(args[0]);
+    return kExitOk;
+}
+
 int dispatch(int argc, char** argv) {
     const std::vector<std::string> all(argv + 1, argv + argc);
     if (all.empty() || all[0] == "--help" || all[0] == "-h" || all[0] == "help") {
@@ -165,8 +211,10 @@ int dispatch(int argc, char** argv) {
         return synth_command(rest);
     if (all[0] == "accuracy")
         return accuracy_command(rest);
+    if (all[0] == "info")
+        return info_command(rest);
     throw UsageError("unknown command '" + all[0] +
-                     "'; commands: run, synth, accuracy (see riskmap --help)");
+                     "'; commands: run, synth, accuracy, info (see riskmap --help)");
 }
 
 } // namespace

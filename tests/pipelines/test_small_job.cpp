@@ -143,3 +143,33 @@ TEST_F(SmallJobRuns, EveryMapHasAStyleAndAQuicklook) {
     }
     EXPECT_GE(maps, 12u);
 }
+
+TEST_F(SmallJobRuns, StageBarOnlyOnATerminal) {
+    write_text(dir / "records.csv", records);
+    write_text(dir / "job.ini", ini(sections));
+    const std::string cmd =
+        std::string("'") + RISKMAP_BINARY + "' run --config '" + dir / "job.ini" + "'";
+    // script(1) gives the run a pseudo-terminal, as a planner's shell would.
+    const auto tty = run_command("script -qec \"" + cmd + "\" /dev/null");
+    ASSERT_EQ(tty.exit_code, 0) << tty.output;
+    EXPECT_NE(tty.output.find("write.outputs"), std::string::npos) << tty.output;
+    const auto piped = run_command(cmd);
+    ASSERT_EQ(piped.exit_code, 0) << piped.output;
+    EXPECT_EQ(piped.output.find("write.outputs"), std::string::npos) << piped.output;
+    const auto quiet = run_command("script -qec \"" + cmd + " --quiet\" /dev/null");
+    EXPECT_EQ(quiet.output.find("write.outputs"), std::string::npos) << quiet.output;
+}
+
+TEST_F(SmallJobRuns, InfoSummarisesTheOutputFolder) {
+    ASSERT_EQ(run().exit_code, 0);
+    const auto info = run_riskmap({"info", dir / "out"});
+    ASSERT_EQ(info.exit_code, 0) << info.output;
+    EXPECT_NE(info.output.find("villages 4, records read 4, joined 4, rejected 0"),
+              std::string::npos)
+        << info.output;
+    EXPECT_NE(info.output.find("stunting_rate.tif: 20 x 20, EPSG:32749, Float32"),
+              std::string::npos)
+        << info.output;
+    EXPECT_NE(info.output.find("1. "), std::string::npos) << info.output;
+    EXPECT_EQ(run_riskmap({"info", dir / "nothing-here"}).exit_code, kExitInput);
+}

@@ -1,0 +1,108 @@
+#include "io/info.hpp"
+
+#include "core/error.hpp"
+#include "core/numbers.hpp"
+#include "io/csv.hpp"
+#include "io/gdal_env.hpp"
+
+#include <cpl_json.h>
+
+#include <algorithm>
+#include <filesystem>
+
+namespace riskmap::io {
+
+namespace fs = std::filesystem;
+
+namespace {
+std::string crs_name(GDALDataset& ds) {
+    const OGRSpatialReference* srs = ds.GetSpatialRef();
+    if (!srs)
+        return "no CRS";
+    const char* auth = srs->GetAuthorityName(nullptr);
+    const char* code = srs->GetAuthorityCode(nullptr);
+    return auth && code ? std::string(auth) + ":" + code : std::string(srs->GetName());
+}
+
+std::string describe_raster(const std::string& path) {
+    auto ds = open_raster(path);
+    GDALRasterBand* band = ds->GetRasterBand(1);
+    int overviews = band->GetOverviewCount();
+    std::string out = fs::path(path).filename().string() + ": " +
+                      std::to_string(ds->GetRasterXSize()) + " x " +
+                      std::to_string(ds->GetRasterYSize()) + ", " + crs_name(*ds) + ", " +
+                      GDALGetDataTypeName(band->GetRasterDataType()) + ", " +
+                      std::to_string(overviews) + " overview(s)";
+    if (*band->GetDescription())
+        out += "\n    " + std::string(band->GetDescription());
+    if (*band->GetUnitType())
+        out += " [" + std::string(band->GetUnitType()) + "]";
+    return out + "\n";
+}
+
+std::string describe_run(const std::string& json_path) {
+    CPLJSONDocument doc;
+    if (!doc.Load(json_path))
+        throw InputError("'" + json_path + "': not a readable run.json");
+    const CPLJSONObject root = doc.GetRoot();
+    const CPLJSONObject counts = root.GetObj("counts");
+    const CPLJSONObject cfg = root.GetObj("config");
+    std::string out = "run: riskmap " + root.GetString("riskmap_version") + ", period " +
+                      cfg.GetString("inputs.period", "-") + ", config " +
+                      root.GetString("config_file", "-") + "\n";
+    out += "villages " + std::to_string(counts.GetInteger("villages")) + ", records read " +
+           std::to_string(counts.GetInteger("records_read")) + ", joined " +
+           std::to_string(counts.GetInteger("records_joined")) + ", rejected " +
+           std::to_string(counts.GetInteger("records_rejected")) + "\n";
+    double total = 0;
+    for (const auto& t : root.GetObj("timings_s").GetChildren())
+        total += t.ToDouble();
+    out += "time in stages: " + format_double(total, 3) + " s\n";
+    for (const auto& w : root.GetArray("warnings"))
+        out += "warning: " + w.ToString() + "\n";
+    return out;
+}
+
+std::string top_villages(const std::string& csv_path, std::size_t count) {
+    CsvReader csv(csv_path);
+    const std::size_t code = csv.column("code"), name = csv.column("name"),
+                      rank = csv.column("priority_rank"), risk = csv.column("risk_index");
+    std::string out = "highest priority villages:\n";
+    CsvRow row;
+    for (std::size_t i = 0; i < count && csv.next(row); ++i)
+        out += "  " + row.fields[rank] + ". " + row.fields[code] + " " + row.fields[name] +
+               " (risk index " + format_double(parse_double(row.fields[risk]).value_or(0), 2) +
+               ")\n";
+    return out;
+}
+
+std::string describe_folder(const fs::path& dir) {
+    std::string out = "riskmap output folder " + dir.string() + "\n";
+    if (fs::exists(dir / "run.json"))
+        out += describe_run((dir / "run.json").string());
+    std::vector<std::string> maps;
+    for (const auto& e : fs::directory_iterator(dir))
+        if (e.path().extension() == ".tif")
+            maps.push_back(e.path().string());
+    std::sort(maps.begin(), maps.end());
+    out += "maps (" + std::to_string(maps.size()) + "):\n";
+    for (const auto& m : maps)
+        out += "  " + describe_raster(m);
+    if (fs::exists(dir / "villages.csv"))
+        out += top_villages((dir / "villages.csv").string(), 5);
+    return out;
+}
+} // namespace
+
+std::string describe(const std::string& path) {
+    init_gdal();
+    if (!fs::exists(path))
+        throw InputError("'" + path + "': not found");
+    if (fs::is_directory(path))
+        return describe_folder(path);
+    if (fs::path(path).filename() == "run.json")
+        return describe_run(path);
+    return describe_raster(path);
+}
+
+} // namespace riskmap::io
