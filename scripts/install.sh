@@ -9,8 +9,8 @@ packages=(
     libgtest-dev libgmock-dev googletest libbenchmark-dev libomp-dev locales
     # R's spdep: the reference implementation the statistics tests compare against
     r-base-core r-cran-spdep r-cran-sf
-    # GDAL's COG layout check (osgeo_utils) for the output tests
-    python3-gdal
+    # real clients the output tests open the maps with: GDAL's COG check (osgeo_utils), rasterio
+    python3-gdal python3-rasterio
 )
 
 missing=()

@@ -134,6 +134,26 @@ TEST_F(District, EveryMapIsAValidCloudOptimisedGeoTiff) {
     EXPECT_GE(maps, 12u);
 }
 
+TEST_F(District, RasterioReadsEveryMapWithTheInputGrid) {
+    const auto check = run_command("/usr/bin/python3 '" + std::string(RISKMAP_SOURCE_DIR) +
+                                   "/tests/pipelines/maps_clients.py' '" + *dir / "out" + "' '" +
+                                   *dir / "data/population.tif" + "'");
+    EXPECT_EQ(check.exit_code, 0) << check.output;
+    EXPECT_EQ(check.output.find("FAIL"), std::string::npos) << check.output;
+}
+
+TEST_F(District, OgrinfoListsEveryVillage) {
+    io::init_gdal();
+    GDALDatasetUniquePtr src(
+        GDALDataset::Open((*dir / "data/villages.gpkg").c_str(), GDAL_OF_VECTOR));
+    const auto villages = src->GetLayer(0)->GetFeatureCount();
+    const auto info = run_command("ogrinfo -so '" + *dir / "out/villages.gpkg" + "' villages");
+    ASSERT_EQ(info.exit_code, 0) << info.output;
+    EXPECT_NE(info.output.find("Feature Count: " + std::to_string(villages)), std::string::npos)
+        << info.output;
+    EXPECT_NE(info.output.find("stunting_ebl: Real"), std::string::npos) << info.output;
+}
+
 TEST_F(District, PriorityClassHasColorsAndCategoryNames) {
     const auto info = run_command("gdalinfo '" + *dir / "out/priority_class.tif" + "'");
     ASSERT_EQ(info.exit_code, 0) << info.output;
