@@ -15,36 +15,76 @@
 namespace riskmap::synth {
 
 namespace detail {
+namespace {
+// ~85 x 85 km (about a tenth of Jawa Barat) holding ~8 million people: 25 regencies of ~20
+// kecamatan of ~17 villages, several rivers, lakes and forested hills.
+void make_province(Preset& p) {
+    p.width = 2830;
+    p.height = 2830;
+    p.river_width_min_m = 80;
+    p.river_width_max_m = 180;
+    p.tributaries = 4;
+    p.lakes = 5;
+    p.lake_semi_major_m = 2500;
+    p.lake_semi_minor_m = 1300;
+    p.forests = 5;
+    p.forest_radius_frac = 0.25;
+    p.towns = 200;
+    p.town_sigma_max_m = 2200;
+    p.town_peak_max = 22;
+    p.hamlets = 3200;
+    p.population_min = 7.5e6;
+    p.population_max = 8.5e6;
+    p.risk_bumps = 20;
+    p.villages = 8500;
+    p.village_spacing_m = 220;
+    p.kecamatan = 500;
+    p.regencies = 25;
+    p.relax_iterations = 10;
+    p.first_regency = 1;
+    p.tiny_villages = 5;
+    p.name_prefixes = 64;
+    p.name_suffixes = 64;
+}
+
+void make_tiny(Preset& p) {
+    p.width = 120;
+    p.height = 100;
+    p.river = false;
+    p.lake_semi_major_m = 180;
+    p.lake_semi_minor_m = 110;
+    p.forest_radius_frac = 0.3;
+    p.towns = 2;
+    p.town_sigma_min_m = 120;
+    p.town_sigma_max_m = 300;
+    p.town_peak_max = 14;
+    p.hamlets = 6;
+    p.population_min = 14000;
+    p.population_max = 18000;
+    p.villages = 12;
+    p.village_spacing_m = 300;
+    p.kecamatan = 2;
+    p.tiny_villages = 1;
+    p.warp_amplitude_m = 60;
+}
+} // namespace
+
+// The district is the Preset defaults on a 1000 x 1000 grid.
 Preset preset_named(const std::string& name) {
     Preset p;
     p.name = name;
     if (name == "district") {
         p.width = 1000;
         p.height = 1000;
-        return p;
+    } else if (name == "province") {
+        make_province(p);
+    } else if (name == "tiny") {
+        make_tiny(p);
+    } else {
+        throw UsageError("synth: unknown preset '" + name +
+                         "'; expected 'province', 'district' or 'tiny'");
     }
-    if (name == "tiny") {
-        p.width = 120;
-        p.height = 100;
-        p.river = false;
-        p.lake_semi_major_m = 180;
-        p.lake_semi_minor_m = 110;
-        p.forest_radius_frac = 0.3;
-        p.towns = 2;
-        p.town_sigma_min_m = 120;
-        p.town_sigma_max_m = 300;
-        p.town_peak_max = 14;
-        p.hamlets = 6;
-        p.population_min = 14000;
-        p.population_max = 18000;
-        p.villages = 12;
-        p.village_spacing_m = 300;
-        p.kecamatan = 2;
-        p.tiny_villages = 1;
-        p.warp_amplitude_m = 60;
-        return p;
-    }
-    throw UsageError("synth: unknown preset '" + name + "'; expected 'district' or 'tiny'");
+    return p;
 }
 } // namespace detail
 

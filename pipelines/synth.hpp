@@ -12,7 +12,7 @@ namespace riskmap::synth {
 // The field comments stay lined up as in the interface agreed for this file.
 // clang-format off
 struct SynthOptions {
-    std::string preset = "district"; // "district" or "tiny" (tiny: ~120x100 px, ~12 villages, for fast unit tests)
+    std::string preset = "district"; // "province" (~2830x2830 px, ~8,500 villages in 25 regencies), "district" (1000x1000 px, ~240 villages) or "tiny" (~120x100 px, ~12 villages, for fast unit tests)
     std::uint64_t seed = 42;
     std::string out_dir;             // created if missing
     std::string period = "2025Q3";

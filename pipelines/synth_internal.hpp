@@ -26,12 +26,20 @@ struct Preset {
     double x0 = 400000;
     double y0 = 9230000;
     int sanitation_factor = 3; ///< sanitation pixels are this many analysis pixels wide
-    bool river = true;
+    bool river = true;         ///< the main river, crossing the map from west to east
     double river_width_min_m = 60;
     double river_width_max_m = 120;
+    int tributaries = 0; ///< rivers from the north or south edge into the main river
+    // A river narrower than ~1.5 pixels would leave gaps in its pixel row.
+    double tributary_width_min_m = 45;
+    double tributary_width_max_m = 80;
+    int lakes = 1; ///< the first has the semi-axes below, the others are smaller
     double lake_semi_major_m = 750;
     double lake_semi_minor_m = 450;
-    double forest_radius_frac = 0.33; ///< of the shorter side, measured from a corner
+    int forests = 1;                    ///< the first fills a corner, the others are inland hills
+    double forest_radius_frac = 0.33;   ///< of the shorter side, measured from a corner
+    double hill_radius_frac_min = 0.04; ///< inland forests, of the shorter side
+    double hill_radius_frac_max = 0.08;
     int towns = 25;
     double town_sigma_min_m = 150;
     double town_sigma_max_m = 900;
@@ -41,11 +49,21 @@ struct Preset {
     double rural_density = 0.5; ///< persons per pixel between settlements
     double population_min = 0.9e6;
     double population_max = 1.1e6;
+    int risk_bumps = 5; ///< bumps in each true-risk field: more for a larger map
     int villages = 240;
     double village_spacing_m = 350;
     int kecamatan = 15;
+    int regencies = 1;
+    // Lloyd steps that move kecamatan centres towards their villages and regency seats towards
+    // their kecamatan: group sizes even out where villages crowd.
+    int relax_iterations = 0;
+    int first_regency = 5; ///< regency code of the first regency (01..99)
     int tiny_villages = 3;
     double warp_amplitude_m = 120; ///< wiggle of village borders
+    // Village names join one of the first name_prefixes prefixes to one of the first
+    // name_suffixes suffixes; thousands of villages need the longer lists to keep names plain.
+    int name_prefixes = 24;
+    int name_suffixes = 18;
 };
 
 /// Throws UsageError for an unknown name.
@@ -99,23 +117,74 @@ struct SmoothField {
 /// `scale` is the typical length of the features (bump sigma, wave length / 2 pi).
 SmoothField random_field(Rng& rng, const Extent& extent, int bumps, int waves, double scale);
 
+/// Items filed under the square cells of a grid, so that neighbour searches look at a few
+/// cells instead of every item. Positions outside the grid go to its border cells: the cell
+/// index is monotone in the position, so every search stays complete.
+class BucketGrid {
+public:
+    BucketGrid() = default;
+    BucketGrid(const Extent& extent, double cell);
+    /// Files `item` in every cell met by the square of half-side `reach` around (x, y).
+    void add(int item, double x, double y, double reach = 0);
+    /// The items filed in the cell holding (x, y), in the order they were added.
+    const std::vector<int>& at(double x, double y) const;
+    /// Appends the items of every cell met by the box; an item filed with a reach may repeat.
+    void collect(double x0, double y0, double x1, double y1, std::vector<int>& out) const;
+
+private:
+    int col(double x) const;
+    int row(double y) const;
+    Extent extent_;
+    double cell_ = 1;
+    int cols_ = 1, rows_ = 1;
+    std::vector<std::vector<int>> cells_ = std::vector<std::vector<int>>(1);
+};
+
+/// A river whose centre line is a function of x or, transposed, of y ("along"); "across" is
+/// the other coordinate.
+struct River {
+    bool transposed = false; ///< runs north-south
+    int side = 0; ///< a tributary: exists only north (+1) or south (-1) of the main river
+    double base = 0, slope = 0, mid = 0; ///< straight course: across = base + slope (along - mid)
+    std::vector<Wave> meander;           ///< functions of along only (ky = 0)
+    Wave width;                          ///< metres, about the mean width
+    double mean_width_m = 0;
+    double reach = 0; ///< no water farther across than this from the straight course
+
+    /// Centre line across at `along`, and its slope.
+    double centre(double along, double* slope_out) const;
+    /// Across minus the centre line: positive north (or east) of the river.
+    double offset(double x, double y) const;
+    /// Distance across the river, measured perpendicular to the local course.
+    double distance(double x, double y) const;
+    bool water(double x, double y) const;
+};
+
+struct Lake {
+    double x = 0, y = 0, a = 1, b = 1, angle = 0;
+    bool contains(double px, double py) const;
+};
+
+struct Forest {
+    double x = 0, y = 0, radius = 0; ///< centre (a map corner for the first) and mean radius
+    SmoothField edge;
+    /// Metres inside the edge (negative outside).
+    double depth(double px, double py) const;
+};
+
 /// The analytic world every raster and polygon is sampled from.
 struct Landscape {
     Extent extent;
-    bool has_river = false;
-    double river_y = 0, river_slope = 0;
-    std::vector<Wave> meander; ///< functions of x only (ky = 0)
-    Wave river_width;          ///< metres, about the mean width
-    double river_mean_width_m = 0;
-    double lake_x = 0, lake_y = 0, lake_a = 1, lake_b = 1, lake_angle = 0;
-    double corner_x = 0, corner_y = 0, forest_radius = 0;
-    SmoothField forest_edge;
-    std::vector<Bump> towns; ///< towns[0] is the main (densest) town
+    std::vector<River> rivers; ///< rivers[0] is the main river, if any
+    std::vector<Lake> lakes;
+    std::vector<Forest> forests; ///< forests[0] is the corner forest
+    std::vector<Bump> towns;     ///< towns[0] is the main (densest) town
     std::vector<Bump> hamlets;
+    BucketGrid town_cells; ///< towns by their reach of urban influence
     SmoothField rural, sanitation_noise, stunting, maternal, warp_x, warp_y;
 
     bool water(double x, double y) const;
-    /// Metres inside the forest edge (negative outside).
+    /// Metres inside the nearest forest edge (negative outside every forest).
     double forest_depth(double x, double y) const;
     bool forest(double x, double y) const { return forest_depth(x, y) > 0; }
     /// 0 in open country, 1 in town centres.
@@ -156,13 +225,14 @@ struct Village {
 struct VillageSet {
     std::vector<Village> villages; ///< in code order once numbered
     std::vector<std::string> kecamatan_names;
+    std::vector<std::string> kecamatan_codes; ///< 6 digits: province, regency, kecamatan
 };
 
 /// Seeds, nearest-seed labels, polygons and tiny villages (geometry only).
 VillageSet make_village_shapes(const Preset& preset, const Landscape& land,
                                const Layer<float>& population, Rng& rng);
 
-/// Kecamatan, codes and names; sorts the villages into code order.
+/// Regencies, kecamatan, codes and names; sorts the villages into code order.
 void assign_codes(const Preset& preset, const Landscape& land, VillageSet& set, Rng& rng);
 
 /// Population and true rates per village from the rasters (pixel-centre rasterization).

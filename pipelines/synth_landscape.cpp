@@ -13,67 +13,120 @@ namespace riskmap::synth::detail {
 namespace {
 constexpr double kTwoPi = 2 * std::numbers::pi;
 
-double river_centre(const Landscape& l, double x, double* slope) {
-    const double mid = 0.5 * (l.extent.xmin + l.extent.xmax);
-    double y = l.river_y + l.river_slope * (x - mid);
-    double dy = l.river_slope;
-    for (const auto& w : l.meander) {
-        y += w.at(x, 0);
-        dy += w.amp * w.kx * std::cos(w.kx * x + w.phase);
-    }
-    *slope = dy;
-    return y;
-}
-
-// Distance across the river, measured perpendicular to the local course.
-double river_distance(const Landscape& l, double x, double y) {
-    double slope = 0;
-    const double yc = river_centre(l, x, &slope);
-    return std::abs(y - yc) / std::sqrt(1 + slope * slope);
-}
-
 Wave meander_wave(Rng& rng, double wavelength, double amplitude) {
     return Wave{kTwoPi / wavelength, 0, rng.uniform(0, kTwoPi), amplitude};
 }
 
-void add_river(const Preset& p, Landscape& l, Rng& rng) {
-    const Extent& e = l.extent;
-    l.has_river = p.river;
-    l.river_y = e.ymin + e.height() * rng.uniform(0.35, 0.65);
-    l.river_slope = rng.uniform(-0.15, 0.15);
-    const double big_len = e.width() * rng.uniform(0.25, 0.45);
-    const double big_amp = e.height() * rng.uniform(0.04, 0.07);
-    l.meander.push_back(meander_wave(rng, big_len, big_amp));
-    const double small_len = e.width() * rng.uniform(0.08, 0.14);
-    const double small_amp = e.height() * rng.uniform(0.01, 0.02);
-    l.meander.push_back(meander_wave(rng, small_len, small_amp));
-    l.river_mean_width_m = 0.5 * (p.river_width_min_m + p.river_width_max_m);
-    const double width_len = e.width() * rng.uniform(0.2, 0.5);
-    l.river_width = meander_wave(rng, width_len, 0.5 * (p.river_width_max_m - p.river_width_min_m));
+// How far across from the straight course water can lie at most: the meanders' amplitudes
+// plus the widest half-width, stretched by the steepest slope. River::water's quick exit.
+void set_reach(River& r) {
+    double amplitude = 0, bend = std::abs(r.slope);
+    for (const auto& w : r.meander) {
+        amplitude += std::abs(w.amp);
+        bend += std::abs(w.amp * w.kx);
+    }
+    const double half_max = 0.5 * (r.mean_width_m + std::abs(r.width.amp));
+    r.reach = amplitude + half_max * std::sqrt(1 + bend * bend) + 1;
 }
 
-void add_forest(const Preset& p, Landscape& l, Rng& rng) {
-    const Extent& e = l.extent;
-    const int corner = rng.index(4);
-    l.corner_x = corner % 2 ? e.xmax : e.xmin;
-    l.corner_y = corner / 2 ? e.ymax : e.ymin;
-    l.forest_radius = p.forest_radius_frac * std::min(e.width(), e.height());
-    l.forest_edge = random_field(rng, e, 0, 6, l.forest_radius / 10);
+// A course along [lo, hi] whose bends scale with `span`, the room it has across.
+River draw_course(Rng& rng, double base, double lo, double hi, double span, double width_min,
+                  double width_max) {
+    River r;
+    r.base = base;
+    r.slope = rng.uniform(-0.15, 0.15);
+    r.mid = 0.5 * (lo + hi);
+    const double big_len = (hi - lo) * rng.uniform(0.25, 0.45);
+    const double big_amp = span * rng.uniform(0.04, 0.07);
+    r.meander.push_back(meander_wave(rng, big_len, big_amp));
+    const double small_len = (hi - lo) * rng.uniform(0.08, 0.14);
+    const double small_amp = span * rng.uniform(0.01, 0.02);
+    r.meander.push_back(meander_wave(rng, small_len, small_amp));
+    r.mean_width_m = 0.5 * (width_min + width_max);
+    const double width_len = (hi - lo) * rng.uniform(0.2, 0.5);
+    r.width = meander_wave(rng, width_len, 0.5 * (width_max - width_min));
+    set_reach(r);
+    return r;
 }
 
-// Away from the edges, the river and the forest, so the lake is seen whole.
-void add_lake(const Preset& p, Landscape& l, Rng& rng) {
+// The main river is drawn even when the preset has none, so the draws after it stay the same.
+// Each tributary has a strip of the width to itself, so they meet only at the main river.
+void add_rivers(const Preset& p, Landscape& l, Rng& rng) {
     const Extent& e = l.extent;
-    const double a = p.lake_semi_major_m;
-    l.lake_a = a;
-    l.lake_b = p.lake_semi_minor_m;
+    const double base = e.ymin + e.height() * rng.uniform(0.35, 0.65);
+    River main = draw_course(rng, base, e.xmin, e.xmax, e.height(), p.river_width_min_m,
+                             p.river_width_max_m);
+    if (!p.river)
+        return;
+    l.rivers.push_back(std::move(main));
+    for (int k = 0; k < p.tributaries; ++k) {
+        const double strip = e.width() / p.tributaries;
+        const double x = e.xmin + strip * (k + rng.uniform(0.25, 0.75));
+        River t = draw_course(rng, x, e.ymin, e.ymax, strip, p.tributary_width_min_m,
+                              p.tributary_width_max_m);
+        t.transposed = true;
+        t.side = rng.uniform() < 0.5 ? 1 : -1;
+        l.rivers.push_back(std::move(t));
+    }
+}
+
+// The first forest fills a corner (a mountain range leaving the map); the others are inland
+// hills, apart from each other.
+void add_forests(const Preset& p, Landscape& l, Rng& rng) {
+    const Extent& e = l.extent;
+    const double shorter = std::min(e.width(), e.height());
+    Forest corner;
+    const int c = rng.index(4);
+    corner.x = c % 2 ? e.xmax : e.xmin;
+    corner.y = c / 2 ? e.ymax : e.ymin;
+    corner.radius = p.forest_radius_frac * shorter;
+    corner.edge = random_field(rng, e, 0, 6, corner.radius / 10);
+    l.forests.push_back(std::move(corner));
+    for (int attempt = 0; attempt < 1000 && static_cast<int>(l.forests.size()) < p.forests;
+         ++attempt) {
+        Forest hill;
+        hill.radius = shorter * rng.uniform(p.hill_radius_frac_min, p.hill_radius_frac_max);
+        hill.x = rng.uniform(e.xmin + hill.radius, e.xmax - hill.radius);
+        hill.y = rng.uniform(e.ymin + hill.radius, e.ymax - hill.radius);
+        if (l.forest_depth(hill.x, hill.y) > -1.5 * hill.radius)
+            continue;
+        hill.edge = random_field(rng, e, 0, 6, hill.radius / 10);
+        l.forests.push_back(std::move(hill));
+    }
+}
+
+// Away from the edges, the rivers, other lakes and the forests, so each lake is seen whole.
+bool lake_fits(const Landscape& l, const Lake& lake) {
+    for (const auto& r : l.rivers)
+        if (r.distance(lake.x, lake.y) < 2 * lake.a + 300)
+            return false;
+    for (const auto& o : l.lakes)
+        if (std::hypot(lake.x - o.x, lake.y - o.y) < 2 * (lake.a + o.a) + 300)
+            return false;
+    return l.forest_depth(lake.x, lake.y) < -(lake.a + 300);
+}
+
+bool place_lake(const Landscape& l, Lake& lake, Rng& rng) {
+    const Extent& e = l.extent;
     for (int attempt = 0; attempt < 10000; ++attempt) {
-        l.lake_x = rng.uniform(e.xmin + 2 * a, e.xmax - 2 * a);
-        l.lake_y = rng.uniform(e.ymin + 2 * a, e.ymax - 2 * a);
-        l.lake_angle = rng.uniform(0, std::numbers::pi);
-        const bool near_river = l.has_river && river_distance(l, l.lake_x, l.lake_y) < 2 * a + 300;
-        if (!near_river && l.forest_depth(l.lake_x, l.lake_y) < -(a + 300))
-            return;
+        lake.x = rng.uniform(e.xmin + 2 * lake.a, e.xmax - 2 * lake.a);
+        lake.y = rng.uniform(e.ymin + 2 * lake.a, e.ymax - 2 * lake.a);
+        lake.angle = rng.uniform(0, std::numbers::pi);
+        if (lake_fits(l, lake))
+            return true;
+    }
+    return false;
+}
+
+// The first lake has the preset's size; later ones (reservoirs, ponds) are smaller.
+void add_lakes(const Preset& p, Landscape& l, Rng& rng) {
+    for (int k = 0; k < p.lakes; ++k) {
+        const double scale = k == 0 ? 1 : rng.uniform(0.3, 0.7);
+        Lake lake;
+        lake.a = scale * p.lake_semi_major_m;
+        lake.b = scale * p.lake_semi_minor_m;
+        if (place_lake(l, lake, rng))
+            l.lakes.push_back(lake);
     }
 }
 
@@ -108,6 +161,16 @@ void add_towns(const Preset& p, Landscape& l, Rng& rng) {
         throw Error("synth: no room for a town in preset '" + p.name + "'");
 }
 
+// A town's urban influence ends 6 x 2 sigma away (see urban()); it is filed in the cells it
+// reaches, so a pixel looks at a few towns instead of all of them.
+void index_towns(Landscape& l) {
+    l.town_cells = BucketGrid(l.extent, 2000);
+    for (std::size_t k = 0; k < l.towns.size(); ++k) {
+        const Bump& t = l.towns[k];
+        l.town_cells.add(static_cast<int>(k), t.x, t.y, 12 * t.sigma + 1);
+    }
+}
+
 void add_hamlets(const Preset& p, Landscape& l, Rng& rng) {
     const Extent& e = l.extent;
     for (int attempt = 0;
@@ -123,26 +186,10 @@ void add_hamlets(const Preset& p, Landscape& l, Rng& rng) {
 }
 } // namespace
 
-bool Landscape::water(double x, double y) const {
-    const double dx = x - lake_x, dy = y - lake_y;
-    const double c = std::cos(lake_angle), s = std::sin(lake_angle);
-    const double u = (c * dx + s * dy) / lake_a, v = (-s * dx + c * dy) / lake_b;
-    if (u * u + v * v <= 1)
-        return true;
-    if (!has_river)
-        return false;
-    const double half = 0.5 * (river_mean_width_m + river_width.at(x, 0));
-    return river_distance(*this, x, y) < half;
-}
-
-double Landscape::forest_depth(double x, double y) const {
-    const double r = forest_radius * (1 + 0.2 * forest_edge.at(x, y));
-    return r - std::hypot(x - corner_x, y - corner_y);
-}
-
 double Landscape::urban(double x, double y) const {
     double u = 0;
-    for (const auto& t : towns) {
+    for (int k : town_cells.at(x, y)) {
+        const Bump& t = towns[static_cast<std::size_t>(k)];
         // The urban influence (services, sewers) reaches about twice the dense core.
         const double s = 2 * t.sigma;
         const double d2 = (x - t.x) * (x - t.x) + (y - t.y) * (y - t.y);
@@ -159,7 +206,7 @@ double Landscape::sanitation(double x, double y) const {
 // Deficit is highest in open country and along the forest edge, lowest in town centres.
 double Landscape::sanitation(double x, double y, double urban_share) const {
     const double depth = forest_depth(x, y);
-    const double edge_scale = 0.3 * forest_radius;
+    const double edge_scale = 0.3 * forests.front().radius;
     const double edge = depth >= 0 ? 1.0 : std::exp(-(depth * depth) / (edge_scale * edge_scale));
     const double s =
         0.08 + 0.45 * (1 - urban_share) + 0.2 * edge + 0.12 * sanitation_noise.at(x, y);
@@ -170,15 +217,16 @@ Landscape make_landscape(const Preset& p, Rng& rng) {
     Landscape l;
     l.extent = Extent{p.x0, p.y0 - p.height * p.pixel_m, p.x0 + p.width * p.pixel_m, p.y0};
     const double scale = std::min(l.extent.width(), l.extent.height()) / 6;
-    add_river(p, l, rng);
-    add_forest(p, l, rng);
-    add_lake(p, l, rng);
+    add_rivers(p, l, rng);
+    add_forests(p, l, rng);
+    add_lakes(p, l, rng);
     add_towns(p, l, rng);
+    index_towns(l);
     add_hamlets(p, l, rng);
     l.rural = random_field(rng, l.extent, 4, 2, scale);
     l.sanitation_noise = random_field(rng, l.extent, 4, 2, scale);
-    l.stunting = random_field(rng, l.extent, 5, 2, scale);
-    l.maternal = random_field(rng, l.extent, 5, 2, scale);
+    l.stunting = random_field(rng, l.extent, p.risk_bumps, 2, scale);
+    l.maternal = random_field(rng, l.extent, p.risk_bumps, 2, scale);
     // Border wiggles: long enough waves that the warp stays one-to-one (gradient < 0.5).
     l.warp_x = random_field(rng, l.extent, 0, 4, 2 * p.warp_amplitude_m);
     l.warp_y = random_field(rng, l.extent, 0, 4, 2 * p.warp_amplitude_m);

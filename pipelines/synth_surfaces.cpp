@@ -140,10 +140,12 @@ double calibrate_intercept(const Layer<float>& z, double target) {
 }
 
 // Sampled at the coarse pixel centres, as a survey-based product would be; a coarse pixel is
-// water (NaN) when its centre is, so land at the river's edge may have no value.
+// water (NaN) when its centre is, so land at the river's edge may have no value. Each value
+// depends only on its position, so any thread schedule gives the same map.
 Layer<float> coarse_sanitation(const Preset& p, const Landscape& l) {
     const Grid coarse = preset_grid(p, p.sanitation_factor);
     Layer<float> out(coarse.width, coarse.height, kNaN);
+#pragma omp parallel for schedule(static)
     for (int r = 0; r < coarse.height; ++r)
         for (int c = 0; c < coarse.width; ++c) {
             const double x = coarse.x_of(c), y = coarse.y_of(r);

@@ -43,6 +43,19 @@ bool spaced(const std::vector<Point>& seeds, const Point& s, double spacing) {
     return true;
 }
 
+// The same test, looking only at the seeds filed in the cells around s.
+bool spaced(const std::vector<Point>& seeds, const BucketGrid& cells, const Point& s,
+            double spacing) {
+    std::vector<int> near;
+    cells.collect(s.x - spacing, s.y - spacing, s.x + spacing, s.y + spacing, near);
+    for (int k : near) {
+        const Point& o = seeds[static_cast<std::size_t>(k)];
+        if ((o.x - s.x) * (o.x - s.x) + (o.y - s.y) * (o.y - s.y) < spacing * spacing)
+            return false;
+    }
+    return true;
+}
+
 // Seed density follows population^0.8: towns get more, smaller villages, yet a village in a
 // town still holds more people than a rural one, as in real registries.
 std::vector<Point> place_seeds(const Preset& p, const Landscape& l, const Layer<float>& pop,
@@ -55,6 +68,7 @@ std::vector<Point> place_seeds(const Preset& p, const Landscape& l, const Layer<
         cumulative[i] = total;
     }
     std::vector<Point> seeds;
+    BucketGrid cells(l.extent, p.village_spacing_m);
     for (int attempt = 0;
          attempt < 1000 * p.villages && static_cast<int>(seeds.size()) < p.villages; ++attempt) {
         const double u = rng.uniform() * total;
@@ -65,8 +79,10 @@ std::vector<Point> place_seeds(const Preset& p, const Landscape& l, const Layer<
         Point s;
         s.x = g.geotransform[0] + (c + rng.uniform()) * p.pixel_m;
         s.y = g.geotransform[3] - (r + rng.uniform()) * p.pixel_m;
-        if (i < pop.size() && !l.water(s.x, s.y) && spaced(seeds, s, p.village_spacing_m))
+        if (i < pop.size() && !l.water(s.x, s.y) && spaced(seeds, cells, s, p.village_spacing_m)) {
+            cells.add(static_cast<int>(seeds.size()), s.x, s.y);
             seeds.push_back(s);
+        }
     }
     return seeds;
 }
@@ -76,28 +92,40 @@ Point warped(const Landscape& l, double amplitude, double x, double y) {
 }
 
 // Seeds that can be nearest to some point of the box [lo, hi]: those no farther from it than
-// the best worst-case distance. Exact, and cuts the comparisons to a handful per block.
-std::vector<int> candidate_seeds(const std::vector<Point>& seeds, const Point& lo,
-                                 const Point& hi) {
+// the best worst-case distance. Exact, and cuts the comparisons to a handful per block. The
+// bound comes from the seeds of the cells nearest the box; a bound from a subset is looser,
+// which only adds seeds that are farther than the bounding one from every point of the box.
+std::vector<int> candidate_seeds(const std::vector<Point>& seeds, const BucketGrid& cells,
+                                 double cell, const Point& lo, const Point& hi) {
+    std::vector<int> found;
+    for (double margin = 0; found.empty() && !seeds.empty(); margin = std::max(cell, 2 * margin))
+        cells.collect(lo.x - margin, lo.y - margin, hi.x + margin, hi.y + margin, found);
     double best_far = std::numeric_limits<double>::infinity();
-    for (const auto& s : seeds) {
+    for (int k : found) {
+        const Point& s = seeds[static_cast<std::size_t>(k)];
         const double fx = std::max(std::abs(s.x - lo.x), std::abs(s.x - hi.x));
         const double fy = std::max(std::abs(s.y - lo.y), std::abs(s.y - hi.y));
         best_far = std::min(best_far, fx * fx + fy * fy);
     }
+    const double reach = std::sqrt(best_far) + 1;
+    found.clear();
+    cells.collect(lo.x - reach, lo.y - reach, hi.x + reach, hi.y + reach, found);
+    std::sort(found.begin(), found.end()); // ties go to the lower index, as seeds are scanned
     std::vector<int> near;
-    for (std::size_t k = 0; k < seeds.size(); ++k) {
-        const double nx = std::max({0.0, lo.x - seeds[k].x, seeds[k].x - hi.x});
-        const double ny = std::max({0.0, lo.y - seeds[k].y, seeds[k].y - hi.y});
+    for (int k : found) {
+        const Point& s = seeds[static_cast<std::size_t>(k)];
+        const double nx = std::max({0.0, lo.x - s.x, s.x - hi.x});
+        const double ny = std::max({0.0, lo.y - s.y, s.y - hi.y});
         if (nx * nx + ny * ny <= best_far)
-            near.push_back(static_cast<int>(k));
+            near.push_back(k);
     }
     return near;
 }
 
 // Nearest seed in warped space for one block of label pixels; ties go to the lower index.
 void label_block(const Landscape& l, double amplitude, const Grid& g,
-                 const std::vector<Point>& seeds, int r0, int c0, Layer<std::int32_t>& labels) {
+                 const std::vector<Point>& seeds, const BucketGrid& cells, double cell, int r0,
+                 int c0, Layer<std::int32_t>& labels) {
     const int r1 = std::min(g.height, r0 + kBlock), c1 = std::min(g.width, c0 + kBlock);
     std::vector<Point> pts;
     Point lo{1e300, 1e300}, hi{-1e300, -1e300};
@@ -108,7 +136,7 @@ void label_block(const Landscape& l, double amplitude, const Grid& g,
             hi = {std::max(hi.x, q.x), std::max(hi.y, q.y)};
             pts.push_back(q);
         }
-    const std::vector<int> near = candidate_seeds(seeds, lo, hi);
+    const std::vector<int> near = candidate_seeds(seeds, cells, cell, lo, hi);
     std::size_t i = 0;
     for (int r = r0; r < r1; ++r)
         for (int c = c0; c < c1; ++c, ++i) {
@@ -127,16 +155,23 @@ void label_block(const Landscape& l, double amplitude, const Grid& g,
 
 Layer<std::int32_t> label_pixels(const Preset& p, const Landscape& l, const Grid& g,
                                  const std::vector<Point>& seeds) {
+    // Cells about one seed wide: a block's candidates come from a few of them.
+    const double cell = std::sqrt(l.extent.width() * l.extent.height() /
+                                  static_cast<double>(std::max<std::size_t>(1, seeds.size())));
+    BucketGrid cells(l.extent, cell);
     std::vector<Point> warped_seeds;
-    for (const auto& s : seeds)
+    for (const auto& s : seeds) {
         warped_seeds.push_back(warped(l, p.warp_amplitude_m, s.x, s.y));
+        cells.add(static_cast<int>(warped_seeds.size() - 1), warped_seeds.back().x,
+                  warped_seeds.back().y);
+    }
     Layer<std::int32_t> labels(g.width, g.height, 0);
     const int block_rows = (g.height + kBlock - 1) / kBlock;
     const int block_cols = (g.width + kBlock - 1) / kBlock;
     // Each pixel's label depends on nothing else, so any schedule gives the same labels.
 #pragma omp parallel for schedule(dynamic)
     for (int b = 0; b < block_rows * block_cols; ++b)
-        label_block(l, p.warp_amplitude_m, g, warped_seeds, (b / block_cols) * kBlock,
+        label_block(l, p.warp_amplitude_m, g, warped_seeds, cells, cell, (b / block_cols) * kBlock,
                     (b % block_cols) * kBlock, labels);
     return labels;
 }

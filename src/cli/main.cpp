@@ -109,7 +109,8 @@ int synth_command(const std::vector<std::string>& args) {
     po::options_description desc("riskmap synth options");
     desc.add_options()("help,h", "show this help")(
         "preset", po::value<std::string>(&opt.preset)->default_value(opt.preset),
-        "district (1000x1000 px at 30 m, ~240 villages) or tiny (for tests)")(
+        "province (2830x2830 px at 30 m, ~8,500 villages in 25 regencies, ~8 million "
+        "people), district (1000x1000 px at 30 m, ~240 villages) or tiny (for tests)")(
         "out", po::value<std::string>(&opt.out_dir), "output folder (required)")(
         "seed", po::value<std::string>(&seed)->default_value(seed),
         "random seed")("period", po::value<std::string>(&opt.period)->default_value(opt.period),
@@ -127,7 +128,7 @@ int synth_command(const std::vector<std::string>& args) {
         throw UsageError(std::string(e.what()) + "; see riskmap synth --help");
     }
     if (vm.count("help")) {
-        std::cout << "Usage: riskmap synth --preset district --out DIR [--seed N]\n\n"
+        std::cout << "Usage: riskmap synth --preset province|district|tiny --out DIR [--seed N]\n\n"
                   << "Example:\n  riskmap synth --preset district --out data/district\n\n"
                   << desc;
         return kExitOk;
