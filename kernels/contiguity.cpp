@@ -15,7 +15,10 @@ struct CellKey {
 
 struct CellHash {
     std::size_t operator()(const CellKey& k) const {
-        return std::hash<std::int64_t>()(k.cx * 73856093LL ^ k.cy * 19349663LL);
+        // Unsigned: the multiplications wrap by definition (signed overflow is undefined).
+        const auto x = static_cast<std::uint64_t>(k.cx);
+        const auto y = static_cast<std::uint64_t>(k.cy);
+        return std::hash<std::uint64_t>()(x * 73856093ULL ^ y * 19349663ULL);
     }
 };
 
@@ -40,7 +43,12 @@ void finish(NeighbourLists& lists) {
 NeighbourLists queen_neighbours(std::span<const Vertex> vertices, std::size_t polygon_count,
                                 double snap) {
     // Cells no smaller than the snap distance: close vertices are at most one cell apart.
-    const double size = std::max(snap, 1e-12);
+    // Larger cells only add candidates, so the size may also grow with the coordinates to
+    // keep cell indices far inside int64 (2^40) whatever the CRS units.
+    double largest = 0;
+    for (const auto& v : vertices)
+        largest = std::max({largest, std::abs(v.x), std::abs(v.y)});
+    const double size = std::max({snap, 1e-12, largest * 0x1p-40});
     std::unordered_map<CellKey, std::vector<std::uint32_t>, CellHash> cells;
     cells.reserve(vertices.size());
     for (std::uint32_t i = 0; i < vertices.size(); ++i)

@@ -6,11 +6,11 @@
 #include <boost/program_options.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <optional>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -93,24 +93,33 @@ const std::map<std::string, std::map<std::string, std::string>> kKnownIndicators
       {"min_denominator", "0"}}},
 };
 
+/// NAME of "indicator.NAME..." when `text` starts with the prefix and NAME is a plain word.
+std::string indicator_of(std::string_view text, std::string_view prefix) {
+    if (text.substr(0, prefix.size()) != prefix)
+        return "";
+    text.remove_prefix(prefix.size());
+    const auto word_end = std::find_if(text.begin(), text.end(), [](char c) {
+        return !(std::isalnum(static_cast<unsigned char>(c)) || c == '_');
+    });
+    return std::string(text.begin(), word_end);
+}
+
 std::vector<std::string> indicator_names(const std::string& config_path,
                                          const std::vector<std::string>& args) {
     std::vector<std::string> names;
     const auto add = [&](const std::string& n) {
-        if (std::find(names.begin(), names.end(), n) == names.end())
+        if (!n.empty() && std::find(names.begin(), names.end(), n) == names.end())
             names.push_back(n);
     };
-    const std::regex section(R"(^\s*\[indicator\.([A-Za-z0-9_]+)\]\s*$)");
     std::ifstream in(config_path);
     std::string line;
-    std::smatch m;
-    while (!config_path.empty() && std::getline(in, line))
-        if (std::regex_match(line, m, section))
-            add(m[1]);
-    const std::regex flag(R"(^--indicator\.([A-Za-z0-9_]+)\..*)");
+    while (!config_path.empty() && std::getline(in, line)) {
+        const std::string_view t = trim(line);
+        if (t.size() > 2 && t.front() == '[' && t.back() == ']')
+            add(indicator_of(t.substr(1, t.size() - 2), "indicator."));
+    }
     for (const auto& a : args)
-        if (std::regex_match(a, m, flag))
-            add(m[1]);
+        add(indicator_of(a, "--indicator."));
     if (names.empty())
         names = {"stunting", "maternal"};
     return names;
