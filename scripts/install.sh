@@ -11,6 +11,9 @@ packages=(
     r-base-core r-cran-spdep r-cran-sf
     # real clients the output tests open the maps with: GDAL's COG check (osgeo_utils), rasterio
     python3-gdal python3-rasterio
+    # the quarterly cube (HDF5 C API with dimension scales) and the clients its tests read it
+    # with: netCDF-C's ncdump, python netCDF4 and xarray
+    libhdf5-dev netcdf-bin python3-netcdf4 python3-xarray python3-numpy
 )
 
 missing=()
