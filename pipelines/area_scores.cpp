@@ -229,6 +229,8 @@ Table area_table(const AreaScores& a, const JobConfig& cfg) {
     for (auto c : a.priority_class)
         classes.push_back(c ? static_cast<double>(c) : kNaN);
     t.add_integer("priority_class", std::move(classes));
+    for (const auto& column : a.previous)
+        t.columns.push_back(column);
     t.order = a.order;
     return t;
 }

@@ -51,6 +51,8 @@ struct JobConfig {
 
     // [output]
     std::string output_dir = "out";
+    /// The quarterly cube (riskmap.nc) that keeps every period; empty: none.
+    std::string cube_path;
 
     int threads = 0; ///< 0: all cores
     bool quiet = false;

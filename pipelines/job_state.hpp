@@ -55,6 +55,8 @@ struct AreaScores {
     std::vector<double> rank; ///< 1 = highest priority, NaN when unscored
     std::vector<std::uint8_t> priority_class;
     std::vector<std::size_t> order; ///< areas by rank
+    /// Last quarter's values of some columns ("stunting_eb_prev", ...), NaN where unknown.
+    std::vector<TableColumn> previous;
 };
 
 struct NamedMap {
@@ -94,6 +96,7 @@ struct JobState {
     std::vector<NamedMap> maps;
     Layer<std::uint8_t> priority_class_map;
 
+    std::string previous_period; ///< the cube's latest quarter before this one, if any
     std::vector<std::pair<std::string, std::string>> checksums; ///< input file, SHA-256
     std::vector<std::pair<std::string, double>> timings;        ///< stage name, seconds
     std::vector<std::string> warnings;

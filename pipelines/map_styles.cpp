@@ -95,6 +95,41 @@ io::MapStyle bandwidth_style(const std::vector<double>& ladder_m, const std::str
     return ramp(title, "kernel bandwidth", stops);
 }
 
+io::MapStyle change_style(const Layer<float>& change, const IndicatorSpec& spec,
+                          const std::string& title) {
+    Layer<float> magnitude = change;
+    for (float& v : magnitude.values())
+        v = std::abs(v);
+    const auto p = percentiles(magnitude, {0.98});
+    const double top = p.empty() || !(p[0] > 0) ? spec.target : round_to(p[0], 2);
+    io::MapStyle style{title, spec.name + " rate change, " + spec.display_unit, false, {}};
+    style.stops = {{-top, {33, 102, 172}, "-" + display_number(top * spec.display_scale)},
+                   {0, {247, 247, 247}, "no change"},
+                   {top, {178, 24, 43}, "+" + display_number(top * spec.display_scale)}};
+    return style;
+}
+
+io::MapStyle class_change_style(const std::string& title) {
+    // ColorBrewer RdBu, reversed so that rising priority is red; one entry per possible change.
+    const std::array<std::array<std::uint8_t, 3>, 9> colors{{{5, 48, 97},
+                                                             {33, 102, 172},
+                                                             {67, 147, 195},
+                                                             {146, 197, 222},
+                                                             {247, 247, 247},
+                                                             {244, 165, 130},
+                                                             {214, 96, 77},
+                                                             {178, 24, 43},
+                                                             {103, 0, 31}}};
+    io::MapStyle style{title, "classes (positive: higher priority now)", true, {}};
+    for (int d = -4; d <= 4; ++d) {
+        const std::string label = d == 0  ? "same"
+                                  : d > 0 ? std::to_string(d) + " higher"
+                                          : std::to_string(-d) + " lower";
+        style.stops.push_back({static_cast<double>(d), colors[d + 4], label});
+    }
+    return style;
+}
+
 io::MapStyle priority_style(const std::string& title) {
     io::MapStyle style{title, "priority class (population fifths)", true, {}};
     const char* labels[] = {"1 highest", "2 high", "3 medium", "4 low", "5 lowest"};

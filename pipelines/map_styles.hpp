@@ -22,6 +22,14 @@ io::MapStyle probability_style(const std::string& title, const std::string& lege
 /// Adaptive bandwidths: one stop per ladder rung.
 io::MapStyle bandwidth_style(const std::vector<double>& ladder_m, const std::string& title);
 
+/// Rate changes: diverging blue (fell) - white - red (rose), symmetric about 0 at the 98th
+/// percentile of the absolute change.
+io::MapStyle change_style(const Layer<float>& change, const IndicatorSpec& spec,
+                          const std::string& title);
+
+/// Priority class changes -4 .. 4 (positive: rose in priority).
+io::MapStyle class_change_style(const std::string& title);
+
 /// Priority classes 1 (highest) to 5.
 io::MapStyle priority_style(const std::string& title);
 

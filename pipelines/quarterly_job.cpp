@@ -1,5 +1,6 @@
 #include "pipelines/quarterly_job.hpp"
 
+#include "pipelines/change_stage.hpp"
 #include "pipelines/load_stages.hpp"
 #include "pipelines/raster_stages.hpp"
 #include "pipelines/score_stages.hpp"
@@ -20,6 +21,7 @@ Pipeline quarterly_pipeline() {
     p.push_back(std::make_unique<QueenNeighbours>());
     p.push_back(std::make_unique<ScoreAreas>());
     p.push_back(std::make_unique<ScorePixels>());
+    p.push_back(std::make_unique<CompareWithPrevious>());
     p.push_back(std::make_unique<WriteOutputs>());
     return p;
 }

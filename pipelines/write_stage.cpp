@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "io/csv.hpp"
+#include "io/cube.hpp"
 #include "io/neighbours_io.hpp"
 #include "io/quicklook.hpp"
 #include "io/raster_io.hpp"
@@ -59,6 +60,20 @@ Layer<float> as_float(const Layer<std::uint8_t>& classes) {
     return out;
 }
 
+/// This quarter's maps (not the change maps, which the cube derives from its quarters) and
+/// village table into the quarterly cube.
+void add_to_cube(const JobState& s, const Table& villages) {
+    std::vector<io::CubeLayer> layers;
+    for (const auto& m : s.maps)
+        if (m.name.size() < 7 || m.name.substr(m.name.size() - 7) != "_change")
+            layers.push_back({m.name, &m.values, m.description, m.units});
+    const Layer<float> classes = as_float(s.priority_class_map);
+    layers.push_back({"priority_class", &classes, "priority class (1 = highest)", "class"});
+    Table table = villages;
+    table.order.clear();
+    io::cube_write_quarter(s.config.cube_path, s.grid, s.config.period, layers, table);
+}
+
 std::string rejects_csv(const JobState& s) {
     std::string text = io::csv_line({"line", "code", "reason"});
     for (const auto& r : s.rejects)
@@ -99,6 +114,9 @@ void WriteOutputs::run(JobState& state) {
     written.push_back("run.json");
     write_text(out.path("run.json"), run_report_json(state, written));
     out.commit();
+    // After the commit, so a failed run never adds a quarter; the cube is atomic on its own.
+    if (state.has_rasters && !cfg.cube_path.empty() && !cfg.period.empty())
+        add_to_cube(state, villages);
 }
 
 } // namespace riskmap

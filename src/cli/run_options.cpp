@@ -51,6 +51,9 @@ const KeySpec kInputKeys[] = {
      "vertices closer than this (villages' CRS units) touch; spdep::poly2nb's default"},
     {"risk.sanitation_weight", "1", "weight of the sanitation deficit in the risk index"},
     {"output.dir", "out", "output folder"},
+    {"output.cube", "riskmap.nc",
+     "quarterly cube, relative to output.dir; each run adds or replaces its period "
+     "(empty: no cube)"},
 };
 
 struct IndicatorKey {
@@ -351,6 +354,10 @@ JobConfig job_config_from(const Settings& s, const OptionSet& set,
     c.neighbour_snap = s.number("neighbours.snap", 0, false);
     c.sanitation_weight = s.number("risk.sanitation_weight", 0, false);
     c.output_dir = s.path("output.dir");
+    const std::string cube = s.text("output.cube");
+    c.cube_path = cube.empty() || std::filesystem::path(cube).is_absolute()
+                      ? cube
+                      : (std::filesystem::path(c.output_dir) / cube).string();
     for (const auto& name : indicators)
         c.indicators.push_back(indicator_from(s, name));
     const std::set<std::string> paths{"inputs.villages", "inputs.records", "inputs.population",
