@@ -127,19 +127,48 @@ void write_lines(const std::string& path, const std::vector<std::vector<std::str
         throw Error("synth: cannot write '" + path + "' (disk full?)");
 }
 
+/// One quarter's records drawn from the truth.
+struct Quarter {
+    std::string period;
+    std::vector<Record> records;
+};
+
 void write_records(const std::string& path, const VillageSet& set,
-                   const std::vector<Record>& records, const std::string& period) {
+                   const std::vector<Quarter>& quarters) {
     std::vector<std::vector<std::string>> rows{{"kode_desa", "nama_desa", "periode",
                                                 "children_measured", "children_stunted",
                                                 "live_births", "maternal_deaths"}};
-    for (std::size_t i = 0; i < records.size(); ++i) {
-        const Village& v = set.villages[i];
-        const Record& r = records[i];
-        rows.push_back({r.dotted ? dotted_code(v.code) : v.code, v.name, period,
-                        std::to_string(r.measured), std::to_string(r.stunted),
-                        std::to_string(r.births), std::to_string(r.deaths)});
+    for (const auto& q : quarters) {
+        for (std::size_t i = 0; i < q.records.size(); ++i) {
+            const Village& v = set.villages[i];
+            const Record& r = q.records[i];
+            rows.push_back({r.dotted ? dotted_code(v.code) : v.code, v.name, q.period,
+                            std::to_string(r.measured), std::to_string(r.stunted),
+                            std::to_string(r.births), std::to_string(r.deaths)});
+        }
     }
     write_lines(path, rows);
+}
+
+/// "2025Q3" moved by `quarters` (negative: earlier).
+std::string shift_period(const std::string& period, int quarters) {
+    const auto year = parse_count(period.substr(0, 4));
+    const auto q = parse_count(period.substr(period.size() < 6 ? 0 : 5));
+    if (period.size() != 6 || period[4] != 'Q' || !year || !q || *q < 1 || *q > 4)
+        throw UsageError("synth: period '" + period + "' is not of the form 2025Q3");
+    const long index = static_cast<long>(*year) * 4 + static_cast<long>(*q) - 1 + quarters;
+    return std::to_string(index / 4) + "Q" + std::to_string(index % 4 + 1);
+}
+
+/// `count` consecutive quarters ending at `last`, each drawn afresh from the same truth. The
+/// last quarter keeps the record stream a single-quarter run uses, so its rows do not change.
+std::vector<Quarter> simulate_quarters(const VillageSet& villages, const SynthOptions& o) {
+    std::vector<Quarter> out;
+    for (int k = o.quarters - 1; k >= 0; --k) {
+        Rng rng = stream(o.seed, k == 0 ? 4 : 100 + static_cast<std::uint64_t>(k));
+        out.push_back({shift_period(o.period, -k), simulate_records(villages, rng)});
+    }
+    return out;
 }
 
 void write_truth(const std::string& path, const VillageSet& set) {
@@ -187,13 +216,15 @@ void generate(const SynthOptions& options) {
     VillageSet villages = make_village_shapes(preset, land, surfaces.population, village_rng);
     assign_codes(preset, land, villages, village_rng);
     measure_villages(preset, surfaces, villages, village_rng);
-    Rng record_rng = stream(options.seed, 4);
-    const auto records = simulate_records(villages, record_rng);
+    if (options.quarters < 1 || options.quarters > 40)
+        throw UsageError("synth: quarters must be 1 to 40, not " +
+                         std::to_string(options.quarters));
+    const auto quarters = simulate_quarters(villages, options);
 
     io::StagedOutput staged(options.out_dir);
     write_rasters(staged, preset, surfaces, options);
     write_villages(staged.path("villages.gpkg"), villages);
-    write_records(staged.path("records.csv"), villages, records, options.period);
+    write_records(staged.path("records.csv"), villages, quarters);
     write_truth(staged.path("truth_villages.csv"), villages);
     staged.commit();
 }

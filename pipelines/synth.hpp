@@ -15,7 +15,8 @@ struct SynthOptions {
     std::string preset = "district"; // "province" (~2830x2830 px, ~8,500 villages in 25 regencies), "district" (1000x1000 px, ~240 villages) or "tiny" (~120x100 px, ~12 villages, for fast unit tests)
     std::uint64_t seed = 42;
     std::string out_dir;             // created if missing
-    std::string period = "2025Q3";
+    std::string period = "2025Q3";   // the last quarter in the records
+    int quarters = 1;                // consecutive quarters of records ending at period
 };
 // clang-format on
 

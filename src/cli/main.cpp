@@ -114,7 +114,9 @@ int synth_command(const std::vector<std::string>& args) {
         "out", po::value<std::string>(&opt.out_dir), "output folder (required)")(
         "seed", po::value<std::string>(&seed)->default_value(seed),
         "random seed")("period", po::value<std::string>(&opt.period)->default_value(opt.period),
-                       "quarter written in the records");
+                       "last quarter written in the records")(
+        "quarters", po::value<int>(&opt.quarters)->default_value(opt.quarters),
+        "consecutive quarters of records ending at --period (same truth, fresh counts)");
     po::variables_map vm;
     try {
         po::store(po::command_line_parser(args)

@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "core/numbers.hpp"
 #include "io/csv.hpp"
+#include "io/cube.hpp"
 #include "io/gdal_env.hpp"
 
 #include <cpl_json.h>
@@ -76,6 +77,26 @@ std::string top_villages(const std::string& csv_path, std::size_t count) {
     return out;
 }
 
+/// Periods (from the cube) and layers (GDAL's netCDF subdatasets) of a quarterly cube.
+std::string describe_cube(const std::string& path) {
+    const auto periods = cube_periods(path);
+    std::string out =
+        "quarterly cube " + path + ": " + std::to_string(periods.size()) + " quarter(s)";
+    for (const auto& p : periods)
+        out += " " + p;
+    out += "\n  layers:";
+    GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+    char** subdatasets = ds ? ds->GetMetadata("SUBDATASETS") : nullptr;
+    for (char** item = subdatasets; item && *item; ++item) {
+        const std::string entry(*item);
+        const auto eq = entry.find('=');
+        if (entry.find("_NAME=") == std::string::npos || eq == std::string::npos)
+            continue;
+        out += " " + entry.substr(entry.rfind(':') + 1);
+    }
+    return out + "\n";
+}
+
 std::string describe_folder(const fs::path& dir) {
     std::string out = "riskmap output folder " + dir.string() + "\n";
     if (fs::exists(dir / "run.json"))
@@ -88,6 +109,8 @@ std::string describe_folder(const fs::path& dir) {
     out += "maps (" + std::to_string(maps.size()) + "):\n";
     for (const auto& m : maps)
         out += "  " + describe_raster(m);
+    if (fs::exists(dir / "riskmap.nc"))
+        out += describe_cube((dir / "riskmap.nc").string());
     if (fs::exists(dir / "villages.csv"))
         out += top_villages((dir / "villages.csv").string(), 5);
     return out;
@@ -102,6 +125,8 @@ std::string describe(const std::string& path) {
         return describe_folder(path);
     if (fs::path(path).filename() == "run.json")
         return describe_run(path);
+    if (fs::path(path).extension() == ".nc")
+        return describe_cube(path);
     return describe_raster(path);
 }
 

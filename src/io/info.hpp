@@ -6,7 +6,8 @@
 
 namespace riskmap::io {
 
-/// Summary of a riskmap output folder (run.json, maps, tables), a raster, or a vector source.
+/// Summary of a riskmap output folder (run.json, maps, cube, tables), a quarterly cube
+/// (riskmap.nc) or a raster.
 /// Throws InputError when PATH is none of these.
 std::string describe(const std::string& path);
 

@@ -82,3 +82,12 @@ TEST_F(Quarters, WithoutAPeriodThereIsNoCube) {
     ASSERT_EQ(run().exit_code, 0);
     EXPECT_FALSE(std::filesystem::exists(dir / "out/riskmap.nc"));
 }
+
+TEST_F(Quarters, InfoListsTheCubesQuartersAndLayers) {
+    run_two_quarters();
+    const auto info = run_riskmap({"info", dir / "out/riskmap.nc"});
+    ASSERT_EQ(info.exit_code, 0) << info.output;
+    EXPECT_NE(info.output.find("2 quarter(s) 2025Q2 2025Q3"), std::string::npos) << info.output;
+    EXPECT_NE(info.output.find(" stunting_rate "), std::string::npos) << info.output;
+    EXPECT_NE(info.output.find(" priority_class"), std::string::npos) << info.output;
+}

@@ -1,5 +1,6 @@
 // Stages run in-process on a synthetic district, checked between stages.
 
+#include "core/error.hpp"
 #include "pipelines/load_stages.hpp"
 #include "pipelines/raster_stages.hpp"
 #include "pipelines/synth.hpp"
@@ -82,4 +83,19 @@ TEST(Stages, RasterizationFollowsThePixelCentreRule) {
     EXPECT_EQ(covered, std::accumulate(state.footprint.pixels.begin(), state.footprint.pixels.end(),
                                        std::int64_t{0}));
     EXPECT_GT(covered, static_cast<std::int64_t>(state.grid.pixel_count() / 2));
+}
+
+TEST(Synth, SeveralQuartersOfRecordsEndAtThePeriod) {
+    TempDir dir;
+    synth::SynthOptions opt;
+    opt.preset = "tiny";
+    opt.out_dir = dir / "data";
+    opt.period = "2026Q1";
+    opt.quarters = 3;
+    synth::generate(opt);
+    const std::string csv = read_text(dir / "data/records.csv");
+    for (const char* p : {",2025Q3,", ",2025Q4,", ",2026Q1,"})
+        EXPECT_NE(csv.find(p), std::string::npos) << p;
+    opt.quarters = 0;
+    EXPECT_THROW(synth::generate(opt), UsageError);
 }
