@@ -77,8 +77,7 @@ io::MapStyle rate_style(const Layer<float>& values, const IndicatorSpec& spec,
     breaks.erase(std::unique(breaks.begin(), breaks.end()), breaks.end());
     std::vector<std::pair<double, std::string>> stops;
     for (double b : breaks)
-        stops.emplace_back(b, display_number(b * spec.display_scale) +
-                                  (b == spec.target ? " (target)" : ""));
+        stops.emplace_back(b, display_label(b, spec) + (b == spec.target ? " (target)" : ""));
     return ramp(title, spec.name + " rate, " + spec.display_unit, stops);
 }
 
@@ -103,9 +102,9 @@ io::MapStyle change_style(const Layer<float>& change, const IndicatorSpec& spec,
     const auto p = percentiles(magnitude, {0.98});
     const double top = p.empty() || !(p[0] > 0) ? spec.target : round_to(p[0], 2);
     io::MapStyle style{title, spec.name + " rate change, " + spec.display_unit, false, {}};
-    style.stops = {{-top, {33, 102, 172}, "-" + display_number(top * spec.display_scale)},
+    style.stops = {{-top, {33, 102, 172}, "-" + display_label(top, spec)},
                    {0, {247, 247, 247}, "no change"},
-                   {top, {178, 24, 43}, "+" + display_number(top * spec.display_scale)}};
+                   {top, {178, 24, 43}, "+" + display_label(top, spec)}};
     return style;
 }
 

@@ -103,6 +103,28 @@ int run_command(const std::vector<std::string>& args) {
     return kExitOk;
 }
 
+/// Parses a command's flags; no prefix guessing, so a mistyped flag is an error, not another
+/// flag.
+po::variables_map parse_flags(const std::vector<std::string>& args,
+                              const po::options_description& desc,
+                              const po::positional_options_description& positional,
+                              const std::string& command) {
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(args)
+                      .options(desc)
+                      .positional(positional)
+                      .style(po::command_line_style::default_style &
+                             ~po::command_line_style::allow_guessing)
+                      .run(),
+                  vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        throw UsageError(std::string(e.what()) + "; see riskmap " + command + " --help");
+    }
+    return vm;
+}
+
 int synth_command(const std::vector<std::string>& args) {
     synth::SynthOptions opt;
     std::string seed = "42";
@@ -117,18 +139,7 @@ int synth_command(const std::vector<std::string>& args) {
                        "last quarter written in the records")(
         "quarters", po::value<int>(&opt.quarters)->default_value(opt.quarters),
         "consecutive quarters of records ending at --period (same truth, fresh counts)");
-    po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(args)
-                      .options(desc)
-                      .style(po::command_line_style::default_style &
-                             ~po::command_line_style::allow_guessing)
-                      .run(),
-                  vm);
-        po::notify(vm);
-    } catch (const po::error& e) {
-        throw UsageError(std::string(e.what()) + "; see riskmap synth --help");
-    }
+    const po::variables_map vm = parse_flags(args, desc, {}, "synth");
     if (vm.count("help")) {
         std::cout << "Usage: riskmap synth --preset province|district|tiny --out DIR [--seed N]\n\n"
                   << "Example:\n  riskmap synth --preset district --out data/district\n\n"
@@ -155,19 +166,7 @@ int accuracy_command(const std::vector<std::string>& args) {
         "format", po::value<std::string>(&format)->default_value(format), "markdown or csv");
     po::positional_options_description positional;
     positional.add("run", -1);
-    po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(args)
-                      .options(desc)
-                      .positional(positional)
-                      .style(po::command_line_style::default_style &
-                             ~po::command_line_style::allow_guessing)
-                      .run(),
-                  vm);
-        po::notify(vm);
-    } catch (const po::error& e) {
-        throw UsageError(std::string(e.what()) + "; see riskmap accuracy --help");
-    }
+    const po::variables_map vm = parse_flags(args, desc, positional, "accuracy");
     if (vm.count("help")) {
         std::cout << "Usage: riskmap accuracy --truth SYNTH_DIR RUN_DIR [RUN_DIR ...]\n\n"
                   << "Scores crude, global EB and local EB (from the first run) and the kernel\n"

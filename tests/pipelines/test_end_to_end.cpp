@@ -130,6 +130,11 @@ TEST_F(District, EveryMapIsAValidCloudOptimisedGeoTiff) {
             "/usr/bin/python3 -m osgeo_utils.samples.validate_cloud_optimized_geotiff -q '" +
             *dir / ("out/" + name) + "'");
         EXPECT_EQ(check.exit_code, 0) << name << ": " << check.output;
+        const auto info = run_command("gdalinfo '" + *dir / ("out/" + name) + "'");
+        EXPECT_EQ(info.exit_code, 0) << name;
+        for (const char* expected :
+             {"UTM zone 49S", "NoData Value=", "Overviews:", "Description = "})
+            EXPECT_NE(info.output.find(expected), std::string::npos) << name << ": " << expected;
     }
     EXPECT_GE(maps, 12u);
 }

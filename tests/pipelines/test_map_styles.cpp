@@ -32,7 +32,7 @@ TEST(MapStyles, RateRampHasPercentileBreaksAndTheTarget) {
         EXPECT_LT(style.stops[i - 1].value, style.stops[i].value);
     bool target = false;
     for (const auto& s : style.stops)
-        target = target || s.label == "14 (target)";
+        target = target || s.label == "14 % (target)";
     EXPECT_TRUE(target);
     EXPECT_EQ(style.legend, "stunting rate, %");
 }

@@ -64,33 +64,29 @@ CommandResult run_command(const std::string& command_line) {
     return result;
 }
 
-Grid utm_grid(int width, int height, double pixel) {
+namespace {
+Grid grid_in_epsg(int epsg, int width, int height, std::array<double, 6> geotransform) {
     OGRSpatialReference srs;
-    srs.importFromEPSG(32749);
+    srs.importFromEPSG(epsg);
     char* wkt = nullptr;
     srs.exportToWkt(&wkt);
     Grid g;
     g.width = width;
     g.height = height;
-    g.geotransform = {400000, pixel, 0, 9230000, 0, -pixel};
+    g.geographic = srs.IsGeographic();
+    g.geotransform = geotransform;
     g.crs_wkt = wkt;
     CPLFree(wkt);
     return g;
 }
+} // namespace
+
+Grid utm_grid(int width, int height, double pixel) {
+    return grid_in_epsg(32749, width, height, {400000, pixel, 0, 9230000, 0, -pixel});
+}
 
 Grid geographic_grid(int width, int height, double degrees) {
-    OGRSpatialReference srs;
-    srs.importFromEPSG(4326);
-    char* wkt = nullptr;
-    srs.exportToWkt(&wkt);
-    Grid g;
-    g.width = width;
-    g.height = height;
-    g.geographic = true;
-    g.geotransform = {106.8, degrees, 0, -6.2, 0, -degrees};
-    g.crs_wkt = wkt;
-    CPLFree(wkt);
-    return g;
+    return grid_in_epsg(4326, width, height, {106.8, degrees, 0, -6.2, 0, -degrees});
 }
 
 void write_raster(const std::string& path, const Grid& grid, const Layer<float>& values,
