@@ -1,13 +1,26 @@
 #!/usr/bin/env bash
 # One command from a fresh Debian 12 machine to a tested build: installs what is missing,
-# builds with warnings as errors, checks formatting and runs the whole test suite, also under
-# an Indonesian locale (decimal commas) to prove numbers never depend on it.
+# checks formatting, builds with warnings as errors and runs the whole test suite, again under
+# an Indonesian locale (decimal commas: numbers must never depend on it), and once more built
+# with AddressSanitizer + UndefinedBehaviorSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$PWD
 bash scripts/install.sh
 bash scripts/check_format.sh
 bash scripts/build.sh
-cd build
+
+cd "$root/build"
 ctest --output-on-failure -j2
 echo "test.sh: again under LC_ALL=id_ID.UTF-8"
 LC_ALL=id_ID.UTF-8 ctest --output-on-failure -j2
+
+echo "test.sh: again under AddressSanitizer + UndefinedBehaviorSanitizer"
+cd "$root"
+cmake --preset asan >/dev/null
+cmake --build build-asan -j"$(nproc)"
+cd "$root/build-asan"
+ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1 \
+    LSAN_OPTIONS=suppressions=$root/tests/lsan.supp \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --output-on-failure -j2 --timeout 1200
