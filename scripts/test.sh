@@ -24,3 +24,6 @@ ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1 \
     LSAN_OPTIONS=suppressions=$root/tests/lsan.supp \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --output-on-failure -j2 --timeout 1200
+
+echo "test.sh: fuzzing the CSV reader, the config reader and the code normaliser"
+bash "$root/scripts/fuzz.sh" "${RISKMAP_FUZZ_SECONDS:-60}"

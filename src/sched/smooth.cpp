@@ -1,5 +1,6 @@
 #include "sched/smooth.hpp"
 
+#include "kernels/gaussian_fast.hpp"
 #include "sched/parallel_rows.hpp"
 
 #include <utility>
@@ -17,7 +18,7 @@ kernels::GaussianRows gaussian_rows_for(const Grid& grid, double bandwidth_m) {
     return rows;
 }
 
-Layer<float> gaussian_sum(const Layer<float>& in, const kernels::GaussianRows& params) {
+Layer<float> gaussian_sum_exact(const Layer<float>& in, const kernels::GaussianRows& params) {
     Layer<float> vertical(in.width(), in.height());
     Layer<float> out(in.width(), in.height());
     for_row_blocks(in.height(), [&](int begin, int end) {
@@ -28,6 +29,27 @@ Layer<float> gaussian_sum(const Layer<float>& in, const kernels::GaussianRows& p
                                      end);
     });
     return out;
+}
+
+Layer<float> gaussian_sum_fast(const Layer<float>& in, const kernels::GaussianRows& params) {
+    const kernels::FastGaussianPlan plan = kernels::plan_fast_gaussian(params);
+    Layer<float> vertical(in.width(), in.height());
+    Layer<float> out(in.width(), in.height());
+    // The column recursion needs whole columns, so the vertical pass splits columns between
+    // threads; each column's bytes are the same for any split.
+    for_row_blocks(in.width(), [&](int begin, int end) {
+        kernels::gaussian_fast_vertical(in.view(), vertical.view(), plan, begin, end);
+    });
+    for_row_blocks(in.height(), [&](int begin, int end) {
+        kernels::gaussian_fast_horizontal(std::as_const(vertical).view(), out.view(), plan, begin,
+                                          end);
+    });
+    return out;
+}
+
+Layer<float> gaussian_sum(const Layer<float>& in, const kernels::GaussianRows& params) {
+    return kernels::fast_gaussian_accurate(params) ? gaussian_sum_fast(in, params)
+                                                   : gaussian_sum_exact(in, params);
 }
 
 } // namespace riskmap::sched

@@ -11,7 +11,16 @@ namespace riskmap::sched {
 /// Per-row kernel widths in pixels for a bandwidth in metres on this grid.
 kernels::GaussianRows gaussian_rows_for(const Grid& grid, double bandwidth_m);
 
-/// Peak-normalised Gaussian sums of `in` (vertical then horizontal pass).
+/// Peak-normalised Gaussian sums of `in` (vertical then horizontal pass). Uses the recursive
+/// kernel (kernels/gaussian_fast.hpp, cost independent of the bandwidth) where it is within its
+/// documented error bound, the exact truncated kernel otherwise (sigma < 1 px, or sigma_y varying
+/// so much along the grid that the vertical pass would need many sweeps).
 Layer<float> gaussian_sum(const Layer<float>& in, const kernels::GaussianRows& params);
+
+/// Always the exact truncated kernel (kernels/gaussian.hpp): for tests and benchmarks.
+Layer<float> gaussian_sum_exact(const Layer<float>& in, const kernels::GaussianRows& params);
+
+/// Always the recursive kernel, whatever sigma: for tests and benchmarks.
+Layer<float> gaussian_sum_fast(const Layer<float>& in, const kernels::GaussianRows& params);
 
 } // namespace riskmap::sched
