@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <limits>
 
 using namespace riskmap;
 using namespace riskmap::test;
@@ -155,4 +156,88 @@ TEST_F(BadInput, StagingLeftByAKilledRunIsCleanedUp) {
     ASSERT_EQ(run().exit_code, 0);
     EXPECT_FALSE(std::filesystem::exists(stale));
     EXPECT_NE(read_text(dir / "out/villages.csv"), "half written");
+}
+
+namespace {
+/// The four quadrant villages with one replaced by `wkt` (empty: no geometry).
+void write_villages_with(const std::string& path, const Grid& grid, const std::string& wkt) {
+    const double x = grid.geotransform[0], y = grid.geotransform[3];
+    write_wkt_villages(path,
+                       {{"3205012001", rect_wkt(x, y - 1000, x + 1000, y)},
+                        {"3205012002", wkt},
+                        {"3205022003", rect_wkt(x, y - 2000, x + 1000, y - 1000)},
+                        {"3205022004", rect_wkt(x + 1000, y - 2000, x + 2000, y - 1000)}},
+                       grid.crs_wkt);
+}
+} // namespace
+
+TEST_F(BadInput, SelfIntersectingVillageNamesTheFeature) {
+    // A bow tie over the second quadrant: the ring crosses itself.
+    const std::string bowtie = "POLYGON ((401000 9230000, 402000 9229000, 402000 9230000, "
+                               "401000 9229000, 401000 9230000))";
+    write_villages_with(dir / "villages.gpkg", grid, bowtie);
+    expect_failure(kExitInput, {"villages.gpkg", "feature 2 (code 3205012002)", "invalid geometry",
+                                "inputs.repair_geometry"});
+    sections["inputs"]["repair_geometry"] = "true";
+    EXPECT_EQ(run().exit_code, 0);
+}
+
+TEST_F(BadInput, VillageWithoutGeometry) {
+    write_villages_with(dir / "villages.gpkg", grid, "");
+    expect_failure(kExitInput, {"villages.gpkg", "feature 2", "empty geometry"});
+}
+
+TEST_F(BadInput, VillageThatIsNotAPolygon) {
+    write_villages_with(dir / "villages.gpkg", grid, "POINT (401500 9229500)");
+    expect_failure(kExitInput, {"villages.gpkg", "feature 2", "geometry is POINT"});
+}
+
+TEST_F(BadInput, InfinitePopulationNamesThePixel) {
+    Layer<float> pop(20, 20, 5.0f);
+    pop(3, 7) = std::numeric_limits<float>::infinity();
+    write_raster(dir / "population.tif", grid, pop);
+    expect_failure(kExitInput, {"population.tif", "pixel (row 3, col 7) is infinite"});
+}
+
+TEST_F(BadInput, AllNodataPopulation) {
+    write_raster(dir / "population.tif", grid, Layer<float>(20, 20, std::nanf("")));
+    expect_failure(kExitInput, {"population.tif", "every pixel is nodata"});
+}
+
+TEST_F(BadInput, PopulationThatDoesNotOverlapTheVillages) {
+    Grid far = grid;
+    far.geotransform[3] -= 300000;
+    write_raster(dir / "population.tif", far, Layer<float>(20, 20, 5.0f));
+    write_raster(dir / "sanitation.tif", far, Layer<float>(20, 20, 0.4f));
+    expect_failure(kExitInput, {"villages.gpkg", "no village overlaps the population grid"});
+}
+
+TEST_F(BadInput, TruncatedGeoTiff) {
+    write_raster(dir / "population.tif", grid, Layer<float>(20, 20, 5.0f));
+    const std::string bytes = read_text(dir / "population.tif");
+    write_text(dir / "population.tif", bytes.substr(0, bytes.size() / 2));
+    expect_failure(kExitInput, {"population.tif"});
+}
+
+TEST_F(BadInput, HeaderOnlyRecords) {
+    records = records.substr(0, records.find('\n') + 1);
+    expect_failure(kExitInput, {"records.csv", "no record could be joined"});
+}
+
+TEST_F(BadInput, DecimalCommaCountsInASemicolonFileAreRejected) {
+    records = "kode_desa;children_measured;children_stunted;live_births;maternal_deaths\n"
+              "3205012001;100;20;40;0\n"
+              "3205012002;80,0;30;35;1\n";
+    const auto r = run();
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(read_text(dir / "out/rejects.csv").find("count '80,0' in column"), std::string::npos);
+}
+
+TEST_F(BadInput, Latin1BytesInUnusedColumnsDoNotMatter) {
+    records = "kode_desa,nama,children_measured,children_stunted,live_births,maternal_deaths\n"
+              "3205012001,Cibe\xe9reum,100,20,40,0\n"
+              "3205012002,Sukama\xf1u,80,30,35,1\n";
+    const auto r = run();
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(read_text(dir / "out/run.json").find("\"records_joined\": 2"), std::string::npos);
 }

@@ -1,5 +1,6 @@
 #include "support/fixtures.hpp"
 
+#include "core/numbers.hpp"
 #include "io/gdal_env.hpp"
 
 #include <gdal_priv.h>
@@ -106,32 +107,43 @@ void write_raster(const std::string& path, const Grid& grid, const Layer<float>&
         throw std::runtime_error("cannot write " + path);
 }
 
-void write_rect_villages(const std::string& path, const std::vector<Rect>& rects,
-                         const std::string& crs_wkt) {
+void write_wkt_villages(const std::string& path,
+                        const std::vector<std::pair<std::string, std::string>>& villages,
+                        const std::string& crs_wkt) {
     io::init_gdal();
     GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
     GDALDatasetUniquePtr ds(drv->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
     OGRSpatialReference srs;
     srs.importFromWkt(crs_wkt.c_str());
     srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER); // x = east even for EPSG:4326
-    OGRLayer* layer = ds->CreateLayer("villages", &srs, wkbPolygon, nullptr);
+    OGRLayer* layer = ds->CreateLayer("villages", &srs, wkbUnknown, nullptr);
     OGRFieldDefn code("kode_desa", OFTString);
     layer->CreateField(&code);
-    for (const auto& r : rects) {
+    for (const auto& [code_text, wkt] : villages) {
         OGRFeature f(layer->GetLayerDefn());
-        f.SetField("kode_desa", r.code.c_str());
-        OGRLinearRing ring;
-        ring.addPoint(r.x0, r.y0);
-        ring.addPoint(r.x1, r.y0);
-        ring.addPoint(r.x1, r.y1);
-        ring.addPoint(r.x0, r.y1);
-        ring.closeRings();
-        OGRPolygon poly;
-        poly.addRing(&ring);
-        f.SetGeometry(&poly);
+        f.SetField("kode_desa", code_text.c_str());
+        OGRGeometry* geom = nullptr;
+        if (!wkt.empty() &&
+            OGRGeometryFactory::createFromWkt(wkt.c_str(), nullptr, &geom) != OGRERR_NONE)
+            throw std::runtime_error("bad test WKT " + wkt);
+        f.SetGeometryDirectly(geom);
         if (layer->CreateFeature(&f) != OGRERR_NONE)
             throw std::runtime_error("cannot write feature to " + path);
     }
+}
+
+std::string rect_wkt(double x0, double y0, double x1, double y1) {
+    const auto p = [](double x, double y) { return format_double(x) + " " + format_double(y); };
+    return "POLYGON ((" + p(x0, y0) + ", " + p(x1, y0) + ", " + p(x1, y1) + ", " + p(x0, y1) +
+           ", " + p(x0, y0) + "))";
+}
+
+void write_rect_villages(const std::string& path, const std::vector<Rect>& rects,
+                         const std::string& crs_wkt) {
+    std::vector<std::pair<std::string, std::string>> villages;
+    for (const auto& r : rects)
+        villages.emplace_back(r.code, rect_wkt(r.x0, r.y0, r.x1, r.y1));
+    write_wkt_villages(path, villages, crs_wkt);
 }
 
 void write_text(const std::string& path, const std::string& text) {

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace riskmap::test {
@@ -53,6 +54,15 @@ struct Rect {
     std::string code;
     double x0, y0, x1, y1;
 };
+
+/// GeoPackage layer "villages" with field kode_desa and (code, WKT) features; an empty WKT
+/// writes a feature without geometry.
+void write_wkt_villages(const std::string& path,
+                        const std::vector<std::pair<std::string, std::string>>& villages,
+                        const std::string& crs_wkt);
+
+/// WKT of an axis-aligned rectangle.
+std::string rect_wkt(double x0, double y0, double x1, double y1);
 
 /// GeoPackage layer "villages" with field kode_desa and the rectangles.
 void write_rect_villages(const std::string& path, const std::vector<Rect>& rects,
