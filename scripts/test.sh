@@ -27,3 +27,14 @@ ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1 \
 
 echo "test.sh: fuzzing the CSV reader, the config reader and the code normaliser"
 bash "$root/scripts/fuzz.sh" "${RISKMAP_FUZZ_SECONDS:-60}"
+
+echo "test.sh: the threaded tests under ThreadSanitizer"
+cd "$root"
+cmake --preset tsan >/dev/null
+cmake --build build-tsan -j"$(nproc)" --target riskmap riskmap_tests
+cd "$root/build-tsan"
+# OpenMP (libgomp, only in `riskmap synth`) is not TSan-instrumented: one OpenMP thread there;
+# the scheduler runs on std::threads in this build (see src/sched/parallel_rows.cpp).
+OMP_NUM_THREADS=1 TSAN_OPTIONS="halt_on_error=1 suppressions=$root/tests/tsan.supp" \
+    ctest --output-on-failure -j2 --timeout 1200 \
+    -R '^(GaussianKernel|GaussianFast|AdaptiveBandwidth|Stages|Quarters|District\.SameInputs)'

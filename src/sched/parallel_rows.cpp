@@ -4,15 +4,37 @@
 #include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
 
+#include <algorithm>
+#include <atomic>
 #include <memory>
+#include <thread>
+#include <vector>
 
 namespace riskmap::sched {
 
+#ifdef RISKMAP_STD_THREADS
+// ThreadSanitizer builds: Debian's oneTBB is not instrumented, so TSan cannot see the
+// synchronisation of a parallel_for's join and reports every later access as a race. Plain
+// std::threads (joins TSan understands) over the same row blocks let it check our kernels.
+void for_row_blocks(int rows, const std::function<void(int, int)>& body) {
+    const int workers = std::max(1u, std::thread::hardware_concurrency());
+    std::atomic<int> next{0};
+    std::vector<std::thread> threads;
+    for (int w = 0; w < workers; ++w)
+        threads.emplace_back([&] {
+            for (int begin; (begin = next.fetch_add(8)) < rows;)
+                body(begin, std::min(rows, begin + 8));
+        });
+    for (auto& t : threads)
+        t.join();
+}
+#else
 void for_row_blocks(int rows, const std::function<void(int, int)>& body) {
     // 8 rows per task: enough work per task to hide scheduling, small enough to balance.
     tbb::parallel_for(tbb::blocked_range<int>(0, rows, 8),
                       [&](const tbb::blocked_range<int>& r) { body(r.begin(), r.end()); });
 }
+#endif
 
 struct ThreadLimit::Impl {
     std::unique_ptr<tbb::global_control> control;
