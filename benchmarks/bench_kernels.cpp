@@ -43,6 +43,33 @@ void BM_GaussianSum(benchmark::State& state) {
 }
 BENCHMARK(BM_GaussianSum)->Arg(2)->Arg(5)->Arg(20)->Arg(67)->Unit(benchmark::kMillisecond);
 
+/// The exact truncated kernel and the recursive one (Deriche) separately, same layer and sigmas;
+/// BM_GaussianSum above is whichever the scheduler picks.
+template <Layer<float> (*Sum)(const Layer<float>&, const kernels::GaussianRows&)>
+void BM_GaussianKernel(benchmark::State& state) {
+    const int size = 1000;
+    const auto in = noise(size, size);
+    const auto params = sched::gaussian_rows_for(grid_30m(size), 30.0 * state.range(0));
+    for (auto _ : state)
+        benchmark::DoNotOptimize(Sum(in, params));
+    state.counters["Mpx/s"] = benchmark::Counter(static_cast<double>(size) * size / 1e6,
+                                                 benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_GaussianKernel<sched::gaussian_sum_exact>)
+    ->Name("BM_GaussianExact")
+    ->Arg(2)
+    ->Arg(5)
+    ->Arg(20)
+    ->Arg(67)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_GaussianKernel<sched::gaussian_sum_fast>)
+    ->Name("BM_GaussianFast")
+    ->Arg(2)
+    ->Arg(5)
+    ->Arg(20)
+    ->Arg(67)
+    ->Unit(benchmark::kMillisecond);
+
 void BM_Disaggregate(benchmark::State& state) {
     const int size = 1000, villages = 240;
     Layer<std::int32_t> ids(size, size);

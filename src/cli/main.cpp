@@ -2,6 +2,7 @@
 /// mapped to the exit codes of DESIGN.md section 4.
 
 #include "cli/run_options.hpp"
+#include "cli/smooth_command.hpp"
 #include "core/error.hpp"
 #include "core/numbers.hpp"
 #include "io/gdal_env.hpp"
@@ -35,6 +36,7 @@ Usage:
   riskmap synth --preset district --out DIR [--seed N]   realistic synthetic inputs
   riskmap accuracy --truth DIR RUN_DIR...                 estimates scored against the truth
   riskmap info PATH                                      summary of an output folder or map
+  riskmap smooth IN OUT --bandwidth-m H                  Gaussian smoothing of any raster
   riskmap --version
 
 Examples:
@@ -215,6 +217,8 @@ int dispatch(int argc, char** argv) {
         return accuracy_command(rest);
     if (all[0] == "info")
         return info_command(rest);
+    if (all[0] == "smooth")
+        return smooth_command(rest);
     throw UsageError("unknown command '" + all[0] +
                      "'; commands: run, synth, accuracy, info (see riskmap --help)");
 }

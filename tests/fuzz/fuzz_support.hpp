@@ -13,8 +13,7 @@
 namespace riskmap::fuzz {
 
 inline std::string input_file(const std::uint8_t* data, std::size_t size, const char* suffix) {
-    const std::string path =
-        "/dev/shm/riskmap-fuzz-" + std::to_string(::getpid()) + suffix;
+    const std::string path = "/dev/shm/riskmap-fuzz-" + std::to_string(::getpid()) + suffix;
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
     return path;

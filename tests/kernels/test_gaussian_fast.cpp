@@ -1,6 +1,7 @@
 // The recursive Gaussian against the exact direct sum. Tolerance (kernels/gaussian_fast.hpp):
-// |fast - exact| <= 1e-3 * max|exact| over the layer; rates of a constant field within 1e-3
-// relative.
+// |fast - exact| <= 1e-3 * max|exact| over the layer (measured: at most 3.5e-4). Rates of a
+// constant field: both sums go through the same linear filter, so only float rounding is left
+// (tolerance 1e-5 relative).
 
 #include "core/grid.hpp"
 #include "kernels/gaussian.hpp"
@@ -69,21 +70,21 @@ double error_of_max(const Layer<float>& in, const kernels::GaussianRows& p) {
     return worst / peak;
 }
 
-/// A constant rate 0.25 on a field with a hole and a no-data band: smoothed rate = 0.25.
+/// A constant rate 0.3 on a field with a hole and a no-data band: smoothed rate = 0.25.
 double worst_rate_error(const Grid& g, double bandwidth_m) {
     Layer<float> num(g.width, g.height), den(g.width, g.height);
     for (int r = 0; r < g.height; ++r)
         for (int c = 0; c < g.width; ++c) {
             const bool hole = (r - 20) * (r - 20) + (c - 30) * (c - 30) < 64 || c > g.width - 6;
             den(r, c) = hole ? 0.0f : static_cast<float>(1 + (r * 7 + c * 3) % 11);
-            num(r, c) = 0.25f * den(r, c);
+            num(r, c) = 0.3f * den(r, c);
         }
     const auto p = sched::gaussian_rows_for(g, bandwidth_m);
     const auto y = sched::gaussian_sum_fast(num, p), n = sched::gaussian_sum_fast(den, p);
     double worst = 0;
     for (std::size_t i = 0; i < y.size(); ++i)
         if (n[i] > 1e-3f * 11)
-            worst = std::max(worst, std::abs(y[i] / n[i] - 0.25) / 0.25);
+            worst = std::max(worst, std::abs(y[i] / n[i] - 0.3) / 0.3);
     return worst;
 }
 } // namespace
@@ -123,8 +124,8 @@ TEST(GaussianFast, ImpulseResponseIsPeakNormalised) {
 
 TEST(GaussianFast, ConstantRateStaysConstantNearHolesAndEdges) {
     for (double s : {1.0, 3.0, 10.0, 40.0}) {
-        EXPECT_LT(worst_rate_error(projected(80, 60), 30.0 * s), 1e-3) << "sigma " << s;
-        EXPECT_LT(worst_rate_error(geographic(80, 60), 93.0 * s), 1e-3) << "sigma " << s;
+        EXPECT_LT(worst_rate_error(projected(80, 60), 30.0 * s), 1e-5) << "sigma " << s;
+        EXPECT_LT(worst_rate_error(geographic(80, 60), 93.0 * s), 1e-5) << "sigma " << s;
     }
 }
 
