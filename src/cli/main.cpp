@@ -1,6 +1,7 @@
 /// riskmap command line: `riskmap run`, `riskmap synth`. Errors are caught only here and
 /// mapped to the exit codes of DESIGN.md section 4.
 
+#include "cli/flags.hpp"
 #include "cli/run_options.hpp"
 #include "cli/smooth_command.hpp"
 #include "core/error.hpp"
@@ -103,28 +104,6 @@ int run_command(const std::vector<std::string>& args) {
                   << req.config.output_dir << "'\n";
     }
     return kExitOk;
-}
-
-/// Parses a command's flags; no prefix guessing, so a mistyped flag is an error, not another
-/// flag.
-po::variables_map parse_flags(const std::vector<std::string>& args,
-                              const po::options_description& desc,
-                              const po::positional_options_description& positional,
-                              const std::string& command) {
-    po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(args)
-                      .options(desc)
-                      .positional(positional)
-                      .style(po::command_line_style::default_style &
-                             ~po::command_line_style::allow_guessing)
-                      .run(),
-                  vm);
-        po::notify(vm);
-    } catch (const po::error& e) {
-        throw UsageError(std::string(e.what()) + "; see riskmap " + command + " --help");
-    }
-    return vm;
 }
 
 int synth_command(const std::vector<std::string>& args) {

@@ -1,5 +1,7 @@
 #include "cli/smooth_command.hpp"
 
+#include "cli/flags.hpp"
+
 #include "core/error.hpp"
 #include "core/numbers.hpp"
 #include "io/raster_io.hpp"
@@ -80,21 +82,7 @@ std::optional<SmoothOptions> parse(const std::vector<std::string>& args) {
                                                            "output GeoTIFF");
     po::positional_options_description positional;
     positional.add("input", 1).add("output", 1);
-    po::variables_map vm;
-    try {
-        // No prefix guessing: a mistyped flag is an error, not another flag.
-        po::store(po::command_line_parser(args)
-                      .options(desc)
-                      .positional(positional)
-                      .style(po::command_line_style::default_style &
-                             ~po::command_line_style::allow_guessing)
-                      .run(),
-                  vm);
-        po::notify(vm);
-    } catch (const po::error& e) {
-        throw UsageError("riskmap smooth: " + std::string(e.what()) +
-                         "; see riskmap smooth --help");
-    }
+    const po::variables_map vm = parse_flags(args, desc, positional, "smooth");
     if (vm.count("help")) {
         std::cout << kSmoothUsage << desc;
         return std::nullopt;
