@@ -23,7 +23,7 @@ struct Prior {
     double variance = 0;
     double alpha = 0;
     double beta = 0;
-    bool point_mass() const { return variance <= 0 || mean <= 0 || mean >= 1e300; }
+    bool point_mass() const { return variance <= 0 || mean <= 0; }
 };
 
 /// Fits the prior from areas with a positive denominator; areas with n = 0 are ignored. With no
