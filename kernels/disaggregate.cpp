@@ -19,8 +19,7 @@ double share_of(const VillageFootprint& fp, std::int32_t v, float pop) {
 VillageFootprint village_footprint(LayerView<const std::int32_t> village_of_pixel,
                                    LayerView<const float> population, std::size_t village_count) {
     VillageFootprint fp{std::vector<double>(village_count, 0.0),
-                        std::vector<std::int64_t>(village_count, 0),
-                        std::vector<std::int64_t>(village_count, -1)};
+                        std::vector<std::int64_t>(village_count, 0)};
     for (int r = 0; r < village_of_pixel.height; ++r) {
         for (int c = 0; c < village_of_pixel.width; ++c) {
             const std::int32_t v = village_of_pixel(r, c);
@@ -28,7 +27,6 @@ VillageFootprint village_footprint(LayerView<const std::int32_t> village_of_pixe
                 continue;
             fp.population[v] += usable_population(population(r, c));
             fp.pixels[v] += 1;
-            fp.last_pixel[v] = static_cast<std::int64_t>(r) * village_of_pixel.width + c;
         }
     }
     return fp;
@@ -37,33 +35,27 @@ VillageFootprint village_footprint(LayerView<const std::int32_t> village_of_pixe
 double disaggregate(LayerView<const std::int32_t> village_of_pixel,
                     LayerView<const float> population, const VillageFootprint& footprint,
                     std::span<const double> counts, std::span<const std::int64_t> point_pixel,
-                    LayerView<double> out) {
-    std::vector<double> placed(counts.size(), 0.0);
+                    LayerView<double> out, WindowOrigin origin) {
     for (int r = 0; r < village_of_pixel.height; ++r) {
         for (int c = 0; c < village_of_pixel.width; ++c) {
             const std::int32_t v = village_of_pixel(r, c);
-            if (v == kNoVillage || counts[v] == 0)
-                continue;
-            const double value = counts[v] * share_of(footprint, v, population(r, c));
-            out(r, c) += value;
-            placed[v] += value;
+            if (v != kNoVillage && counts[v] != 0)
+                out(r, c) += counts[v] * share_of(footprint, v, population(r, c));
         }
     }
+    const std::int64_t grid_width = origin.grid_width > 0 ? origin.grid_width : out.width;
     double unplaced = 0;
-    const int width = out.width;
     for (std::size_t v = 0; v < counts.size(); ++v) {
-        if (footprint.pixels[v] > 0) {
-            // Shares sum to 1 only up to rounding; the last pixel takes the residue so the
-            // village total is conserved to the last bit of the summation.
-            const std::int64_t last = footprint.last_pixel[v];
-            out(static_cast<int>(last / width), static_cast<int>(last % width)) +=
-                counts[v] - placed[v];
-        } else if (point_pixel[v] >= 0) {
-            const std::int64_t p = point_pixel[v];
-            out(static_cast<int>(p / width), static_cast<int>(p % width)) += counts[v];
-        } else {
+        if (footprint.pixels[v] > 0 || counts[v] == 0)
+            continue;
+        if (point_pixel[v] < 0) {
             unplaced += counts[v];
+            continue;
         }
+        const auto row = static_cast<int>(point_pixel[v] / grid_width) - origin.y0;
+        const auto col = static_cast<int>(point_pixel[v] % grid_width) - origin.x0;
+        if (row >= 0 && row < out.height && col >= 0 && col < out.width)
+            out(row, col) += counts[v];
     }
     return unplaced;
 }

@@ -117,7 +117,8 @@ struct Truth {
     CodeTable villages;
     Grid grid;
     Layer<float> population;
-    io::RasterizedVillages raster;
+    Layer<std::int32_t> village_of_pixel;  ///< village index or -1
+    std::vector<std::int64_t> point_pixel; ///< of each village's point on surface, or -1
 };
 
 Truth read_truth(const std::string& dir) {
@@ -128,21 +129,24 @@ Truth read_truth(const std::string& dir) {
         t.codes.push_back(v.code);
     t.grid = io::read_grid(dir + "/population.tif");
     t.population = io::read_band(dir + "/population.tif", t.grid);
-    t.raster = io::rasterize_villages(layer, t.grid, dir + "/villages.gpkg");
+    // Accuracy is measured on the district and province presets, small enough to hold whole.
+    const io::VillageBurner burner(layer, t.grid, dir + "/villages.gpkg");
+    t.village_of_pixel = burner.burn(Rect{0, 0, t.grid.width, t.grid.height});
+    t.point_pixel = burner.point_pixel();
     return t;
 }
 
 /// Population-weighted mean of a map over each village's pixels (its point pixel when it
 /// covers no pixel centre).
 std::vector<double> village_means(const Truth& t, const Layer<float>& map) {
-    const auto sums = kernels::zonal_weighted_sums(t.raster.village_of_pixel.view(), map.view(),
+    const auto sums = kernels::zonal_weighted_sums(t.village_of_pixel.view(), map.view(),
                                                    t.population.view(), t.codes.size());
     std::vector<double> out(t.codes.size(), kNaN);
     for (std::size_t v = 0; v < out.size(); ++v) {
         if (sums.weight[v] > 0)
             out[v] = sums.weighted_value[v] / sums.weight[v];
-        else if (t.raster.point_pixel[v] >= 0)
-            out[v] = map[static_cast<std::size_t>(t.raster.point_pixel[v])];
+        else if (t.point_pixel[v] >= 0)
+            out[v] = map[static_cast<std::size_t>(t.point_pixel[v])];
     }
     return out;
 }

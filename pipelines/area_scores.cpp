@@ -127,14 +127,8 @@ AreaScores village_areas(const JobState& state) {
     if (!state.has_rasters)
         return a;
     a.population = state.footprint.population;
-    if (state.sanitation.size() == 0)
-        return a;
-    const auto zonal = kernels::zonal_weighted_sums(
-        std::as_const(state.raster.village_of_pixel).view(), std::as_const(state.sanitation).view(),
-        std::as_const(state.population).view(), n);
-    for (std::size_t i = 0; i < n; ++i)
-        if (zonal.weight[i] > 0)
-            a.sanitation[i] = zonal.weighted_value[i] / zonal.weight[i];
+    if (state.sanitation)
+        a.sanitation = state.village_sanitation;
     return a;
 }
 

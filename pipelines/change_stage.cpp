@@ -14,49 +14,6 @@ namespace riskmap {
 namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-const NamedMap* find_map(const JobState& s, const std::string& name) {
-    for (const auto& m : s.maps)
-        if (m.name == name)
-            return &m;
-    return nullptr;
-}
-
-Layer<float> difference(const Layer<float>& a, const Layer<float>& b) {
-    Layer<float> out(a.width(), a.height());
-    for (std::size_t i = 0; i < a.size(); ++i)
-        out[i] = a[i] - b[i]; // NaN where either quarter has no value
-    return out;
-}
-
-void add_rate_change(JobState& s, const IndicatorSpec& spec, const std::string& before) {
-    const NamedMap* now = find_map(s, spec.name + "_rate");
-    if (!now)
-        return;
-    const auto previous =
-        io::cube_read_layer(s.config.cube_path, before, spec.name + "_rate", s.grid);
-    Layer<float> change = difference(now->values, previous);
-    const std::string title = spec.name + " rate change " + before + " to " + s.config.period;
-    io::MapStyle style = change_style(change, spec, title);
-    s.maps.push_back(NamedMap{
-        spec.name + "_rate_change",
-        std::move(change),
-        spec.name + " rate change since " + before,
-        "proportion",
-        {{"indicator", spec.name}, {"period", s.config.period}, {"previous_period", before}},
-        std::move(style)});
-}
-
-Layer<float> priority_change(const JobState& s, const std::string& before) {
-    const auto previous = io::cube_read_layer(s.config.cube_path, before, "priority_class", s.grid);
-    Layer<float> out(s.grid.width, s.grid.height);
-    for (std::size_t i = 0; i < out.size(); ++i) {
-        const auto now = s.priority_class_map[i];
-        out[i] = now == 0 || std::isnan(previous[i]) ? std::nanf("")
-                                                     : previous[i] - static_cast<float>(now);
-    }
-    return out;
-}
-
 /// Last quarter's values of `column` for this quarter's villages (matched by code).
 TableColumn previous_column(const Table& before, const std::vector<std::string>& codes,
                             const std::string& column) {
@@ -96,16 +53,7 @@ void CompareWithPrevious::run(JobState& state) {
         previous_period(io::cube_periods(state.config.cube_path), state.config.period);
     if (before.empty())
         return;
-    state.previous_period = before;
-    for (const auto& spec : state.config.indicators)
-        add_rate_change(state, spec, before);
-    state.maps.push_back(NamedMap{
-        "priority_class_change",
-        priority_change(state, before),
-        "priority class change since " + before + " (positive: higher priority now)",
-        "classes",
-        {{"period", state.config.period}, {"previous_period", before}},
-        class_change_style("priority class change " + before + " to " + state.config.period)});
+    state.previous_period = before; // maps.classes makes the change maps
     const Table table = io::cube_read_villages(state.config.cube_path, before);
     auto& villages = state.village_scores;
     for (const auto& spec : state.config.indicators)

@@ -6,9 +6,10 @@
 
 namespace riskmap {
 
-/// Change maps of every rate (this quarter minus the previous one) and of the priority class
-/// (previous minus this one: positive means the pixel rose in priority), and last quarter's
-/// EB rates and ranks as extra village columns.
+/// Finds the cube's previous quarter (maps.classes then makes the change maps of every rate,
+/// this quarter minus the previous one, and of the priority class, previous minus this one:
+/// positive means the pixel rose in priority) and adds last quarter's EB rates and ranks as
+/// extra village columns.
 class CompareWithPrevious final : public RasterStage {
 public:
     std::string_view name() const override { return "compare.previous"; }

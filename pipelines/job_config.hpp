@@ -54,7 +54,8 @@ struct JobConfig {
     /// The quarterly cube (riskmap.nc) that keeps every period; empty: none.
     std::string cube_path;
 
-    int threads = 0; ///< 0: all cores
+    int threads = 0;      ///< 0: all cores
+    int tile_size = 1024; ///< tile side in pixels, a multiple of sched::kBlock
     bool quiet = false;
 
     /// Every setting as key = value after resolution, for --dump-config and run.json.

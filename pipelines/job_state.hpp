@@ -8,6 +8,8 @@
 #include "core/table.hpp"
 #include "core/village_table.hpp"
 #include "io/map_style.hpp"
+#include "io/staged_output.hpp"
+#include "io/tile_io.hpp"
 #include "io/vector_io.hpp"
 #include "kernels/contiguity.hpp"
 #include "kernels/disaggregate.hpp"
@@ -15,6 +17,7 @@
 #include "pipelines/job_config.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -59,13 +62,20 @@ struct AreaScores {
     std::vector<TableColumn> previous;
 };
 
+/// A map being written tile by tile into a work file in the staging folder.
 struct NamedMap {
     std::string name; ///< file stem
-    Layer<float> values;
-    std::string description;
-    std::string units;
-    std::vector<std::pair<std::string, std::string>> metadata;
-    io::MapStyle style; ///< QGIS style and quicklook
+    std::unique_ptr<io::TiledMapFile> file;
+    io::MapStyle style;  ///< QGIS style and quicklook
+    bool in_cube = true; ///< change maps are derived from the cube, not stored in it
+};
+
+/// Population-weighted histogram of pixel priority scores, in exact integer units so the sums
+/// do not depend on the order tiles finish in (scores are float bits, monotone for >= 0).
+struct ScoreHistogram {
+    static constexpr int kBins = 1 << 16; ///< by the top 16 bits of the score's float bits
+    std::vector<std::int64_t> weight = std::vector<std::int64_t>(kBins, 0);
+    std::vector<std::int64_t> count = std::vector<std::int64_t>(kBins, 0);
 };
 
 struct JobState {
@@ -79,22 +89,26 @@ struct JobState {
     std::vector<RejectedRecord> rejects;
     RecordCounts records;
 
+    /// Output files go into its staging folder as they are made (maps tile by tile).
+    std::unique_ptr<io::StagedOutput> output;
+
     bool has_rasters = false;
     Grid grid;
-    Layer<float> population;
-    Layer<float> sanitation; ///< deficit 0..1 on the grid; empty without a sanitation raster
-    io::RasterizedVillages raster;
+    std::unique_ptr<io::GridBandReader> population;
+    std::unique_ptr<io::GridBandReader> sanitation; ///< raw values; null without sanitation
+    std::unique_ptr<io::VillageBurner> burner;
     kernels::VillageFootprint footprint;
-    double unplaced_events = 0; ///< counts of villages outside the grid
-
-    std::vector<Layer<float>> pixel_numerator, pixel_denominator; ///< per indicator
-    std::vector<Layer<float>> smooth_numerator, smooth_denominator;
-    std::vector<Layer<float>> bandwidth_used; ///< per indicator, adaptive runs only
+    std::vector<double> village_sanitation; ///< population-weighted deficit, NaN if unknown
+    double unplaced_events = 0;             ///< counts of villages outside the grid
 
     AreaScores village_scores;
     AreaScores kecamatan_scores;
     std::vector<NamedMap> maps;
-    Layer<std::uint8_t> priority_class_map;
+    std::unique_ptr<io::TiledMapFile> score_file; ///< pixel priority scores (work file)
+    ScoreHistogram score_histogram;
+    bool has_priority_classes = false;
+    int tile_size = 0;     ///< tile side used for this run
+    std::size_t tiles = 0; ///< tiles in the grid
 
     std::string previous_period; ///< the cube's latest quarter before this one, if any
     std::vector<std::pair<std::string, std::string>> checksums; ///< input file, SHA-256

@@ -2,6 +2,7 @@
 
 #include "pipelines/change_stage.hpp"
 #include "pipelines/load_stages.hpp"
+#include "pipelines/map_stages.hpp"
 #include "pipelines/raster_stages.hpp"
 #include "pipelines/score_stages.hpp"
 #include "pipelines/write_stage.hpp"
@@ -15,13 +16,12 @@ Pipeline quarterly_pipeline() {
     p.push_back(std::make_unique<LoadVillages>());
     p.push_back(std::make_unique<JoinRecords>());
     p.push_back(std::make_unique<ReadRasters>());
-    p.push_back(std::make_unique<RasterizeVillages>());
-    p.push_back(std::make_unique<Disaggregate>());
-    p.push_back(std::make_unique<SmoothGaussian>());
+    p.push_back(std::make_unique<VillageZones>());
     p.push_back(std::make_unique<QueenNeighbours>());
     p.push_back(std::make_unique<ScoreAreas>());
-    p.push_back(std::make_unique<ScorePixels>());
     p.push_back(std::make_unique<CompareWithPrevious>());
+    p.push_back(std::make_unique<PixelMaps>());
+    p.push_back(std::make_unique<PriorityMaps>());
     p.push_back(std::make_unique<WriteOutputs>());
     return p;
 }

@@ -2,131 +2,191 @@
 
 #include "core/error.hpp"
 #include "core/numbers.hpp"
-#include "io/raster_io.hpp"
-#include "kernels/adaptive.hpp"
-#include "sched/smooth.hpp"
+#include "sched/tiles.hpp"
 
 #include <cmath>
+#include <limits>
+#include <mutex>
 
 namespace riskmap {
 
-namespace {
-void check_population(const Layer<float>& pop, const std::string& path) {
-    bool any = false;
-    for (int r = 0; r < pop.height(); ++r) {
-        for (int c = 0; c < pop.width(); ++c) {
-            const float v = pop(r, c);
-            if (v < 0)
-                throw InputError("'" + path + "': negative population " + format_double(v) +
-                                 " at pixel (row " + std::to_string(r) + ", col " +
-                                 std::to_string(c) + ")");
-            any = any || !std::isnan(v);
-        }
-    }
-    if (!any)
-        throw InputError("'" + path + "': every pixel is nodata; nothing to map");
+io::StagedOutput& staged_output(JobState& state) {
+    if (!state.output)
+        state.output = std::make_unique<io::StagedOutput>(state.config.output_dir);
+    return *state.output;
 }
-
-void scale_sanitation(Layer<float>& deficit, double scale, const std::string& path) {
-    for (float& v : deficit.values()) {
-        if (std::isnan(v))
-            continue;
-        v = static_cast<float>(v / scale);
-        if (v < -1e-6f || v > 1.000001f)
-            throw InputError("'" + path + "': sanitation value " + format_double(v * scale) +
-                             " is outside 0.." + format_double(scale) +
-                             " (set inputs.sanitation_scale = 100 for percent)");
-    }
-}
-} // namespace
 
 void ReadRasters::run(JobState& state) {
     const JobConfig& cfg = state.config;
     state.grid = io::read_grid(cfg.population);
-    state.population = io::read_band(cfg.population, state.grid);
-    check_population(state.population, cfg.population);
+    state.population =
+        std::make_unique<io::GridBandReader>(cfg.population, state.grid, cfg.population);
     if (!cfg.sanitation.empty()) {
+        const Grid own = io::read_grid(cfg.sanitation);
+        std::string on_grid = cfg.sanitation;
+        if (!own.same_georeference(state.grid) || own.crs_wkt != state.grid.crs_wkt) {
+            on_grid = staged_output(state).scratch_path("work-sanitation.tif");
+            io::warp_to_grid_file(cfg.sanitation, state.grid, io::Resampling::Bilinear, on_grid);
+        }
         state.sanitation =
-            io::read_band_on_grid(cfg.sanitation, state.grid, io::Resampling::Bilinear);
-        scale_sanitation(state.sanitation, cfg.sanitation_scale, cfg.sanitation);
+            std::make_unique<io::GridBandReader>(on_grid, state.grid, cfg.sanitation);
     }
     state.has_rasters = true;
 }
 
-void RasterizeVillages::run(JobState& state) {
-    state.raster = io::rasterize_villages(state.villages, state.grid, state.config.villages);
-    state.footprint = kernels::village_footprint(
-        std::as_const(state.raster.village_of_pixel).view(), std::as_const(state.population).view(),
-        state.villages.table.size());
-    std::size_t outside = 0;
-    for (std::size_t v = 0; v < state.villages.table.size(); ++v)
-        outside += state.footprint.pixels[v] == 0 && state.raster.point_pixel[v] < 0;
-    if (outside > 0)
-        state.warnings.push_back(std::to_string(outside) +
-                                 " village(s) lie outside the population grid; they are in the "
-                                 "tables but not on the maps");
+std::int64_t fixed_point(double value) {
+    return std::llround(value * kFixedPoint);
 }
 
 namespace {
-Layer<float> to_float(const Layer<double>& in) {
-    Layer<float> out(in.width(), in.height());
-    for (std::size_t i = 0; i < in.size(); ++i)
-        out[i] = static_cast<float>(in[i]);
-    return out;
+// Village sums are integers (fixed_point): the village totals, and every map derived from
+// them, are then the same bytes for any tile size and thread count.
+
+struct ZoneSums {
+    explicit ZoneSums(std::size_t n) : population(n), pixels(n), sanitation(n), sanitation_w(n) {}
+    std::vector<std::int64_t> population, pixels, sanitation, sanitation_w;
+    std::int64_t first_negative = -1; ///< row-major pixel, -1 if none
+    std::int64_t first_bad_sanitation = -1;
+    bool any_population = false, any_village = false, any_sanitation = false;
+};
+
+/// Keeps the first (row-major) offending pixel whatever order tiles finish in, so the
+/// message is the same on every run.
+void keep_first(std::int64_t& first, std::int64_t pixel) {
+    if (pixel >= 0 && (first < 0 || pixel < first))
+        first = pixel;
 }
 
-Layer<float> spread(JobState& state, const std::vector<double>& counts, double& unplaced) {
-    Layer<double> pixels(state.grid.width, state.grid.height, 0.0);
-    unplaced += kernels::disaggregate(std::as_const(state.raster.village_of_pixel).view(),
-                                      std::as_const(state.population).view(), state.footprint,
-                                      counts, state.raster.point_pixel, pixels.view());
-    return to_float(pixels);
-}
-} // namespace
-
-void Disaggregate::run(JobState& state) {
-    for (const auto& counts : state.counts) {
-        state.pixel_numerator.push_back(spread(state, counts.numerator, state.unplaced_events));
-        state.pixel_denominator.push_back(spread(state, counts.denominator, state.unplaced_events));
+void add_tile(ZoneSums& into, const ZoneSums& tile, const std::vector<std::int32_t>& touched) {
+    for (std::int32_t v : touched) {
+        into.population[v] += tile.population[v];
+        into.pixels[v] += tile.pixels[v];
+        into.sanitation[v] += tile.sanitation[v];
+        into.sanitation_w[v] += tile.sanitation_w[v];
     }
+    keep_first(into.first_negative, tile.first_negative);
+    keep_first(into.first_bad_sanitation, tile.first_bad_sanitation);
+    into.any_population |= tile.any_population;
+    into.any_village |= tile.any_village;
+    into.any_sanitation |= tile.any_sanitation;
 }
 
-namespace {
-void smooth_fixed(JobState& state) {
-    const auto params = sched::gaussian_rows_for(state.grid, state.config.bandwidth_m);
-    for (std::size_t k = 0; k < state.pixel_numerator.size(); ++k) {
-        state.smooth_numerator.push_back(sched::gaussian_sum(state.pixel_numerator[k], params));
-        state.smooth_denominator.push_back(sched::gaussian_sum(state.pixel_denominator[k], params));
-    }
-}
+struct TileInputs {
+    Layer<float> population, sanitation;
+    Layer<std::int32_t> village;
+};
 
-void smooth_adaptive(JobState& state) {
-    const int w = state.grid.width, h = state.grid.height;
-    for (std::size_t k = 0; k < state.pixel_numerator.size(); ++k) {
-        Layer<float> y(w, h, 0.0f), n(w, h, 0.0f), used(w, h, 0.0f);
-        const auto min_den = static_cast<float>(state.config.indicators[k].min_denominator);
-        for (double bandwidth : state.config.bandwidth_ladder_m) {
-            const auto params = sched::gaussian_rows_for(state.grid, bandwidth);
-            const auto y_h = sched::gaussian_sum(state.pixel_numerator[k], params);
-            const auto n_h = sched::gaussian_sum(state.pixel_denominator[k], params);
-            kernels::adaptive_step(y_h.view(), n_h.view(), static_cast<float>(bandwidth), min_den,
-                                   y.view(), n.view(), used.view());
+void sum_tile(const JobState& s, const Rect& t, const TileInputs& in, ZoneSums& sums,
+              std::vector<std::int32_t>& touched) {
+    const double scale = s.config.sanitation_scale;
+    for (int r = 0; r < t.height; ++r) {
+        for (int c = 0; c < t.width; ++c) {
+            const std::int64_t pixel = std::int64_t(t.y0 + r) * s.grid.width + t.x0 + c;
+            const float pop = in.population(r, c);
+            if (pop < 0)
+                keep_first(sums.first_negative, pixel);
+            sums.any_population |= !std::isnan(pop);
+            const float san = in.sanitation.size() ? in.sanitation(r, c) : NAN;
+            if (!std::isnan(san)) {
+                sums.any_sanitation = true;
+                if (san / scale < -1e-6 || san / scale > 1.000001)
+                    keep_first(sums.first_bad_sanitation, pixel);
+            }
+            const std::int32_t v = in.village(r, c);
+            if (v < 0)
+                continue;
+            sums.any_village = true;
+            if (sums.pixels[v] == 0)
+                touched.push_back(v);
+            const double weight = std::isfinite(pop) && pop > 0 ? pop : 0.0;
+            sums.population[v] += fixed_point(weight);
+            sums.pixels[v] += 1;
+            if (!std::isnan(san)) {
+                sums.sanitation[v] += fixed_point(weight * std::clamp(san / scale, 0.0, 1.0));
+                sums.sanitation_w[v] += fixed_point(weight);
+            }
         }
-        state.smooth_numerator.push_back(std::move(y));
-        state.smooth_denominator.push_back(std::move(n));
-        state.bandwidth_used.push_back(std::move(used));
     }
+}
+
+std::string pixel_name(std::int64_t pixel, int width) {
+    return "pixel (row " + std::to_string(pixel / width) + ", col " +
+           std::to_string(pixel % width) + ")";
+}
+
+void check_sums(const JobState& s, const ZoneSums& sums) {
+    const JobConfig& cfg = s.config;
+    if (sums.first_negative >= 0)
+        throw InputError("'" + cfg.population + "': negative population at " +
+                         pixel_name(sums.first_negative, s.grid.width));
+    if (!sums.any_population)
+        throw InputError("'" + cfg.population + "': every pixel is nodata; nothing to map");
+    if (s.sanitation && !sums.any_sanitation)
+        throw InputError("'" + cfg.sanitation +
+                         "': does not overlap the analysis grid (population raster); the two "
+                         "grids cannot be reconciled");
+    if (sums.first_bad_sanitation >= 0)
+        throw InputError("'" + cfg.sanitation + "': value at " +
+                         pixel_name(sums.first_bad_sanitation, s.grid.width) +
+                         " (on the analysis grid) is outside 0.." +
+                         format_double(cfg.sanitation_scale) +
+                         " (set inputs.sanitation_scale = 100 for percent)");
+}
+
+void keep_sums(JobState& s, const ZoneSums& sums) {
+    const std::size_t n = s.villages.table.size();
+    s.footprint.population.assign(n, 0.0);
+    s.footprint.pixels = sums.pixels;
+    s.village_sanitation.assign(n, std::numeric_limits<double>::quiet_NaN());
+    for (std::size_t v = 0; v < n; ++v) {
+        s.footprint.population[v] = static_cast<double>(sums.population[v]) / kFixedPoint;
+        if (sums.sanitation_w[v] > 0)
+            s.village_sanitation[v] =
+                static_cast<double>(sums.sanitation[v]) / static_cast<double>(sums.sanitation_w[v]);
+    }
+}
+
+void warn_outside(JobState& s) {
+    std::size_t outside = 0;
+    for (std::size_t v = 0; v < s.villages.table.size(); ++v)
+        outside += s.footprint.pixels[v] == 0 && s.burner->point_pixel()[v] < 0;
+    if (outside > 0)
+        s.warnings.push_back(std::to_string(outside) +
+                             " village(s) lie outside the population grid; they are in the "
+                             "tables but not on the maps");
 }
 } // namespace
 
-void SmoothGaussian::run(JobState& state) {
-    if (state.config.bandwidth_ladder_m.empty())
-        smooth_fixed(state);
-    else
-        smooth_adaptive(state);
-    // The unsmoothed layers are no longer needed; free them before scoring.
-    state.pixel_numerator.clear();
-    state.pixel_denominator.clear();
+void VillageZones::run(JobState& state) {
+    state.burner =
+        std::make_unique<io::VillageBurner>(state.villages, state.grid, state.config.villages);
+    const sched::TileLayout layout(state.grid.width, state.grid.height, state.config.tile_size);
+    state.tile_size = layout.tile_size();
+    state.tiles = layout.count();
+    const std::size_t n = state.villages.table.size();
+    ZoneSums total(n);
+    std::mutex total_mutex;
+    sched::for_each_tile(layout, [&](std::size_t i) {
+        const Rect& t = layout.tile(i);
+        TileInputs in{state.population->read(t),
+                      state.sanitation ? state.sanitation->read(t) : Layer<float>(),
+                      state.burner->burn(t)};
+        ZoneSums sums(n);
+        std::vector<std::int32_t> touched;
+        sum_tile(state, t, in, sums, touched);
+        std::lock_guard lock(total_mutex);
+        add_tile(total, sums, touched);
+    });
+    check_sums(state, total);
+    bool any = total.any_village;
+    for (std::int64_t p : state.burner->point_pixel())
+        any = any || p >= 0;
+    if (!any)
+        throw InputError("'" + state.config.villages +
+                         "': no village overlaps the population grid; check both CRSs and "
+                         "extents");
+    keep_sums(state, total);
+    warn_outside(state);
 }
 
 } // namespace riskmap

@@ -1,8 +1,11 @@
 #pragma once
 /// \file
-/// Stages on the analysis grid; all skip table-only runs (no population raster).
+/// Stages on the analysis grid; all skip table-only runs (no population raster). They stream
+/// the grid tile by tile (sched/tiles.hpp): no stage holds a whole layer.
 
 #include "pipelines/stage.hpp"
+
+#include <cstdint>
 
 namespace riskmap {
 
@@ -16,40 +19,30 @@ class ReadRasters final : public RasterStage {
 public:
     std::string_view name() const override { return "read.rasters"; }
     std::string_view description() const override {
-        return "read population (the analysis grid) and warp sanitation onto it";
+        return "open population (the analysis grid) and warp sanitation onto it";
     }
     bool applies(const JobState& state) const override { return !state.config.population.empty(); }
     void run(JobState& state) override;
 };
 
-/// rasterize.villages: village index per pixel centre with GDAL's rasterizer.
-class RasterizeVillages final : public RasterStage {
+/// zonal.villages: first pass over the tiles: villages burnt onto each tile (GDAL rasterizer,
+/// pixel-centre rule), population and sanitation summed per village, inputs checked.
+class VillageZones final : public RasterStage {
 public:
-    std::string_view name() const override { return "rasterize.villages"; }
+    std::string_view name() const override { return "zonal.villages"; }
     std::string_view description() const override {
-        return "burn village indices onto the grid (pixel-centre rule)";
+        return "burn villages onto the grid and sum population and sanitation per village";
     }
     void run(JobState& state) override;
 };
 
-/// disaggregate.population: village counts to pixels in proportion to population.
-class Disaggregate final : public RasterStage {
-public:
-    std::string_view name() const override { return "disaggregate.population"; }
-    std::string_view description() const override {
-        return "spread village counts over their pixels by population, conserving totals";
-    }
-    void run(JobState& state) override;
-};
+/// Population in exact integer units (2^-32 person) for sums whose result must not depend on
+/// the order tiles finish in. The largest pixel (1e6) is 4e15 units, a national total (3e8)
+/// 1.3e18, within int64.
+inline constexpr double kFixedPoint = 4294967296.0;
+std::int64_t fixed_point(double value);
 
-/// smooth.gaussian: kernel sums of every numerator and denominator layer.
-class SmoothGaussian final : public RasterStage {
-public:
-    std::string_view name() const override { return "smooth.gaussian"; }
-    std::string_view description() const override {
-        return "Gaussian kernel sums (bandwidth in metres) of numerators and denominators";
-    }
-    void run(JobState& state) override;
-};
+/// Makes the staging folder outputs go to, once.
+io::StagedOutput& staged_output(JobState& state);
 
 } // namespace riskmap

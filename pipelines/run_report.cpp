@@ -1,6 +1,11 @@
 #include "pipelines/run_report.hpp"
 
 #include "core/numbers.hpp"
+#include "sched/tiles.hpp"
+
+#include <sys/resource.h>
+
+#include <cmath>
 
 #include <cstdio>
 
@@ -62,6 +67,20 @@ std::string priors_json(const JobState& s) {
     return out + "}";
 }
 
+/// Peak resident memory of this process so far, in MiB (Linux reports ru_maxrss in KiB).
+double peak_rss_mib() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return static_cast<double>(usage.ru_maxrss) / 1024.0;
+}
+
+std::string resources_json(const JobState& s) {
+    return "{\"threads\": " + std::to_string(sched::worker_threads()) +
+           ", \"tile_size\": " + std::to_string(s.tile_size) +
+           ", \"tiles\": " + std::to_string(s.tiles) +
+           ", \"peak_rss_mib\": " + format_double(std::round(peak_rss_mib() * 10) / 10) + "}";
+}
+
 std::string list_json(const std::vector<std::string>& items) {
     std::string out = "[";
     for (std::size_t i = 0; i < items.size(); ++i)
@@ -96,6 +115,7 @@ std::string run_report_json(const JobState& s, const std::vector<std::string>& o
            ",\n  \"inputs\": " + inputs + ",\n  \"config\": " + config +
            ",\n  \"counts\": " + counts_json(s) + ",\n  \"grid\": " + grid +
            ",\n  \"priors\": " + priors_json(s) + ",\n  \"timings_s\": " + timings +
+           ",\n  \"resources\": " + resources_json(s) +
            ",\n  \"warnings\": " + list_json(s.warnings) +
            ",\n  \"outputs\": " + list_json(outputs) + "\n}\n";
 }

@@ -26,14 +26,4 @@ public:
     void run(JobState& state) override;
 };
 
-/// score.pixels: rate, exceedance, risk index and priority class maps.
-class ScorePixels final : public RasterStage {
-public:
-    std::string_view name() const override { return "score.pixels"; }
-    std::string_view description() const override {
-        return "smoothed rates, exceedance, risk index and priority class per pixel";
-    }
-    void run(JobState& state) override;
-};
-
 } // namespace riskmap

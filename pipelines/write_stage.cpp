@@ -3,40 +3,28 @@
 #include "core/error.hpp"
 #include "io/csv.hpp"
 #include "io/cube.hpp"
+#include "io/gdal_env.hpp"
 #include "io/neighbours_io.hpp"
 #include "io/quicklook.hpp"
 #include "io/raster_io.hpp"
 #include "io/staged_output.hpp"
 #include "pipelines/area_scores.hpp"
 #include "pipelines/map_styles.hpp"
+#include "pipelines/raster_stages.hpp"
 #include "pipelines/run_report.hpp"
+#include "sched/tiles.hpp"
+
+#include <gdal_priv.h>
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
+#include <functional>
+#include <memory>
 
 namespace riskmap {
 
 namespace {
-io::MapInfo map_info(const NamedMap& m) {
-    io::MapInfo info;
-    info.description = m.description;
-    info.units = m.units;
-    for (const auto& [k, v] : m.metadata)
-        info.metadata[k] = v;
-    return info;
-}
-
-io::MapInfo priority_info(const JobConfig& cfg) {
-    io::MapInfo info;
-    info.description = "priority class (1 = highest fifth of population by risk x burden)";
-    info.units = "class";
-    info.metadata["period"] = cfg.period;
-    info.category_names = {"no data", "1 highest", "2 high", "3 medium", "4 low", "5 lowest"};
-    info.palette = {{0, 0, 0, 0},        {189, 0, 38, 255},   {240, 59, 32, 255},
-                    {253, 141, 60, 255}, {254, 204, 92, 255}, {255, 255, 178, 255}};
-    return info;
-}
-
 void write_text(const std::string& path, const std::string& text) {
     std::ofstream out(path, std::ios::binary);
     out << text;
@@ -45,30 +33,70 @@ void write_text(const std::string& path, const std::string& text) {
         throw Error("cannot write '" + path + "' (disk full?)");
 }
 
-/// The QGIS style and the PNG quicklook beside a map.
-template <class StageFn>
-void write_look(StageFn& stage, const Grid& grid, const std::string& name,
-                const Layer<float>& values, const io::MapStyle& style) {
-    write_text(stage(name + ".qml"), io::qml(style));
-    io::write_quicklook(stage(name + ".png"), grid, values, style);
-}
+/// A finished map opened for reading as float (a Byte map's nodata 0 as NaN).
+class MapReader {
+public:
+    explicit MapReader(const std::string& path)
+        : ds_(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY)) {
+        if (!ds_)
+            throw Error("cannot reopen '" + path + "'");
+        int has = 0;
+        nodata_ = ds_->GetRasterBand(1)->GetNoDataValue(&has);
+        has_nodata_ = has && !std::isnan(nodata_);
+    }
+    /// Reads the grid window `rect` resampled into a buf_w x buf_h buffer (overviews used).
+    Layer<float> read(const Rect& rect, int buf_w, int buf_h) {
+        Layer<float> out(buf_w, buf_h);
+        if (ds_->GetRasterBand(1)->RasterIO(GF_Read, rect.x0, rect.y0, rect.width, rect.height,
+                                            out.data(), buf_w, buf_h, GDT_Float32, 0, 0) != CE_None)
+            throw Error("cannot read back a map" + io::gdal_last_error());
+        if (has_nodata_)
+            for (float& v : out.values())
+                if (v == static_cast<float>(nodata_))
+                    v = std::nanf("");
+        return out;
+    }
 
-Layer<float> as_float(const Layer<std::uint8_t>& classes) {
-    Layer<float> out(classes.width(), classes.height());
-    for (std::size_t i = 0; i < classes.size(); ++i)
-        out[i] = classes[i] ? static_cast<float>(classes[i]) : std::nanf("");
-    return out;
+private:
+    GDALDatasetUniquePtr ds_;
+    double nodata_ = 0;
+    bool has_nodata_ = false;
+};
+
+/// The QGIS style and a PNG quicklook (at most 800 pixels wide, from the COG's overviews).
+void write_look(const std::function<std::string(const std::string&)>& stage, const Grid& grid,
+                const std::string& name, const std::string& tif, const io::MapStyle& style) {
+    write_text(stage(name + ".qml"), io::qml(style));
+    const int stride = std::max(1, (std::max(grid.width, grid.height) + 799) / 800);
+    Grid small = grid;
+    small.width = (grid.width + stride - 1) / stride;
+    small.height = (grid.height + stride - 1) / stride;
+    small.geotransform[1] *= double(grid.width) / small.width;
+    small.geotransform[5] *= double(grid.height) / small.height;
+    MapReader reader(tif);
+    const Layer<float> values =
+        reader.read(Rect{0, 0, grid.width, grid.height}, small.width, small.height);
+    io::write_quicklook(stage(name + ".png"), small, values, style);
 }
 
 /// This quarter's maps (not the change maps, which the cube derives from its quarters) and
-/// village table into the quarterly cube.
+/// village table into the quarterly cube, copied from the committed maps in strips.
 void add_to_cube(const JobState& s, const Table& villages) {
     std::vector<io::CubeLayer> layers;
-    for (const auto& m : s.maps)
-        if (m.name.size() < 7 || m.name.substr(m.name.size() - 7) != "_change")
-            layers.push_back({m.name, &m.values, m.description, m.units});
-    const Layer<float> classes = as_float(s.priority_class_map);
-    layers.push_back({"priority_class", &classes, "priority class (1 = highest)", "class"});
+    std::vector<std::shared_ptr<MapReader>> readers;
+    for (const auto& m : s.maps) {
+        if (!m.in_cube)
+            continue;
+        auto reader = std::make_shared<MapReader>(
+            (std::filesystem::path(s.config.output_dir) / (m.name + ".tif")).string());
+        const int width = s.grid.width;
+        layers.push_back(
+            {m.name, nullptr, m.file->info().description, m.file->info().units,
+             [reader, width](int row, int rows, float* out) {
+                 const auto strip = reader->read(Rect{0, row, width, rows}, width, rows);
+                 std::copy(strip.values().begin(), strip.values().end(), out);
+             }});
+    }
     Table table = villages;
     table.order.clear();
     io::cube_write_quarter(s.config.cube_path, s.grid, s.config.period, layers, table);
@@ -84,24 +112,18 @@ std::string rejects_csv(const JobState& s) {
 
 void WriteOutputs::run(JobState& state) {
     const JobConfig& cfg = state.config;
-    io::StagedOutput out(cfg.output_dir);
+    io::StagedOutput& out = staged_output(state);
     std::vector<std::string> written;
     const auto stage = [&](const std::string& name) {
         written.push_back(name);
         return out.path(name);
     };
+    const int threads = sched::worker_threads();
     for (const auto& m : state.maps) {
-        io::write_float_map(stage(m.name + ".tif"), state.grid, m.values, map_info(m));
-        write_look(stage, state.grid, m.name, m.values, m.style);
-    }
-    if (state.has_rasters) {
-        const std::string sidecar = io::write_byte_map(
-            stage("priority_class.tif"), state.grid, state.priority_class_map, priority_info(cfg));
-        if (!sidecar.empty())
-            stage("priority_class.tif.aux.xml");
-        write_look(stage, state.grid, "priority_class", as_float(state.priority_class_map),
-                   priority_style("priority class" +
-                                  (cfg.period.empty() ? std::string() : " " + cfg.period)));
+        const std::string tif = stage(m.name + ".tif");
+        if (!m.file->finish(tif, threads).empty())
+            stage(m.name + ".tif.aux.xml");
+        write_look(stage, state.grid, m.name, tif, m.style);
     }
     const Table villages = area_table(state.village_scores, cfg);
     io::write_table_csv(stage("villages.csv"), villages);
@@ -115,7 +137,7 @@ void WriteOutputs::run(JobState& state) {
     write_text(out.path("run.json"), run_report_json(state, written));
     out.commit();
     // After the commit, so a failed run never adds a quarter; the cube is atomic on its own.
-    if (state.has_rasters && !cfg.cube_path.empty() && !cfg.period.empty())
+    if (state.has_priority_classes && !cfg.cube_path.empty() && !cfg.period.empty())
         add_to_cube(state, villages);
 }
 

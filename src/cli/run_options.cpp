@@ -382,8 +382,10 @@ po::options_description command_flags() {
     flags.add_options()("help,h", "show this help")("config", po::value<std::string>(),
                                                     "INI file with the settings below")(
         "dump-config", "print the settings actually used as INI, then exit")(
-        "threads", po::value<std::string>(),
-        "worker threads (default: all cores)")("quiet,q", "no progress or warnings on stderr");
+        "threads", po::value<std::string>(), "worker threads (default: all cores)")(
+        "tile-size", po::value<std::string>(),
+        "tile side in pixels, a multiple of 512 (default 1024); memory grows with tile size x "
+        "threads, the maps do not change")("quiet,q", "no progress or warnings on stderr");
     return flags;
 }
 
@@ -448,6 +450,14 @@ RunRequest parse_run_options(const std::vector<std::string>& args) {
                              "not '" +
                              cli["threads"].as<std::string>() + "'");
         req.config.threads = static_cast<int>(*t);
+    }
+    if (cli.count("tile-size")) {
+        const auto t = parse_count(cli["tile-size"].as<std::string>());
+        if (!t || *t == 0 || *t % 512 != 0 || *t > 65536)
+            throw UsageError("the value of '--tile-size' must be a multiple of 512 up to 65536, "
+                             "not '" +
+                             cli["tile-size"].as<std::string>() + "'");
+        req.config.tile_size = static_cast<int>(*t);
     }
     return req;
 }

@@ -506,6 +506,25 @@ void attach(hid_t ds, const Axes& axes) {
     ok(H5DSattach_scale(ds, axes.x, 2), "cannot attach x");
 }
 
+/// One chunk row at a time, so memory stays at kChunk rows of the grid.
+void write_strips(hid_t ds, const Grid& grid, const CubeLayer& layer) {
+    const auto w = static_cast<hsize_t>(grid.width);
+    std::vector<float> strip;
+    for (int row = 0; row < grid.height; row += static_cast<int>(kChunk)) {
+        const int rows = std::min(grid.height - row, static_cast<int>(kChunk));
+        strip.resize(static_cast<std::size_t>(rows) * w);
+        layer.read_rows(row, rows, strip.data());
+        const hsize_t start[3] = {0, static_cast<hsize_t>(row), 0};
+        const hsize_t count[3] = {1, static_cast<hsize_t>(rows), w};
+        Space file_space(H5Dget_space(ds), "dataspace");
+        ok(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, count, nullptr),
+           "strip");
+        Space memory(H5Screate_simple(3, count, nullptr), "dataspace");
+        ok(H5Dwrite(ds, H5T_NATIVE_FLOAT, memory, file_space, H5P_DEFAULT, strip.data()),
+           "cannot write " + layer.name);
+    }
+}
+
 void write_layer(hid_t file, const Grid& grid, const CubeLayer& layer, const Axes& axes) {
     const auto h = static_cast<hsize_t>(grid.height), w = static_cast<hsize_t>(grid.width);
     const hsize_t dims[3] = {1, h, w}, max[3] = {H5S_UNLIMITED, h, w};
@@ -515,8 +534,11 @@ void write_layer(hid_t file, const Grid& grid, const CubeLayer& layer, const Axe
     set_float_fill(dcpl);
     compress(dcpl, chunk);
     Dataset ds = create(file, layer.name, H5T_IEEE_F32LE, space, dcpl);
-    ok(H5Dwrite(ds, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, layer.values->data()),
-       "cannot write " + layer.name);
+    if (layer.values)
+        ok(H5Dwrite(ds, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, layer.values->data()),
+           "cannot write " + layer.name);
+    else
+        write_strips(ds, grid, layer);
     describe_layer(ds, layer.long_name, layer.units);
     attach(ds, axes);
 }
@@ -848,8 +870,9 @@ void check_inputs(const Grid& grid, const std::vector<CubeLayer>& layers, const 
         if (!is_netcdf_name(layer.name) ||
             std::find(names.begin(), names.end(), layer.name) != names.end())
             throw Error("cube: layer name '" + layer.name + "' is reserved or not a netCDF name");
-        if (!layer.values || layer.values->width() != grid.width ||
-            layer.values->height() != grid.height)
+        if (layer.values
+                ? layer.values->width() != grid.width || layer.values->height() != grid.height
+                : !layer.read_rows)
             throw Error("cube: layer '" + layer.name + "' does not have the grid's shape");
         names.push_back(layer.name);
     }
@@ -947,6 +970,11 @@ std::vector<std::string> cube_periods(const std::string& path) {
 
 Layer<float> cube_read_layer(const std::string& path, const std::string& period,
                              const std::string& layer, const Grid& grid) {
+    return cube_read_window(path, period, layer, grid, Rect{0, 0, grid.width, grid.height});
+}
+
+Layer<float> cube_read_window(const std::string& path, const std::string& period,
+                              const std::string& layer, const Grid& grid, const Rect& rect) {
     const std::string quarter = listed_quarter(path, period).string();
     const QuietErrors quiet;
     File file = open_file(quarter);
@@ -956,8 +984,14 @@ Layer<float> cube_read_layer(const std::string& path, const std::string& period,
         throw InputError("cube '" + path + "' has no layer '" + layer + "' in " + period +
                          listing(names));
     Dataset ds(H5Dopen2(file, layer.c_str(), H5P_DEFAULT), "cannot open " + layer);
-    Layer<float> values(grid.width, grid.height);
-    ok(H5Dread(ds, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+    Layer<float> values(rect.width, rect.height);
+    const hsize_t start[3] = {0, static_cast<hsize_t>(rect.y0), static_cast<hsize_t>(rect.x0)};
+    const hsize_t count[3] = {1, static_cast<hsize_t>(rect.height),
+                              static_cast<hsize_t>(rect.width)};
+    Space file_space(H5Dget_space(ds), "dataspace");
+    ok(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, count, nullptr), "window");
+    Space memory(H5Screate_simple(3, count, nullptr), "dataspace");
+    ok(H5Dread(ds, H5T_NATIVE_FLOAT, memory, file_space, H5P_DEFAULT, values.data()),
        "cannot read " + layer + " of " + period + " from '" + quarter + "'");
     return values;
 }

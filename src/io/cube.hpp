@@ -41,8 +41,10 @@
 
 #include "core/grid.hpp"
 #include "core/layer.hpp"
+#include "core/rect.hpp"
 #include "core/table.hpp"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -52,9 +54,12 @@ namespace riskmap::io {
 /// than x, y, time, period, crs and villages.
 struct CubeLayer {
     std::string name;
-    const Layer<float>* values = nullptr;
+    const Layer<float>* values = nullptr; ///< the whole layer in memory, or null and:
     std::string long_name;
     std::string units;
+    /// Fills `out` with grid rows [row, row + rows), full width: large grids are copied in
+    /// strips from wherever the layer lives (a GeoTIFF), never held whole.
+    std::function<void(int row, int rows, float* out)> read_rows = {};
 };
 
 /// Adds or replaces the quarter `period` ("2025Q3") in the cube at `path`; creates it (and its
@@ -73,6 +78,10 @@ std::vector<std::string> cube_periods(const std::string& path);
 /// when the period or layer is not in the cube or the cube's grid differs from `grid`.
 Layer<float> cube_read_layer(const std::string& path, const std::string& period,
                              const std::string& layer, const Grid& grid);
+
+/// Pixels of `rect` of one layer of one quarter; same errors as cube_read_layer.
+Layer<float> cube_read_window(const std::string& path, const std::string& period,
+                              const std::string& layer, const Grid& grid, const Rect& rect);
 
 /// A quarter's village table in stored column order (codes as Text column "code").
 /// Throws InputError when the period is not in the cube.

@@ -62,21 +62,6 @@ Layer<float> band_to_layer(GDALRasterBand& band, const std::string& path) {
     return out;
 }
 
-std::string num(double v) {
-    return format_double(v);
-}
-
-const char* resampling_name(Resampling r) {
-    switch (r) {
-    case Resampling::Average:
-        return "average";
-    case Resampling::Nearest:
-        return "near";
-    case Resampling::Bilinear:
-        break;
-    }
-    return "bilinear";
-}
 } // namespace
 
 Grid read_grid(const std::string& path) {
@@ -89,44 +74,6 @@ Layer<float> read_band(const std::string& path, const Grid& grid) {
     if (ds->GetRasterXSize() != grid.width || ds->GetRasterYSize() != grid.height)
         throw InputError("'" + path + "': size differs from the analysis grid");
     return band_to_layer(*ds->GetRasterBand(1), path);
-}
-
-Layer<float> read_band_on_grid(const std::string& path, const Grid& grid, Resampling resampling) {
-    auto src = open_raster(path);
-    const Grid src_grid = grid_of(*src, path); // checks the CRS
-    if (src_grid.same_georeference(grid) && src_grid.crs_wkt == grid.crs_wkt)
-        return band_to_layer(*src->GetRasterBand(1), path);
-
-    const auto& gt = grid.geotransform;
-    const double x_max = gt[0] + gt[1] * grid.width;
-    const double y_min = gt[3] + gt[5] * grid.height;
-    CPLStringList args;
-    for (const std::string& a :
-         {std::string("-of"), std::string("MEM"), std::string("-ot"), std::string("Float32"),
-          std::string("-t_srs"), grid.crs_wkt, std::string("-te"), num(gt[0]), num(y_min),
-          num(x_max), num(gt[3]), std::string("-ts"), std::to_string(grid.width),
-          std::to_string(grid.height), std::string("-r"), std::string(resampling_name(resampling)),
-          std::string("-dstnodata"), std::string("nan")})
-        args.AddString(a.c_str());
-    std::unique_ptr<GDALWarpAppOptions, decltype(&GDALWarpAppOptionsFree)> options(
-        GDALWarpAppOptionsNew(args.List(), nullptr), GDALWarpAppOptionsFree);
-    GDALDatasetH source = GDALDataset::ToHandle(src.get());
-    int usage_error = 0;
-    CPLErrorReset();
-    GDALDatasetUniquePtr warped(
-        GDALDataset::FromHandle(GDALWarp("", nullptr, 1, &source, options.get(), &usage_error)));
-    if (!warped)
-        throw InputError("'" + path + "': cannot be warped onto the analysis grid" +
-                         gdal_last_error());
-    Layer<float> out = band_to_layer(*warped->GetRasterBand(1), path);
-    bool any = false;
-    for (float v : out.values())
-        any = any || !std::isnan(v);
-    if (!any)
-        throw InputError("'" + path +
-                         "': does not overlap the analysis grid (population raster); the two "
-                         "grids cannot be reconciled");
-    return out;
 }
 
 namespace {
@@ -173,17 +120,6 @@ void write_cog(GDALDataset& src, const std::string& path, const char* resampling
         throw Error("cannot finish writing '" + path + "'" + gdal_last_error());
 }
 
-/// TIFF has no place for category names; GDAL keeps them in the .aux.xml beside the file,
-/// written here without touching the COG's own bytes.
-void write_category_names(const std::string& path, const std::vector<std::string>& names) {
-    GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
-    if (!ds)
-        throw Error("cannot reopen '" + path + "'" + gdal_last_error());
-    CPLStringList list;
-    for (const auto& n : names)
-        list.AddString(n.c_str());
-    ds->GetRasterBand(1)->SetCategoryNames(list.List());
-}
 } // namespace
 
 void write_float_map(const std::string& path, const Grid& grid, const Layer<float>& values,
@@ -191,26 +127,6 @@ void write_float_map(const std::string& path, const Grid& grid, const Layer<floa
     auto ds = memory_map(grid, GDT_Float32, values.data(), info);
     ds->GetRasterBand(1)->SetNoDataValue(std::numeric_limits<double>::quiet_NaN());
     write_cog(*ds, path, "AVERAGE");
-}
-
-std::string write_byte_map(const std::string& path, const Grid& grid,
-                           const Layer<std::uint8_t>& values, const MapInfo& info) {
-    auto ds = memory_map(grid, GDT_Byte, values.data(), info);
-    GDALRasterBand* band = ds->GetRasterBand(1);
-    band->SetNoDataValue(0);
-    GDALColorTable table;
-    for (std::size_t i = 0; i < info.palette.size(); ++i) {
-        const auto& c = info.palette[i];
-        const GDALColorEntry entry{c[0], c[1], c[2], c[3]};
-        table.SetColorEntry(static_cast<int>(i), &entry);
-    }
-    band->SetColorTable(&table);
-    // Classes are categories: overviews take the most common class, never an average.
-    write_cog(*ds, path, "MODE");
-    if (info.category_names.empty())
-        return "";
-    write_category_names(path, info.category_names);
-    return path + ".aux.xml";
 }
 
 } // namespace riskmap::io

@@ -22,10 +22,6 @@ Layer<float> read_band(const std::string& path, const Grid& grid);
 
 enum class Resampling { Bilinear, Average, Nearest };
 
-/// Band 1 of any raster warped onto `grid` with GDAL's warper (nodata honoured, NaN outside).
-/// Throws InputError when the raster has no CRS or does not overlap the grid.
-Layer<float> read_band_on_grid(const std::string& path, const Grid& grid, Resampling resampling);
-
 /// What a map carries besides its pixels.
 struct MapInfo {
     std::string description; ///< band description, e.g. "stunting rate (smoothed)"
@@ -39,10 +35,5 @@ struct MapInfo {
 /// geotransform, NaN nodata, band description, units and metadata.
 void write_float_map(const std::string& path, const Grid& grid, const Layer<float>& values,
                      const MapInfo& info);
-
-/// Byte cloud-optimised GeoTIFF with nodata 0 and a color table; category names go to the
-/// GDAL .aux.xml beside it, whose path is returned ("" when there are none).
-std::string write_byte_map(const std::string& path, const Grid& grid,
-                           const Layer<std::uint8_t>& values, const MapInfo& info);
 
 } // namespace riskmap::io

@@ -22,6 +22,8 @@ public:
 
     /// Where to write the file that will be called `name` in the final folder.
     std::string path(const std::string& name);
+    /// A scratch file in the staging folder: never moved into place, removed with the folder.
+    std::string scratch_path(const std::string& name) const { return (staging_ / name).string(); }
     /// Renames every staged file into the final folder (rename(2): atomic per file).
     void commit();
     const std::filesystem::path& final_dir() const { return final_dir_; }

@@ -9,6 +9,8 @@
 #include <ogr_api.h>
 #include <ogrsf_frmts.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <unordered_map>
 
@@ -162,44 +164,78 @@ std::int64_t pixel_of_point(const OGRGeometry& geom, const Grid& grid) {
 }
 } // namespace
 
-RasterizedVillages rasterize_villages(const VillageLayer& villages, const Grid& grid,
-                                      const std::string& villages_path) {
-    const auto geoms = to_grid_crs(villages, grid, villages_path);
-    GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
-    GDALDatasetUniquePtr ds(mem->Create("", grid.width, grid.height, 1, GDT_Int32, nullptr));
-    auto gt = grid.geotransform;
-    ds->SetGeoTransform(gt.data());
-    ds->SetProjection(grid.crs_wkt.c_str());
-    ds->GetRasterBand(1)->Fill(-1);
+namespace {
+/// Rasterizer transformer: grid CRS -> pixel coordinates of a window. The grid pixel is
+/// computed as for the whole grid and the window origin (an integer) subtracted, which is
+/// exact, so every window sees the same pixel coordinates.
+struct WindowPixels {
+    std::array<double, 6> gt;
+    double x0, y0;
+};
 
+int to_window_pixels(void* arg, int dst_to_src, int count, double* x, double* y, double*, int* ok) {
+    const auto& w = *static_cast<const WindowPixels*>(arg);
+    for (int i = 0; i < count; ++i) {
+        if (dst_to_src) {
+            x[i] = w.gt[0] + (x[i] + w.x0) * w.gt[1];
+            y[i] = w.gt[3] + (y[i] + w.y0) * w.gt[5];
+        } else {
+            x[i] = (x[i] - w.gt[0]) / w.gt[1] - w.x0;
+            y[i] = (y[i] - w.gt[3]) / w.gt[5] - w.y0;
+        }
+        ok[i] = TRUE;
+    }
+    return TRUE;
+}
+
+OGREnvelope pixel_envelope(const OGRGeometry& g, const Grid& grid) {
+    OGREnvelope e;
+    g.getEnvelope(&e);
+    const auto& gt = grid.geotransform;
+    const double xa = (e.MinX - gt[0]) / gt[1], xb = (e.MaxX - gt[0]) / gt[1];
+    const double ya = (e.MinY - gt[3]) / gt[5], yb = (e.MaxY - gt[3]) / gt[5];
+    OGREnvelope p;
+    p.MinX = std::min(xa, xb), p.MaxX = std::max(xa, xb);
+    p.MinY = std::min(ya, yb), p.MaxY = std::max(ya, yb);
+    return p;
+}
+} // namespace
+
+VillageBurner::VillageBurner(const VillageLayer& villages, const Grid& grid, std::string path)
+    : grid_(grid), path_(std::move(path)), geometries_(to_grid_crs(villages, grid, path_)) {
+    for (const auto& g : geometries_) {
+        pixel_envelopes_.push_back(pixel_envelope(*g, grid_));
+        point_pixel_.push_back(pixel_of_point(*g, grid_));
+    }
+}
+
+Layer<std::int32_t> VillageBurner::burn(const Rect& rect) const {
+    GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
+    GDALDatasetUniquePtr ds(mem->Create("", rect.width, rect.height, 1, GDT_Int32, nullptr));
+    ds->GetRasterBand(1)->Fill(-1);
     std::vector<OGRGeometryH> handles;
     std::vector<double> burn;
-    for (std::size_t i = 0; i < geoms.size(); ++i) {
-        handles.push_back(OGRGeometry::ToHandle(geoms[i].get()));
+    for (std::size_t i = 0; i < geometries_.size(); ++i) {
+        const OGREnvelope& e = pixel_envelopes_[i];
+        // One pixel of slack: the envelope is only a pre-filter; the rasterizer decides.
+        if (e.MaxX < rect.x0 - 1 || e.MinX > rect.x1() + 1 || e.MaxY < rect.y0 - 1 ||
+            e.MinY > rect.y1() + 1)
+            continue;
+        handles.push_back(OGRGeometry::ToHandle(geometries_[i].get()));
         burn.push_back(static_cast<double>(i));
     }
+    Layer<std::int32_t> out(rect.width, rect.height, -1);
+    if (handles.empty())
+        return out;
+    WindowPixels transform{grid_.geotransform, double(rect.x0), double(rect.y0)};
     int band = 1;
     if (GDALRasterizeGeometries(GDALDataset::ToHandle(ds.get()), 1, &band,
-                                static_cast<int>(handles.size()), handles.data(), nullptr, nullptr,
-                                burn.data(), nullptr, nullptr, nullptr) != CE_None)
-        throw Error("rasterizing '" + villages_path + "' failed" + gdal_last_error());
-
-    RasterizedVillages out{Layer<std::int32_t>(grid.width, grid.height), {}};
-    if (ds->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, grid.width, grid.height,
-                                       out.village_of_pixel.data(), grid.width, grid.height,
-                                       GDT_Int32, 0, 0) != CE_None)
+                                static_cast<int>(handles.size()), handles.data(), to_window_pixels,
+                                &transform, burn.data(), nullptr, nullptr, nullptr) != CE_None)
+        throw Error("rasterizing '" + path_ + "' failed" + gdal_last_error());
+    if (ds->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, rect.width, rect.height, out.data(),
+                                       rect.width, rect.height, GDT_Int32, 0, 0) != CE_None)
         throw Error("reading the rasterized villages failed" + gdal_last_error());
-    bool any = false;
-    for (const auto& g : geoms) {
-        out.point_pixel.push_back(pixel_of_point(*g, grid));
-        any = any || out.point_pixel.back() >= 0;
-    }
-    for (std::int32_t v : out.village_of_pixel.values())
-        any = any || v >= 0;
-    if (!any)
-        throw InputError("'" + villages_path +
-                         "': no village overlaps the population grid; check both CRSs and "
-                         "extents");
     return out;
 }
 

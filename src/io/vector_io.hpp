@@ -5,6 +5,7 @@
 
 #include "core/grid.hpp"
 #include "core/layer.hpp"
+#include "core/rect.hpp"
 #include "core/table.hpp"
 #include "core/village_table.hpp"
 
@@ -37,15 +38,26 @@ struct VillageLayer {
 /// empty, non-polygonal or invalid geometry, and for a missing field or layer.
 VillageLayer read_villages(const VillageSource& source);
 
-struct RasterizedVillages {
-    Layer<std::int32_t> village_of_pixel;  ///< village index or -1 (pixel centre in no village)
-    std::vector<std::int64_t> point_pixel; ///< pixel of each village's point on surface, or -1
-};
+/// Village polygons burnt onto windows of the grid (GDAL rasterizer, pixel-centre rule).
+/// Polygons are reprojected once; a window's pixel coordinates are the grid's minus the
+/// window origin (exact in floating point), so a pixel gets the same village in every window.
+class VillageBurner {
+public:
+    /// Throws InputError when the villages have no CRS or cannot be reprojected.
+    VillageBurner(const VillageLayer& villages, const Grid& grid, std::string path);
+    /// Village index per pixel of `rect`, -1 where no village holds the pixel centre.
+    /// Safe to call from several threads.
+    Layer<std::int32_t> burn(const Rect& rect) const;
+    /// Row-major grid pixel of each village's point on surface, -1 outside the grid.
+    const std::vector<std::int64_t>& point_pixel() const { return point_pixel_; }
 
-/// Burns village indices with GDAL's rasterizer (pixel-centre rule), after reprojecting the
-/// polygons to the grid's CRS. Throws InputError when no village overlaps the grid.
-RasterizedVillages rasterize_villages(const VillageLayer& villages, const Grid& grid,
-                                      const std::string& villages_path);
+private:
+    Grid grid_;
+    std::string path_;
+    std::vector<std::unique_ptr<OGRGeometry>> geometries_; ///< in the grid's CRS
+    std::vector<OGREnvelope> pixel_envelopes_;             ///< in grid pixel coordinates
+    std::vector<std::int64_t> point_pixel_;
+};
 
 /// Writes the villages' geometries with the table's columns, rows in table.order.
 void write_villages_gpkg(const std::string& path, const VillageLayer& villages, const Table& table);

@@ -2,6 +2,7 @@
 
 #include "kernels/gaussian_fast.hpp"
 #include "sched/parallel_rows.hpp"
+#include "sched/tiled_smooth.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -57,25 +58,9 @@ Layer<float> gaussian_sum_fast(const Layer<float>& in, const kernels::GaussianRo
     return out;
 }
 
-namespace {
-// Schedule: the recursive kernel runs at ~100 Mpx/s whatever sigma; the exact one at 149, 101,
-// 39, 15 Mpx/s for sigma = 2, 5, 20, 67 px (1000 x 1000, 2-core 2.6 GHz VM, one thread per
-// core, benchmarks/bench_kernels.cpp). Below 4 px the exact kernel is both exact and faster.
-constexpr double kFastFromSigmaPx = 4.0;
-
-bool prefer_fast(const kernels::GaussianRows& params) {
-    double smallest = std::numeric_limits<double>::infinity();
-    for (const auto* sigmas : {&params.sigma_x_px, &params.sigma_y_px})
-        for (double s : *sigmas)
-            if (s > 0)
-                smallest = std::min(smallest, s);
-    return smallest >= kFastFromSigmaPx && std::isfinite(smallest) &&
-           kernels::fast_gaussian_accurate(params);
-}
-} // namespace
-
 Layer<float> gaussian_sum(const Layer<float>& in, const kernels::GaussianRows& params) {
-    return prefer_fast(params) ? gaussian_sum_fast(in, params) : gaussian_sum_exact(in, params);
+    return prefers_fast_gaussian(params) ? gaussian_sum_fast(in, params)
+                                         : gaussian_sum_exact(in, params);
 }
 
 } // namespace riskmap::sched

@@ -224,13 +224,23 @@ TEST_F(District, EveryEventIsOnTheMapsSumsConserved) {
     EXPECT_NE(json.find("\"records_rejected\": 0"), std::string::npos) << json;
 }
 
-TEST_F(District, SameInputsGiveTheSameBytesWhateverTheThreadCount) {
-    const auto r = run_district(*dir / "out1", {"--threads", "1"});
-    ASSERT_EQ(r.exit_code, 0) << r.output;
-    for (const char* f :
-         {"stunting_rate.tif", "maternal_exceed.tif", "risk_index.tif", "priority_class.tif",
-          "villages.csv", "kecamatan.csv", "villages.gpkg", "villages.gal"})
-        EXPECT_EQ(read_text(*dir / (std::string("out1/") + f)),
-                  read_text(*dir / (std::string("out/") + f)))
-            << f;
+TEST_F(District, SameInputsGiveTheSameBytesWhateverTheThreadCountAndTileSize) {
+    // The district run above used every core and 1024-pixel tiles (one tile); these use one
+    // thread, and four 512-pixel tiles on two threads.
+    const std::vector<std::vector<std::string>> variants = {
+        {"--threads", "1"}, {"--threads", "2", "--tile-size", "512"}};
+    for (std::size_t v = 0; v < variants.size(); ++v) {
+        const std::string out = "out_v" + std::to_string(v);
+        const auto r = run_district(*dir / out, variants[v]);
+        ASSERT_EQ(r.exit_code, 0) << r.output;
+        for (const std::string f :
+             {"stunting_rate.tif", "stunting_hi.tif", "maternal_exceed.tif", "risk_index.tif",
+              "priority_class.tif", "villages.csv", "kecamatan.csv", "villages.gpkg",
+              "villages.gal", "stunting_rate.png"})
+            EXPECT_EQ(read_text(*dir / (out + "/" + f)), read_text(*dir / ("out/" + f)))
+                << f << " with " << variants[v][1];
+        EXPECT_NE(read_text(*dir / (out + "/run.json"))
+                      .find("\"tile_size\": " + (v == 0 ? std::string("1024") : "512")),
+                  std::string::npos);
+    }
 }

@@ -1,6 +1,7 @@
 // Stages run in-process on a synthetic district, checked between stages.
 
 #include "core/error.hpp"
+#include "kernels/disaggregate.hpp"
 #include "pipelines/load_stages.hpp"
 #include "pipelines/raster_stages.hpp"
 #include "pipelines/synth.hpp"
@@ -43,28 +44,38 @@ double sum(const std::vector<double>& v) {
 }
 } // namespace
 
-TEST(Stages, DisaggregationConservesEveryCountIncludingSubPixelVillages) {
-    TempDir dir;
-    const JobConfig cfg = tiny_config(dir);
+JobState zoned(const JobConfig& cfg) {
     JobState state(cfg);
     LoadVillages().run(state);
     JoinRecords().run(state);
     ReadRasters().run(state);
-    RasterizeVillages().run(state);
+    VillageZones().run(state);
+    return state;
+}
+
+riskmap::Rect whole(const Grid& g) {
+    return {0, 0, g.width, g.height};
+}
+
+TEST(Stages, DisaggregationConservesEveryCountIncludingSubPixelVillages) {
+    TempDir dir;
+    const JobConfig cfg = tiny_config(dir);
+    JobState state = zoned(cfg);
     std::size_t sub_pixel = 0;
     for (std::size_t v = 0; v < state.villages.table.size(); ++v)
         sub_pixel += state.footprint.pixels[v] == 0;
     EXPECT_GE(sub_pixel, 1u) << "the tiny preset has a village smaller than a pixel";
-    Disaggregate().run(state);
-    EXPECT_EQ(state.unplaced_events, 0);
+    const auto ids = state.burner->burn(whole(state.grid));
+    const auto pop = state.population->read(whole(state.grid));
     for (std::size_t k = 0; k < cfg.indicators.size(); ++k) {
-        for (const auto* layers : {&state.pixel_numerator, &state.pixel_denominator}) {
-            const auto& pixels = (*layers)[k].values();
-            const double on_map = std::accumulate(pixels.begin(), pixels.end(), 0.0);
-            const auto& counts = layers == &state.pixel_numerator ? state.counts[k].numerator
-                                                                  : state.counts[k].denominator;
-            // Float pixels summed in double: relative tolerance 1e-6.
-            EXPECT_NEAR(on_map, sum(counts), 1e-6 * std::max(1.0, sum(counts)))
+        for (const auto* counts : {&state.counts[k].numerator, &state.counts[k].denominator}) {
+            Layer<double> pixels(state.grid.width, state.grid.height, 0.0);
+            EXPECT_EQ(kernels::disaggregate(ids.view(), pop.view(), state.footprint, *counts,
+                                            state.burner->point_pixel(), pixels.view()),
+                      0);
+            const double on_map =
+                std::accumulate(pixels.values().begin(), pixels.values().end(), 0.0);
+            EXPECT_NEAR(on_map, sum(*counts), 1e-9 * std::max(1.0, sum(*counts)))
                 << cfg.indicators[k].name;
         }
     }
@@ -73,16 +84,26 @@ TEST(Stages, DisaggregationConservesEveryCountIncludingSubPixelVillages) {
 TEST(Stages, RasterizationFollowsThePixelCentreRule) {
     TempDir dir;
     const JobConfig cfg = tiny_config(dir);
-    JobState state(cfg);
-    LoadVillages().run(state);
-    ReadRasters().run(state);
-    RasterizeVillages().run(state);
+    JobState state = zoned(cfg);
+    const auto ids = state.burner->burn(whole(state.grid));
     std::int64_t covered = 0;
-    for (auto v : state.raster.village_of_pixel.values())
+    for (auto v : ids.values())
         covered += v >= 0;
     EXPECT_EQ(covered, std::accumulate(state.footprint.pixels.begin(), state.footprint.pixels.end(),
                                        std::int64_t{0}));
     EXPECT_GT(covered, static_cast<std::int64_t>(state.grid.pixel_count() / 2));
+}
+
+TEST(Stages, AWindowBurnsTheSameVillagesAsTheWholeGrid) {
+    TempDir dir;
+    const JobConfig cfg = tiny_config(dir);
+    JobState state = zoned(cfg);
+    const auto all = state.burner->burn(whole(state.grid));
+    const riskmap::Rect window{17, 9, 61, 53};
+    const auto part = state.burner->burn(window);
+    for (int r = 0; r < window.height; ++r)
+        for (int c = 0; c < window.width; ++c)
+            ASSERT_EQ(part(r, c), all(window.y0 + r, window.x0 + c)) << r << "," << c;
 }
 
 TEST(Synth, SeveralQuartersOfRecordsEndAtThePeriod) {

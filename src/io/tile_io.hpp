@@ -1,0 +1,77 @@
+#pragma once
+/// \file
+/// Reading and writing the analysis grid window by window, so no stage holds a whole layer.
+
+#include "core/grid.hpp"
+#include "core/layer.hpp"
+#include "core/rect.hpp"
+#include "io/raster_io.hpp"
+#include "io/vector_io.hpp"
+
+#include <gdal_priv.h>
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace riskmap::io {
+
+/// Band 1 of a raster on the analysis grid, read one window at a time (not thread-safe in
+/// GDAL, so reads are serialised here).
+class GridBandReader {
+public:
+    /// `path` must be on `grid` (same size); `shown_path` names the user's file in errors
+    /// (the raster may be a work file warped from it).
+    GridBandReader(const std::string& path, const Grid& grid, std::string shown_path);
+    /// Pixels of `rect` as float, nodata as NaN. Throws InputError naming the grid pixel for
+    /// +/-infinity. Safe to call from several threads.
+    Layer<float> read(const Rect& rect) const;
+
+private:
+    std::string shown_path_;
+    GDALDatasetUniquePtr ds_;
+    double nodata_ = 0;
+    bool has_nodata_ = false;
+    mutable std::mutex mutex_;
+};
+
+/// Warps band 1 of any raster onto `grid` into a tiled GeoTIFF work file with GDAL's warper,
+/// streaming (bounded memory), NaN outside and for nodata. Throws InputError when the raster
+/// has no CRS.
+void warp_to_grid_file(const std::string& path, const Grid& grid, Resampling resampling,
+                       const std::string& work_path);
+
+/// A map written tile by tile into a tiled GeoTIFF work file, then copied into a
+/// cloud-optimised GeoTIFF (the COG driver needs the finished raster to lay out overviews).
+class TiledMapFile {
+public:
+    /// `type` is GDT_Float32 (nodata NaN) or GDT_Byte (nodata 0, palette from info).
+    TiledMapFile(std::string work_path, const Grid& grid, GDALDataType type, const MapInfo& info);
+    ~TiledMapFile();
+    TiledMapFile(const TiledMapFile&) = delete;
+    TiledMapFile& operator=(const TiledMapFile&) = delete;
+
+    void write(const Rect& rect, const float* values);
+    void write(const Rect& rect, const std::uint8_t* values);
+    /// Pixels of `rect` back from the work file (for the passes that derive maps from maps),
+    /// as float (a Byte map's nodata 0 as NaN). Safe to call from several threads.
+    Layer<float> read(const Rect& rect);
+    /// Writes the COG at `path` (and the category names' .aux.xml, whose path is returned, or
+    /// ""), then deletes the work file.
+    std::string finish(const std::string& path, int threads);
+    const std::string& work_path() const { return work_path_; }
+    const MapInfo& info() const { return info_; }
+
+private:
+    void write_raw(const Rect& rect, const void* values, GDALDataType type);
+
+    std::string work_path_;
+    GDALDataType type_;
+    MapInfo info_;
+    GDALDatasetUniquePtr ds_;
+    std::mutex mutex_; // GDAL datasets are not thread-safe
+};
+
+} // namespace riskmap::io
