@@ -5,11 +5,15 @@
 #include "core/error.hpp"
 #include "core/numbers.hpp"
 #include "io/raster_io.hpp"
+#include "io/tile_io.hpp"
 #include "sched/parallel_rows.hpp"
 #include "sched/smooth.hpp"
+#include "sched/tiled_smooth.hpp"
+#include "sched/tiles.hpp"
 
 #include <boost/program_options.hpp>
 
+#include <atomic>
 #include <cmath>
 #include <filesystem>
 #include <iostream>
@@ -28,7 +32,8 @@ Gaussian kernel smoothing of band 1 of any GDAL raster (sigma = bandwidth). No-d
 contribute nothing (normalised convolution: the smoothed value x valid is divided by the
 smoothed valid mask), so coasts and map edges are not biased; they stay no-data in OUT. On
 geographic grids a bandwidth in metres follows the pixel size row by row. OUT is a tiled,
-compressed GeoTIFF with NaN as no-data. The whole band is read into memory.
+compressed GeoTIFF (COG) with NaN as no-data. The raster is streamed tile by tile (memory grows
+with tile size x threads, not with the raster); the output bytes do not depend on either.
 
 Example:
   riskmap smooth population.tif population_h2000.tif --bandwidth-m 2000 --threads 4
@@ -39,6 +44,7 @@ struct SmoothOptions {
     std::string input, output;
     std::optional<double> bandwidth_m, bandwidth_px;
     int threads = 0;
+    int tile_size = 1024;
 };
 
 /// A positive number for `option`, or a UsageError quoting the value.
@@ -69,6 +75,13 @@ SmoothOptions check(const po::variables_map& vm) {
                          "from 0 (all cores) to 4096, not '" +
                          threads + "'");
     opt.threads = static_cast<int>(*n);
+    const std::string tile = vm["tile-size"].as<std::string>();
+    const auto t = parse_count(tile);
+    if (!t || *t == 0 || *t % 512 != 0 || *t > 65536)
+        throw UsageError("riskmap smooth: the value of '--tile-size' must be a multiple of 512 "
+                         "up to 65536, not '" +
+                         tile + "'");
+    opt.tile_size = static_cast<int>(*t);
     return opt;
 }
 
@@ -78,6 +91,8 @@ std::optional<SmoothOptions> parse(const std::vector<std::string>& args) {
                                                    "Gaussian sigma in metres")(
         "bandwidth-px", po::value<std::string>(), "Gaussian sigma in pixels (both axes)")(
         "threads", po::value<std::string>()->default_value("0"), "worker threads, 0 = all cores")(
+        "tile-size", po::value<std::string>()->default_value("1024"),
+        "tile side in pixels, a multiple of 512")(
         "input", po::value<std::string>(), "input raster")("output", po::value<std::string>(),
                                                            "output GeoTIFF");
     po::positional_options_description positional;
@@ -90,22 +105,73 @@ std::optional<SmoothOptions> parse(const std::vector<std::string>& args) {
     return check(vm);
 }
 
-/// Normalised convolution: sum(K * v * valid) / sum(K * valid), NaN where the input is NaN.
-Layer<float> smooth_band(const Layer<float>& band, const kernels::GaussianRows& rows) {
-    Layer<float> values(band.width(), band.height()), valid(band.width(), band.height());
-    for (std::size_t i = 0; i < band.size(); ++i) {
-        const bool ok = !std::isnan(band[i]);
-        values[i] = ok ? band[i] : 0.0f;
-        valid[i] = ok ? 1.0f : 0.0f;
-    }
-    const Layer<float> num = sched::gaussian_sum(values, rows);
-    const Layer<float> den = sched::gaussian_sum(valid, rows);
-    Layer<float> out(band.width(), band.height());
-    for (std::size_t i = 0; i < band.size(); ++i)
-        out[i] = valid[i] > 0 ? num[i] / den[i] : std::numeric_limits<float>::quiet_NaN();
-    return out;
+/// Whether every valid pixel is >= 0: then sums are clamped at 0 like the whole-grid kernel
+/// does (sched/smooth.hpp), decided once for the grid so tiles agree.
+bool non_negative(const io::GridBandReader& reader, const sched::TileLayout& layout) {
+    std::atomic<bool> negative{false};
+    sched::for_each_tile(layout, [&](std::size_t i) {
+        const Layer<float> tile = reader.read(layout.tile(i));
+        for (float v : tile.values())
+            if (v < 0)
+                negative = true;
+    });
+    return !negative;
 }
 
+struct SmoothTile final : sched::TileWork {
+    Rect core, window;
+    Layer<float> band; ///< window
+    Layer<float> out;  ///< core
+};
+
+/// Normalised convolution: sum(K * v * valid) / sum(K * valid), NaN where the input is NaN.
+void smooth_tile(const sched::TiledGaussian& gauss, bool clamp, SmoothTile& t) {
+    Layer<float> values(t.window.width, t.window.height), valid(t.window.width, t.window.height);
+    for (std::size_t i = 0; i < t.band.size(); ++i) {
+        const bool ok = !std::isnan(t.band[i]);
+        values[i] = ok ? t.band[i] : 0.0f;
+        valid[i] = ok ? 1.0f : 0.0f;
+    }
+    const Layer<float> num = gauss.sum(values.view(), t.window, t.core, clamp);
+    const Layer<float> den = gauss.sum(valid.view(), t.window, t.core, true);
+    t.out = Layer<float>(t.core.width, t.core.height);
+    const int dx = t.core.x0 - t.window.x0, dy = t.core.y0 - t.window.y0;
+    for (int r = 0; r < t.core.height; ++r)
+        for (int c = 0; c < t.core.width; ++c)
+            t.out(r, c) = valid(r + dy, c + dx) > 0 ? num(r, c) / den(r, c)
+                                                    : std::numeric_limits<float>::quiet_NaN();
+}
+
+/// Streams IN through the tiles into a work file beside OUT, copies it into a COG under a
+/// temporary name and renames that into place: OUT is never half-written.
+void smooth_file(const SmoothOptions& opt, const Grid& grid, const kernels::GaussianRows& rows,
+                 const io::MapInfo& info) {
+    const io::GridBandReader reader(opt.input, grid, opt.input);
+    const sched::TiledGaussian gauss(rows, grid.width);
+    const sched::TileLayout layout(grid.width, grid.height, opt.tile_size);
+    const bool clamp = non_negative(reader, layout);
+    io::TiledMapFile file(opt.output + ".riskmap-work.tif", grid, GDT_Float32, info);
+    sched::run_tile_pipeline(
+        layout, 2 * sched::worker_threads(),
+        [&](std::size_t i) {
+            auto t = std::make_unique<SmoothTile>();
+            t->core = layout.tile(i);
+            t->window = sched::grow_clipped(t->core, gauss.halo(), grid.width, grid.height);
+            t->band = reader.read(t->window);
+            return t;
+        },
+        [&](sched::TileWork& w) { smooth_tile(gauss, clamp, static_cast<SmoothTile&>(w)); },
+        [&](sched::TileWork& w) {
+            auto& t = static_cast<SmoothTile&>(w);
+            file.write(t.core, t.out.data());
+        });
+    const std::string part = opt.output + ".riskmap-part.tif";
+    file.finish(part, sched::worker_threads());
+    std::error_code ec;
+    std::filesystem::rename(part, opt.output, ec);
+    if (ec)
+        throw Error("cannot move '" + part + "' to '" + opt.output + "': " + ec.message());
+}
 } // namespace
 
 int smooth_command(const std::vector<std::string>& args) {
@@ -116,7 +182,6 @@ int smooth_command(const std::vector<std::string>& args) {
         throw InputError("riskmap smooth: input raster '" + opt->input + "' does not exist");
     const sched::ThreadLimit limit(opt->threads);
     const Grid grid = io::read_grid(opt->input);
-    const Layer<float> band = io::read_band(opt->input, grid);
     kernels::GaussianRows rows;
     std::string bandwidth;
     if (opt->bandwidth_m) {
@@ -131,7 +196,7 @@ int smooth_command(const std::vector<std::string>& args) {
     info.description = "Gaussian kernel smoothing of '" +
                        std::filesystem::path(opt->input).filename().string() + "'";
     info.metadata["RISKMAP_BANDWIDTH"] = bandwidth;
-    io::write_float_map(opt->output, grid, smooth_band(band, rows), info);
+    smooth_file(*opt, grid, rows, info);
     return kExitOk;
 }
 

@@ -104,3 +104,26 @@ TEST(SmoothCommand, HelpExitsWithZero) {
     EXPECT_EQ(r.exit_code, 0);
     EXPECT_NE(r.output.find("Example:"), std::string::npos);
 }
+
+TEST(SmoothCommand, StreamsTilesWithTheSameBytesForAnyTileSizeAndThreadCount) {
+    TempDir dir;
+    const Grid grid = test::utm_grid(1300, 700, 100.0);
+    Layer<float> field(1300, 700);
+    for (int r = 0; r < 700; ++r)
+        for (int c = 0; c < 1300; ++c)
+            field(r, c) = (r * 31 + c * 17) % 97 == 0 ? kNaN : float((r * 7 + c * 3) % 23);
+    test::write_raster(dir / "in.tif", grid, field);
+    const std::vector<std::vector<std::string>> variants = {
+        {"--tile-size", "512", "--threads", "1"}, {"--tile-size", "1024", "--threads", "2"}};
+    std::vector<std::string> outputs;
+    for (std::size_t v = 0; v < variants.size(); ++v) {
+        const std::string out = dir / ("out" + std::to_string(v) + ".tif");
+        std::vector<std::string> args = {"smooth", dir / "in.tif", out, "--bandwidth-px", "20"};
+        args.insert(args.end(), variants[v].begin(), variants[v].end());
+        const auto r = run_riskmap(args);
+        ASSERT_EQ(r.exit_code, 0) << r.output;
+        outputs.push_back(test::read_text(out));
+    }
+    EXPECT_EQ(outputs[0], outputs[1]);
+    EXPECT_EQ(test::list_dir(dir / "").size(), 3u) << "no work or part file is left behind";
+}
