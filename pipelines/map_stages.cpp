@@ -195,7 +195,7 @@ void indicator_pixels(const JobState& s, const PixelPlan& plan, PixelTile& t, st
                 const float y = sm.y(r, c), n = sm.n(r, c);
                 if (!mapped(t, o, r, c) || !(n > 0) || n < spec.min_denominator)
                     continue;
-                const auto post = kernels::posterior(prior, y, n, spec.target);
+                const auto post = kernels::pixel_posterior(prior, y, n, spec.target);
                 t.maps[m.rate](r, c) = y / n;
                 t.maps[m.mean](r, c) = static_cast<float>(post.mean);
                 t.maps[m.lower](r, c) = static_cast<float>(post.lower);

@@ -185,3 +185,27 @@ TEST(Posterior, NinetyFivePercentIntervalsCoverNinetyFivePercentBySimulation) {
             << (model == RateModel::Poisson ? "Poisson" : "binomial");
     }
 }
+
+TEST(Posterior, PixelPrecisionAgreesWithDoubleToFloatAccuracy) {
+    std::mt19937 rng(3);
+    std::uniform_real_distribution<double> u(0, 1);
+    for (const RateModel model : {RateModel::Binomial, RateModel::Poisson}) {
+        kernels::Prior prior;
+        prior.model = model;
+        prior.mean = model == RateModel::Binomial ? 0.2 : 0.002;
+        prior.variance = model == RateModel::Binomial ? 0.004 : 1e-6;
+        prior.alpha = model == RateModel::Binomial ? 7.8 : 4.0;
+        prior.beta = model == RateModel::Binomial ? 31.2 : 2000.0;
+        for (int i = 0; i < 2000; ++i) {
+            const double n = 0.5 + 3000 * u(rng) * u(rng);
+            const double y = n * prior.mean * 2 * u(rng);
+            const auto full = posterior(prior, y, n, prior.mean * 1.3);
+            const auto pixel = kernels::pixel_posterior(prior, y, n, prior.mean * 1.3);
+            // Float maps hold 24 bits; 32-bit iterations stay within a few float ulps.
+            EXPECT_NEAR(pixel.lower, full.lower, 4e-7 * full.lower) << y << " of " << n;
+            EXPECT_NEAR(pixel.upper, full.upper, 4e-7 * full.upper) << y << " of " << n;
+            EXPECT_NEAR(pixel.exceed, full.exceed, 1e-7) << y << " of " << n;
+            EXPECT_EQ(pixel.mean, full.mean);
+        }
+    }
+}
