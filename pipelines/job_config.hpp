@@ -56,6 +56,7 @@ struct JobConfig {
 
     int threads = 0;      ///< 0: all cores
     int tile_size = 1024; ///< tile side in pixels, a multiple of sched::kBlock
+    bool resume = false;  ///< reuse the tiles a killed run with the same inputs finished
     bool quiet = false;
 
     /// Every setting as key = value after resolution, for --dump-config and run.json.

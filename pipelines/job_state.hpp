@@ -107,8 +107,9 @@ struct JobState {
     std::unique_ptr<io::TiledMapFile> score_file; ///< pixel priority scores (work file)
     ScoreHistogram score_histogram;
     bool has_priority_classes = false;
-    int tile_size = 0;     ///< tile side used for this run
-    std::size_t tiles = 0; ///< tiles in the grid
+    int tile_size = 0;             ///< tile side used for this run
+    std::size_t tiles = 0;         ///< tiles in the grid
+    std::size_t tiles_resumed = 0; ///< tiles of maps.pixels taken from a killed run
 
     std::string previous_period; ///< the cube's latest quarter before this one, if any
     std::vector<std::pair<std::string, std::string>> checksums; ///< input file, SHA-256

@@ -4,6 +4,7 @@
 #include "io/cube.hpp"
 #include "kernels/adaptive.hpp"
 #include "pipelines/area_scores.hpp"
+#include "pipelines/checkpoints.hpp"
 #include "pipelines/map_styles.hpp"
 #include "sched/parallel_rows.hpp"
 #include "sched/smooth.hpp"
@@ -121,10 +122,12 @@ struct PixelPlan {
     std::vector<IndicatorMaps> maps;
     std::size_t risk = 0;
     int stride = 1;
+    std::unique_ptr<TileCheckpoints> checkpoints;
 };
 
 struct PixelTile final : sched::TileWork {
     Rect core, window;
+    bool resumed = false;        ///< maps and score loaded from a checkpoint
     Layer<float> population;     ///< window
     Layer<std::int32_t> village; ///< window
     Layer<float> sanitation;     ///< core, deficit 0..1 (empty without sanitation)
@@ -251,13 +254,19 @@ void histogram_tile(PixelTile& t, const CoreInWindow& o) {
     }
 }
 
-void compute_tile(const JobState& s, const PixelPlan& plan, PixelTile& t) {
+void compute_maps(const JobState& s, const PixelPlan& plan, PixelTile& t) {
     t.village = s.burner->burn(t.window); // thread-safe, so not in the serial read
     t.maps.assign(s.maps.size(), Layer<float>(t.core.width, t.core.height, kNaNf));
     t.score = Layer<float>(t.core.width, t.core.height, kNaNf);
     for (std::size_t k = 0; k < s.config.indicators.size(); ++k)
         indicator_pixels(s, plan, t, k);
     risk_and_score(s, plan, t);
+}
+
+/// The histogram and style samples come from the maps, so a resumed tile gives the same.
+void compute_tile(const JobState& s, const PixelPlan& plan, PixelTile& t) {
+    if (!t.resumed)
+        compute_maps(s, plan, t);
     const CoreInWindow o{t.core.x0 - t.window.x0, t.core.y0 - t.window.y0};
     histogram_tile(t, o);
     t.samples.resize(s.config.indicators.size());
@@ -275,6 +284,13 @@ std::unique_ptr<sched::TileWork> read_tile(const JobState& s, const PixelPlan& p
     t->core = core;
     t->window = sched::grow_clipped(core, plan.smoothing.halo, s.grid.width, s.grid.height);
     t->population = s.population->read(t->window);
+    if (plan.checkpoints->has(core)) {
+        t->maps = plan.checkpoints->load(core, s.maps.size() + 1);
+        t->score = std::move(t->maps.back());
+        t->maps.pop_back();
+        t->resumed = true;
+        return t;
+    }
     if (s.sanitation) {
         t->sanitation = s.sanitation->read(core);
         for (float& v : t->sanitation.values())
@@ -292,6 +308,20 @@ double unplaced_events(const JobState& s) {
             for (const auto& c : s.counts)
                 unplaced += c.numerator[v] + c.denominator[v];
     return unplaced;
+}
+
+/// Into the work files, and a checkpoint of a newly computed tile.
+void keep_tile(JobState& s, const PixelPlan& plan, const PixelTile& t) {
+    std::vector<const Layer<float>*> layers;
+    for (std::size_t m = 0; m < t.maps.size(); ++m) {
+        s.maps[m].file->write(t.core, t.maps[m].data());
+        layers.push_back(&t.maps[m]);
+    }
+    layers.push_back(&t.score);
+    if (t.resumed)
+        ++s.tiles_resumed;
+    else
+        plan.checkpoints->save(t.core, layers);
 }
 
 io::MapStyle titled(io::MapStyle style, std::string title) {
@@ -334,6 +364,7 @@ void PixelMaps::run(JobState& state) {
                                    "index 0-1", {{"period", cfg.period}}));
     state.unplaced_events = unplaced_events(state);
     plan.stride = sample_stride(state.grid);
+    plan.checkpoints = std::make_unique<TileCheckpoints>(state, cfg.resume);
     state.score_file =
         std::make_unique<io::TiledMapFile>(staged_output(state).scratch_path("work-score.tif"),
                                            state.grid, GDT_Float32, io::MapInfo{});
@@ -345,8 +376,7 @@ void PixelMaps::run(JobState& state) {
         [&](sched::TileWork& w) { compute_tile(state, plan, static_cast<PixelTile&>(w)); },
         [&](sched::TileWork& w) {
             auto& t = static_cast<PixelTile&>(w);
-            for (std::size_t m = 0; m < t.maps.size(); ++m)
-                state.maps[m].file->write(t.core, t.maps[m].data());
+            keep_tile(state, plan, t);
             state.score_file->write(t.core, t.score.data());
             for (int b = 0; b < ScoreHistogram::kBins; ++b) {
                 state.score_histogram.weight[b] += t.weight[b];

@@ -78,6 +78,7 @@ std::string resources_json(const JobState& s) {
     return "{\"threads\": " + std::to_string(sched::worker_threads()) +
            ", \"tile_size\": " + std::to_string(s.tile_size) +
            ", \"tiles\": " + std::to_string(s.tiles) +
+           ", \"tiles_resumed\": " + std::to_string(s.tiles_resumed) +
            ", \"peak_rss_mib\": " + format_double(std::round(peak_rss_mib() * 10) / 10) + "}";
 }
 

@@ -9,6 +9,7 @@
 #include "io/raster_io.hpp"
 #include "io/staged_output.hpp"
 #include "pipelines/area_scores.hpp"
+#include "pipelines/checkpoints.hpp"
 #include "pipelines/map_styles.hpp"
 #include "pipelines/raster_stages.hpp"
 #include "pipelines/run_report.hpp"
@@ -136,6 +137,7 @@ void WriteOutputs::run(JobState& state) {
     written.push_back("run.json");
     write_text(out.path("run.json"), run_report_json(state, written));
     out.commit();
+    TileCheckpoints::discard_all(cfg.output_dir); // the run is complete: nothing to resume
     // After the commit, so a failed run never adds a quarter; the cube is atomic on its own.
     if (state.has_priority_classes && !cfg.cube_path.empty() && !cfg.period.empty())
         add_to_cube(state, villages);

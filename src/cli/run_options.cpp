@@ -385,7 +385,10 @@ po::options_description command_flags() {
         "threads", po::value<std::string>(), "worker threads (default: all cores)")(
         "tile-size", po::value<std::string>(),
         "tile side in pixels, a multiple of 512 (default 1024); memory grows with tile size x "
-        "threads, the maps do not change")("quiet,q", "no progress or warnings on stderr");
+        "threads, the maps do not change")(
+        "resume", "reuse the map tiles a killed run with the same inputs and settings finished "
+                  "(kept in OUTPUT/.riskmap-resume); the outputs are the same bytes")(
+        "quiet,q", "no progress or warnings on stderr");
     return flags;
 }
 
@@ -443,6 +446,7 @@ RunRequest parse_run_options(const std::vector<std::string>& args) {
     req.config.config_path = config_path;
     req.dump_config = cli.count("dump-config") > 0;
     req.config.quiet = cli.count("quiet") > 0;
+    req.config.resume = cli.count("resume") > 0;
     if (cli.count("threads")) {
         const auto t = parse_count(cli["threads"].as<std::string>());
         if (!t || *t > 4096)

@@ -11,6 +11,12 @@
 
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+
 #include <algorithm>
 #include <cmath>
 #include <set>
@@ -243,4 +249,81 @@ TEST_F(District, SameInputsGiveTheSameBytesWhateverTheThreadCountAndTileSize) {
                       .find("\"tile_size\": " + (v == 0 ? std::string("1024") : "512")),
                   std::string::npos);
     }
+}
+
+namespace {
+/// Starts riskmap with `args` without waiting for it.
+pid_t spawn_riskmap(const std::vector<std::string>& args) {
+    std::vector<std::string> argv_text = {RISKMAP_BINARY};
+    argv_text.insert(argv_text.end(), args.begin(), args.end());
+    const pid_t pid = fork();
+    if (pid == 0) {
+        std::vector<char*> argv;
+        for (auto& a : argv_text)
+            argv.push_back(a.data());
+        argv.push_back(nullptr);
+        execv(argv[0], argv.data());
+        _exit(127);
+    }
+    return pid;
+}
+
+std::size_t checkpoint_tiles(const std::filesystem::path& out) {
+    std::size_t n = 0;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(out / ".riskmap-resume", ec))
+        n += e.path().extension() == ".tif";
+    return n;
+}
+} // namespace
+
+TEST_F(District, AKilledRunResumesFromItsFinishedTilesWithTheSameBytes) {
+    const std::filesystem::path out = *dir / "out_killed";
+    auto args = std::vector<std::string>{};
+    {
+        // The same arguments run_district uses, run in the background and killed as soon as
+        // a tile has been checkpointed.
+        const std::string data = *dir / "data";
+        args = {"run",
+                "--config",
+                std::string(RISKMAP_SOURCE_DIR) + "/configs/district.ini",
+                "--inputs.villages",
+                data + "/villages.gpkg",
+                "--inputs.records",
+                data + "/records.csv",
+                "--inputs.population",
+                data + "/population.tif",
+                "--inputs.sanitation",
+                data + "/sanitation.tif",
+                "--output.dir",
+                out.string(),
+                "--tile-size",
+                "512",
+                "--threads",
+                "1",
+                "--quiet"};
+    }
+    const pid_t pid = spawn_riskmap(args);
+    ASSERT_GT(pid, 0);
+    int status = 0;
+    bool exited = false;
+    while (checkpoint_tiles(out) == 0 && !exited) {
+        exited = waitpid(pid, &status, WNOHANG) == pid;
+        usleep(5000);
+    }
+    ASSERT_FALSE(exited) << "the run ended before a tile was checkpointed";
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    for (const auto& f : list_dir(out))
+        EXPECT_EQ(f[0], '.') << f << " is under a final name after the kill";
+
+    const auto r = run_district(out, {"--tile-size", "512", "--threads", "1", "--resume"});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const std::string report = read_text(out / "run.json");
+    EXPECT_EQ(report.find("\"tiles_resumed\": 0"), std::string::npos) << report;
+    for (const std::string f :
+         {"stunting_rate.tif", "stunting_hi.tif", "maternal_exceed.tif", "risk_index.tif",
+          "priority_class.tif", "villages.csv", "kecamatan.csv", "stunting_rate.png"})
+        EXPECT_EQ(read_text(out / f), read_text(*dir / ("out/" + f))) << f;
+    EXPECT_FALSE(std::filesystem::exists(out / ".riskmap-resume"));
 }
