@@ -21,6 +21,16 @@ constexpr int kLanes = 8;
 // Columns per vertical sweep: 6 double state arrays of this size stay in L1.
 constexpr int kTile = 256;
 
+// The sweeps are vectorised across columns (vertical) or rows (horizontal); the binary is
+// built for baseline x86-64 (SSE2), so the hot loops are also compiled for AVX2 and AVX-512
+// and picked at load time (GCC function multi-versioning). Floating-point contraction is off
+// for this file (kernels/CMakeLists.txt), so every version computes the same bytes.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define RISKMAP_WIDE_SIMD __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define RISKMAP_WIDE_SIMD
+#endif
+
 double dc_gain(const RecursiveGaussian& f) {
     double gain = 0;
     for (int j = 0; j < 2; ++j)
@@ -132,8 +142,9 @@ namespace {
 // from row 0 (state at rest = zeros above the grid) to the bucket's last row and stores its
 // rows; the anti-causal sweep runs from the bottom and adds. Loops over c are independent
 // columns: contiguous loads, vectorised.
-void vertical_tile(LayerView<const float> in, LayerView<float> out, const SigmaBucket& bucket,
-                   const std::vector<double>& weight_y, int c0, int n) {
+RISKMAP_WIDE_SIMD void vertical_tile(LayerView<const float> in, LayerView<float> out,
+                                     const SigmaBucket& bucket, const std::vector<double>& weight_y,
+                                     int c0, int n) {
     const RecursiveGaussian& f = bucket.filter;
     alignas(64) std::array<double, kTile> a0{}, b0{}, a1{}, b1{};
     alignas(64) static constexpr std::array<float, kTile> kZeros{};
@@ -202,7 +213,8 @@ struct LaneFilters {
 
 // kLanes rows interleaved in `x` (column-major, kLanes per column, two zero columns after the
 // last) are filtered into `acc`: causal sweep left to right, anti-causal right to left.
-void horizontal_lanes(const LaneFilters& k, const float* x, double* acc, int width) {
+RISKMAP_WIDE_SIMD void horizontal_lanes(const LaneFilters& k, const float* x, double* acc,
+                                        int width) {
     alignas(64) double a0[kLanes]{}, b0[kLanes]{}, a1[kLanes]{}, b1[kLanes]{}, xp[kLanes]{};
     for (int c = 0; c < width; ++c) {
         const float* xc = x + static_cast<std::ptrdiff_t>(c) * kLanes;
