@@ -8,6 +8,7 @@
 #include "io/raster_io.hpp"
 #include "io/staged_output.hpp"
 #include "pipelines/synth_internal.hpp"
+#include "pipelines/synth_national.hpp"
 
 #include <cmath>
 #include <fstream>
@@ -82,19 +83,19 @@ Preset preset_named(const std::string& name) {
         make_tiny(p);
     } else {
         throw UsageError("synth: unknown preset '" + name +
-                         "'; expected 'province', 'district' or 'tiny'");
+                         "'; expected 'national', 'province', 'district' or 'tiny'");
     }
     return p;
 }
 } // namespace detail
 
-namespace {
-using namespace detail;
-
 // One random stream per step, so that changing how one step draws leaves the others alone.
-Rng stream(std::uint64_t seed, std::uint64_t step) {
+detail::Rng detail::stream(std::uint64_t seed, std::uint64_t step) {
     return Rng(seed ^ (0x9E3779B97F4A7C15ULL * (step + 1)));
 }
+
+namespace {
+using namespace detail;
 
 struct Record {
     std::int64_t measured = 0, stunted = 0, births = 0, deaths = 0;
@@ -180,6 +181,11 @@ void write_truth(const std::string& path, const VillageSet& set) {
     write_lines(path, rows);
 }
 
+void check_quarters(const SynthOptions& o) {
+    if (o.quarters < 1 || o.quarters > 40)
+        throw UsageError("synth: quarters must be 1 to 40, not " + std::to_string(o.quarters));
+}
+
 io::MapInfo info(const SynthOptions& o, std::string description, std::string units) {
     io::MapInfo m;
     m.description = std::move(description);
@@ -203,7 +209,19 @@ void write_rasters(io::StagedOutput& staged, const Preset& p, const Surfaces& s,
 }
 } // namespace
 
+void detail::write_records_and_truth(const std::string& records_path, const std::string& truth_path,
+                                     const VillageSet& set, const SynthOptions& options) {
+    check_quarters(options);
+    write_records(records_path, set, simulate_quarters(set, options));
+    write_truth(truth_path, set);
+}
+
 void generate(const SynthOptions& options) {
+    check_quarters(options);
+    if (options.preset == "national")
+        return national::generate_national(options);
+    if (options.scale != 1)
+        throw UsageError("synth: '--scale' applies to the national preset only");
     const Preset preset = preset_named(options.preset);
     if (options.out_dir.empty())
         throw UsageError("synth: no output folder given; set out_dir");
@@ -216,9 +234,6 @@ void generate(const SynthOptions& options) {
     VillageSet villages = make_village_shapes(preset, land, surfaces.population, village_rng);
     assign_codes(preset, land, villages, village_rng);
     measure_villages(preset, surfaces, villages, village_rng);
-    if (options.quarters < 1 || options.quarters > 40)
-        throw UsageError("synth: quarters must be 1 to 40, not " +
-                         std::to_string(options.quarters));
     const auto quarters = simulate_quarters(villages, options);
 
     io::StagedOutput staged(options.out_dir);

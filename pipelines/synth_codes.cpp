@@ -37,33 +37,29 @@ constexpr std::array<const char*, 13> kQualifiers = {
     " Kidul", " Lor",  " Wetan", " Kulon", " Tengah", " Girang", " Hilir",
     " Hulu",  " Baru", " Timur", " Barat", " Utara",  " Selatan"};
 
-class Namer {
-public:
-    explicit Namer(const Preset& p)
-        : prefixes_(std::clamp(p.name_prefixes, 1, static_cast<int>(kPrefixes.size()))),
-          suffixes_(std::clamp(p.name_suffixes, 1, static_cast<int>(kSuffixes.size()))) {}
+} // namespace
 
-    // A qualifier, then a number, tells a repeated name apart.
-    std::string unique(Rng& rng) {
-        const int pre = rng.index(prefixes_);
-        const int suf = rng.index(suffixes_);
-        const std::string base = std::string(kPrefixes[static_cast<std::size_t>(pre)]) +
-                                 kSuffixes[static_cast<std::size_t>(suf)];
-        if (used_.insert(base).second)
-            return base;
-        for (const char* q : kQualifiers)
-            if (used_.insert(base + q).second)
-                return base + q;
-        for (int n = 2;; ++n)
-            if (used_.insert(base + " " + std::to_string(n)).second)
-                return base + " " + std::to_string(n);
-    }
+Namer::Namer(const Preset& p)
+    : prefixes_(std::clamp(p.name_prefixes, 1, static_cast<int>(kPrefixes.size()))),
+      suffixes_(std::clamp(p.name_suffixes, 1, static_cast<int>(kSuffixes.size()))) {}
 
-private:
-    int prefixes_, suffixes_;
-    std::set<std::string> used_;
-};
+// A qualifier, then a number, tells a repeated name apart.
+std::string Namer::unique(Rng& rng) {
+    const int pre = rng.index(prefixes_);
+    const int suf = rng.index(suffixes_);
+    const std::string base = std::string(kPrefixes[static_cast<std::size_t>(pre)]) +
+                             kSuffixes[static_cast<std::size_t>(suf)];
+    if (used_.insert(base).second)
+        return base;
+    for (const char* q : kQualifiers)
+        if (used_.insert(base + q).second)
+            return base + q;
+    for (int n = 2;; ++n)
+        if (used_.insert(base + " " + std::to_string(n)).second)
+            return base + " " + std::to_string(n);
+}
 
+namespace {
 struct Centre {
     double x = 0, y = 0;
 };

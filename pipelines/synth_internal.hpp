@@ -6,12 +6,14 @@
 
 #include "core/grid.hpp"
 #include "core/layer.hpp"
+#include "pipelines/synth.hpp"
 
 #include <ogr_geometry.h>
 
 #include <cstdint>
 #include <memory>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -84,6 +86,19 @@ public:
 
 private:
     std::mt19937_64 engine_;
+};
+
+/// Village and kecamatan names: a prefix joined to a suffix from the preset's first
+/// name_prefixes and name_suffixes entries, told apart by a qualifier, then a number, when the
+/// pair was drawn before from this namer.
+class Namer {
+public:
+    explicit Namer(const Preset& p);
+    std::string unique(Rng& rng);
+
+private:
+    int prefixes_, suffixes_;
+    std::set<std::string> used_;
 };
 
 /// Standard normal value that depends only on (key, index): per-pixel noise that any thread
@@ -238,7 +253,15 @@ void assign_codes(const Preset& preset, const Landscape& land, VillageSet& set, 
 /// Population and true rates per village from the rasters (pixel-centre rasterization).
 void measure_villages(const Preset& preset, const Surfaces& surfaces, VillageSet& set, Rng& rng);
 
-/// villages.gpkg with kode_desa, nama_desa, kecamatan in EPSG:32749.
-void write_villages(const std::string& path, const VillageSet& set);
+/// villages.gpkg with kode_desa, nama_desa, kecamatan in the CRS of the EPSG code.
+void write_villages(const std::string& path, const VillageSet& set, int epsg = 32749);
+
+/// The same random stream for a seed and step in every generator.
+Rng stream(std::uint64_t seed, std::uint64_t step);
+
+/// records.csv: `options.quarters` quarters drawn from the villages' populations and true
+/// rates, codes half dotted; and truth_villages.csv with the true rates.
+void write_records_and_truth(const std::string& records_path, const std::string& truth_path,
+                             const VillageSet& set, const SynthOptions& options);
 
 } // namespace riskmap::synth::detail

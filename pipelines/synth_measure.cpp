@@ -110,7 +110,7 @@ void add_string_field(OGRLayer& layer, const char* name, int width) {
 }
 } // namespace
 
-void write_villages(const std::string& path, const VillageSet& set) {
+void write_villages(const std::string& path, const VillageSet& set, int epsg) {
     // GeoPackage stamps gpkg_contents.last_change with the clock; a fixed date keeps reruns
     // byte-identical. Thread-local, so other GDAL users in the process are unaffected.
     CPLConfigOptionSetter fixed_date("OGR_CURRENT_DATE", "2025-01-01T00:00:00Z", false);
@@ -119,7 +119,7 @@ void write_villages(const std::string& path, const VillageSet& set) {
     if (!ds)
         throw Error("synth: cannot create '" + path + "'" + io::gdal_last_error());
     OGRSpatialReference srs;
-    srs.importFromEPSG(32749);
+    srs.importFromEPSG(epsg);
     srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
     OGRLayer* layer = ds->CreateLayer("villages", &srs, wkbMultiPolygon, nullptr);
     if (!layer)

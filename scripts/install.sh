@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
     build-essential cmake pkg-config git clang-format libssl-dev libcairo2-dev fonts-dejavu-core
-    libgdal-dev gdal-bin libtbb-dev libboost-dev libboost-program-options-dev
+    libgdal-dev gdal-bin libgeos-dev libtbb-dev libboost-dev libboost-program-options-dev
     libgtest-dev libgmock-dev googletest libbenchmark-dev libomp-dev locales
     # R's spdep: the reference implementation the statistics tests compare against
     r-base-core r-cran-spdep r-cran-sf

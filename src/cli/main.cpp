@@ -35,6 +35,7 @@ mortality) from quarterly records, population and sanitation rasters.
 Usage:
   riskmap run --config FILE [--section.key VALUE ...]   the quarterly job
   riskmap synth --preset district --out DIR [--seed N]   realistic synthetic inputs
+                                                         (tiny, district, province, national)
   riskmap accuracy --truth DIR RUN_DIR...                 estimates scored against the truth
   riskmap info PATH                                      summary of an output folder or map
   riskmap smooth IN OUT --bandwidth-m H                  Gaussian smoothing of any raster
@@ -112,18 +113,28 @@ int synth_command(const std::vector<std::string>& args) {
     po::options_description desc("riskmap synth options");
     desc.add_options()("help,h", "show this help")(
         "preset", po::value<std::string>(&opt.preset)->default_value(opt.preset),
-        "province (2830x2830 px at 30 m, ~8,500 villages in 25 regencies, ~8 million "
-        "people), district (1000x1000 px at 30 m, ~240 villages) or tiny (for tests)")(
+        "national (Indonesia-sized, EPSG:4326 at 3 arc seconds, 55200x20400 px, ~84,000 "
+        "villages, ~280 million people, streamed: a few minutes, under 2 GiB), province "
+        "(2830x2830 px at 30 m, ~8,500 villages in 25 regencies, ~8 million people), district "
+        "(1000x1000 px at 30 m, ~240 villages) or tiny (for tests)")(
         "out", po::value<std::string>(&opt.out_dir), "output folder (required)")(
         "seed", po::value<std::string>(&seed)->default_value(seed),
         "random seed")("period", po::value<std::string>(&opt.period)->default_value(opt.period),
                        "last quarter written in the records")(
         "quarters", po::value<int>(&opt.quarters)->default_value(opt.quarters),
-        "consecutive quarters of records ending at --period (same truth, fresh counts)");
+        "consecutive quarters of records ending at --period (same truth, fresh counts)")(
+        "scale", po::value<double>(&opt.scale)->default_value(opt.scale),
+        "national only: pixels per degree x scale over the same box, villages x scale^2; "
+        "1200 x scale must be a whole multiple of 3 (e.g. 0.05 for tests)")(
+        "threads", po::value<int>(&opt.threads)->default_value(opt.threads),
+        "national only: worker threads, 0 = all cores (the output bytes do not depend on it)");
     const po::variables_map vm = parse_flags(args, desc, {}, "synth");
     if (vm.count("help")) {
-        std::cout << "Usage: riskmap synth --preset province|district|tiny --out DIR [--seed N]\n\n"
-                  << "Example:\n  riskmap synth --preset district --out data/district\n\n"
+        std::cout << "Usage: riskmap synth --preset national|province|district|tiny --out DIR "
+                     "[--seed N]\n\n"
+                  << "Examples:\n  riskmap synth --preset district --out data/district\n"
+                  << "  riskmap synth --preset national --out data/national   "
+                     "(then: riskmap run --config data/national/national.ini)\n\n"
                   << desc;
         return kExitOk;
     }
