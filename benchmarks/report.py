@@ -138,7 +138,8 @@ def where_time_goes(rows, run_json, peer_log):
                      "run.json): " + ", ".join(f"{k} {v:.2f} s" for k, v in timings.items()
                                                if v >= 0.05)
                      + f"; not in run.json (process start, writing the outputs): {rest:.2f} s.")
-    if peer_log and os.path.exists(peer_log):
+    peer = [r for r in rows if r["section"] == "e2e" and r["tool"] == "python" and "seconds" in r]
+    if peer_log and os.path.exists(peer_log) and peer:
         with open(peer_log, encoding="utf-8") as f:
             stages = [line.split(":", 1)[1].strip() for line in f
                       if line.startswith("peer_pipeline:") and line.rstrip().endswith(" s")]
