@@ -31,7 +31,7 @@ for seed in $(seq 1 "$seeds"); do
         --indicator.maternal.min_denominator 1000 --indicator.stunting.min_denominator 300
     "$bin" accuracy --truth "$data" --format csv "$work/$seed/fixed" "$work/$seed/adaptive" |
         { if [ "$seed" = 1 ]; then cat; else tail -n +2; fi; } >>"$all"
-    rm -rf "$data" "$work/$seed"
+    rm -rf "$data" "${work:?}/$seed"
 done
 
 echo "accuracy, preset $preset, mean over $seeds seed(s): $0 $*"

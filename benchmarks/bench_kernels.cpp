@@ -1,16 +1,28 @@
 // Micro-benchmarks of the numerical kernels (Mpx/s). Run:
 //   build/benchmarks/riskmap_bench_kernels --benchmark_repetitions=5
 //       --benchmark_report_aggregates_only=true
+// With --raster=PATH [--sigma-px=S] it also times the Gaussian that `riskmap smooth` runs on
+// band 1 of that raster (BM_GaussianRaster/THREADS), so benchmarks/run.sh can set the kernel
+// beside its peers on the very same array.
 // Results go into benchmarks/RESULTS.md with the command that produced them.
 
 #include "core/grid.hpp"
+#include "core/numbers.hpp"
+#include "io/raster_io.hpp"
 #include "kernels/disaggregate.hpp"
 #include "kernels/empirical_bayes.hpp"
+#include "sched/parallel_rows.hpp"
 #include "sched/smooth.hpp"
 
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <random>
+#include <string>
+#include <string_view>
+#include <vector>
 
 using namespace riskmap;
 
@@ -103,6 +115,71 @@ void BM_Posterior(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_Posterior)->Arg(0)->Arg(1);
+
+/// Band 1 of a raster with nodata as 0, as the peers in benchmarks/smooth_peers.py see it.
+Layer<float> raster_with_zeros(const std::string& path) {
+    Layer<float> band = io::read_band(path, io::read_grid(path));
+    for (float& v : band.values())
+        v = std::isnan(v) ? 0.0f : v;
+    return band;
+}
+
+/// The Gaussian of `riskmap smooth --bandwidth-px S` on one raster; argument = threads.
+void register_raster_benchmark(const std::string& path, double sigma_px) {
+    auto run = [path, sigma_px](benchmark::State& state) {
+        const auto in = raster_with_zeros(path);
+        kernels::GaussianRows rows;
+        rows.sigma_x_px.assign(in.height(), sigma_px);
+        rows.sigma_y_px.assign(in.height(), sigma_px);
+        const sched::ThreadLimit limit(static_cast<int>(state.range(0)));
+        for (auto _ : state)
+            benchmark::DoNotOptimize(sched::gaussian_sum(in, rows));
+        state.counters["Mpx/s"] = benchmark::Counter(static_cast<double>(in.size()) / 1e6,
+                                                     benchmark::Counter::kIsIterationInvariantRate);
+    };
+    benchmark::RegisterBenchmark("BM_GaussianRaster", run)
+        ->Arg(1)
+        ->Arg(2)
+        ->UseRealTime()
+        ->Unit(benchmark::kMillisecond);
+}
+
+/// Takes --raster=PATH and --sigma-px=S out of argv (Google Benchmark rejects unknown flags).
+struct RasterFlags {
+    std::string path;
+    double sigma_px = 20;
+};
+
+RasterFlags take_raster_flags(int& argc, char** argv) {
+    RasterFlags flags;
+    std::vector<char*> rest;
+    for (int i = 0; i < argc; ++i) {
+        const std::string_view arg(argv[i]);
+        if (arg.starts_with("--raster="))
+            flags.path = arg.substr(9);
+        else if (arg.starts_with("--sigma-px="))
+            flags.sigma_px = parse_double(arg.substr(11)).value_or(0);
+        else
+            rest.push_back(argv[i]);
+    }
+    argc = static_cast<int>(rest.size());
+    std::copy(rest.begin(), rest.end(), argv);
+    return flags;
+}
 } // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+    const RasterFlags flags = take_raster_flags(argc, argv);
+    if (!(flags.sigma_px > 0)) {
+        std::fprintf(stderr, "--sigma-px must be a positive number\n");
+        return 1;
+    }
+    if (!flags.path.empty())
+        register_raster_benchmark(flags.path, flags.sigma_px);
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv))
+        return 1;
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}
