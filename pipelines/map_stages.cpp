@@ -183,6 +183,15 @@ bool mapped(const PixelTile& t, const CoreInWindow& o, int r, int c) {
     return t.village.data()[i] >= 0 && !std::isnan(t.population.data()[i]);
 }
 
+bool any_mapped(const PixelTile& t) {
+    const CoreInWindow o{t.core.x0 - t.window.x0, t.core.y0 - t.window.y0};
+    for (int r = 0; r < t.core.height; ++r)
+        for (int c = 0; c < t.core.width; ++c)
+            if (mapped(t, o, r, c))
+                return true;
+    return false;
+}
+
 /// Smoothed rate and posterior (DESIGN.md "Pixel uncertainty") of one indicator on the core.
 void indicator_pixels(const JobState& s, const PixelPlan& plan, PixelTile& t, std::size_t k) {
     const IndicatorSpec& spec = s.config.indicators[k];
@@ -258,6 +267,10 @@ void compute_maps(const JobState& s, const PixelPlan& plan, PixelTile& t) {
     t.village = s.burner->burn(t.window); // thread-safe, so not in the serial read
     t.maps.assign(s.maps.size(), Layer<float>(t.core.width, t.core.height, kNaNf));
     t.score = Layer<float>(t.core.width, t.core.height, kNaNf);
+    // Every map is NaN off the mapped pixels, so a tile without one (open sea: most of a
+    // national grid) has nothing to compute; skipping it changes no value.
+    if (!any_mapped(t))
+        return;
     for (std::size_t k = 0; k < s.config.indicators.size(); ++k)
         indicator_pixels(s, plan, t, k);
     risk_and_score(s, plan, t);
