@@ -12,7 +12,6 @@
 #include "pipelines/run_report.hpp"
 
 #include <cmath>
-#include <fstream>
 
 namespace riskmap {
 
@@ -37,19 +36,11 @@ io::MapInfo priority_info(const JobConfig& cfg) {
     return info;
 }
 
-void write_text(const std::string& path, const std::string& text) {
-    std::ofstream out(path, std::ios::binary);
-    out << text;
-    out.close();
-    if (!out)
-        throw Error("cannot write '" + path + "' (disk full?)");
-}
-
 /// The QGIS style and the PNG quicklook beside a map.
 template <class StageFn>
 void write_look(StageFn& stage, const Grid& grid, const std::string& name,
                 const Layer<float>& values, const io::MapStyle& style) {
-    write_text(stage(name + ".qml"), io::qml(style));
+    io::write_file(stage(name + ".qml"), io::qml(style));
     io::write_quicklook(stage(name + ".png"), grid, values, style);
 }
 
@@ -107,16 +98,20 @@ void WriteOutputs::run(JobState& state) {
     io::write_table_csv(stage("villages.csv"), villages);
     io::write_villages_gpkg(stage("villages.gpkg"), state.villages, villages);
     io::write_table_csv(stage("kecamatan.csv"), area_table(state.kecamatan_scores, cfg));
-    write_text(stage("rejects.csv"), rejects_csv(state));
+    io::write_file(stage("rejects.csv"), rejects_csv(state));
     io::write_gal(stage("villages.gal"), state.village_scores.code, state.neighbours,
                   state.villages.layer_name);
     // run.json last: it lists every file above.
     written.push_back("run.json");
-    write_text(out.path("run.json"), run_report_json(state, written));
-    out.commit();
-    // After the commit, so a failed run never adds a quarter; the cube is atomic on its own.
+    io::write_file(out.path("run.json"), run_report_json(state, written));
+    out.prepare_commit();
+    // Before the commit, so that every write that can fail for want of space (the quarter
+    // file is the largest) comes before anything is published; the cube is atomic on its
+    // own. Only a failed rename in the commit could leave this quarter in the cube with the
+    // previous outputs beside it, and rerunning the quarter replaces it.
     if (state.has_rasters && !cfg.cube_path.empty() && !cfg.period.empty())
         add_to_cube(state, villages);
+    out.commit();
 }
 
 } // namespace riskmap
