@@ -19,21 +19,12 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <memory>
 
 namespace riskmap {
 
 namespace {
-void write_text(const std::string& path, const std::string& text) {
-    std::ofstream out(path, std::ios::binary);
-    out << text;
-    out.close();
-    if (!out)
-        throw Error("cannot write '" + path + "' (disk full?)");
-}
-
 /// A finished map opened for reading as float (a Byte map's nodata 0 as NaN).
 class MapReader {
 public:
@@ -67,7 +58,7 @@ private:
 /// The QGIS style and a PNG quicklook (at most 800 pixels wide, from the COG's overviews).
 void write_look(const std::function<std::string(const std::string&)>& stage, const Grid& grid,
                 const std::string& name, const std::string& tif, const io::MapStyle& style) {
-    write_text(stage(name + ".qml"), io::qml(style));
+    io::write_file(stage(name + ".qml"), io::qml(style));
     const int stride = std::max(1, (std::max(grid.width, grid.height) + 799) / 800);
     Grid small = grid;
     small.width = (grid.width + stride - 1) / stride;
@@ -81,15 +72,14 @@ void write_look(const std::function<std::string(const std::string&)>& stage, con
 }
 
 /// This quarter's maps (not the change maps, which the cube derives from its quarters) and
-/// village table into the quarterly cube, copied from the committed maps in strips.
-void add_to_cube(const JobState& s, const Table& villages) {
+/// village table into the quarterly cube, copied from the staged maps in strips.
+void add_to_cube(const JobState& s, io::StagedOutput& staged, const Table& villages) {
     std::vector<io::CubeLayer> layers;
     std::vector<std::shared_ptr<MapReader>> readers;
     for (const auto& m : s.maps) {
         if (!m.in_cube)
             continue;
-        auto reader = std::make_shared<MapReader>(
-            (std::filesystem::path(s.config.output_dir) / (m.name + ".tif")).string());
+        auto reader = std::make_shared<MapReader>(staged.path(m.name + ".tif"));
         const int width = s.grid.width;
         layers.push_back(
             {m.name, nullptr, m.file->info().description, m.file->info().units,
@@ -130,17 +120,21 @@ void WriteOutputs::run(JobState& state) {
     io::write_table_csv(stage("villages.csv"), villages);
     io::write_villages_gpkg(stage("villages.gpkg"), state.villages, villages);
     io::write_table_csv(stage("kecamatan.csv"), area_table(state.kecamatan_scores, cfg));
-    write_text(stage("rejects.csv"), rejects_csv(state));
+    io::write_file(stage("rejects.csv"), rejects_csv(state));
     io::write_gal(stage("villages.gal"), state.village_scores.code, state.neighbours,
                   state.villages.layer_name);
     // run.json last: it lists every file above.
     written.push_back("run.json");
-    write_text(out.path("run.json"), run_report_json(state, written));
+    io::write_file(out.path("run.json"), run_report_json(state, written));
+    out.prepare_commit();
+    // Before the commit, so that every write that can fail for want of space (the quarter
+    // file is the largest) comes before anything is published; the cube is atomic on its
+    // own. Only a failed rename in the commit could leave this quarter in the cube with the
+    // previous outputs beside it, and rerunning the quarter replaces it.
+    if (state.has_priority_classes && !cfg.cube_path.empty() && !cfg.period.empty())
+        add_to_cube(state, out, villages);
     out.commit();
     TileCheckpoints::discard_all(cfg.output_dir); // the run is complete: nothing to resume
-    // After the commit, so a failed run never adds a quarter; the cube is atomic on its own.
-    if (state.has_priority_classes && !cfg.cube_path.empty() && !cfg.period.empty())
-        add_to_cube(state, villages);
 }
 
 } // namespace riskmap

@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/numbers.hpp"
+#include "io/staged_output.hpp"
 
 #include <hdf5.h>
 #include <hdf5_hl.h>
@@ -12,10 +13,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <limits>
 #include <optional>
@@ -27,6 +30,12 @@ namespace riskmap::io {
 namespace fs = std::filesystem;
 
 namespace {
+
+// HDF5 1.10 frees a file whose close failed (a full disk) but keeps its ID, and its exit
+// handler closes that ID again: a use-after-free that crashed riskmap after it had reported
+// the full disk (HDFFV-11052, fixed in HDF5 1.14.1). The exit clean-up is not needed, as
+// every file is closed by its handle; it must be declined before HDF5's first call.
+[[maybe_unused]] const bool kNoHdf5ExitCleanup = H5dont_atexit() >= 0;
 
 // ---------------------------------------------------------------------------------------------
 // HDF5 handles and errors
@@ -238,6 +247,8 @@ Plist file_creation() {
     const unsigned order = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
     ok(H5Pset_link_creation_order(fcpl, order), "link creation order");
     ok(H5Pset_attr_creation_order(fcpl, order), "attribute creation order");
+    // The root group's header too, or a rerun of a quarter differs in its time stamps.
+    ok(H5Pset_obj_track_times(fcpl, false), "object times");
     return fcpl;
 }
 
@@ -632,7 +643,7 @@ void write_quarter_file(const std::string& path, const Grid& grid, const std::st
         write_layer(file, grid, layer, axes);
     if (!villages.columns.empty())
         write_villages(file, villages);
-    ok(H5Fflush(file, H5F_SCOPE_GLOBAL), "cannot write '" + path + "' (disk full?)");
+    ok(H5Fflush(file, H5F_SCOPE_GLOBAL), "cannot write '" + path + "'");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -807,7 +818,7 @@ void write_master(const std::string& path, const Grid& grid,
     for (const auto& layer : all_layers(quarters))
         write_virtual_layer(file, grid, layer, quarters, axes);
     write_virtual_villages(file, quarters);
-    ok(H5Fflush(file, H5F_SCOPE_GLOBAL), "cannot write '" + path + "' (disk full?)");
+    ok(H5Fflush(file, H5F_SCOPE_GLOBAL), "cannot write '" + path + "'");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -842,27 +853,84 @@ void remove_temporaries(const CubePaths& paths) {
 void sync(const fs::path& path, int flags) {
     const Fd fd(path, flags);
     if (::fsync(fd.get()) != 0)
-        throw Error("cube: cannot sync '" + path.string() + "' (disk full?)");
+        throw Error("cube: cannot sync '" + path.string() + "'");
 }
 
-/// Writes through a temporary name, then renames: readers see the old file or the new one.
-template <class Write> void write_atomically(const fs::path& path, Write&& write) {
+/// Writes `path`'s new content under a temporary name and syncs it; removes it on failure.
+template <class Write> fs::path write_temporary(const fs::path& path, Write&& write) {
     const fs::path tmp = temporary(path);
     try {
         write(tmp.string());
         sync(tmp, O_RDONLY);
-    } catch (...) {
+    } catch (const InputError&) {
         std::error_code ec;
         fs::remove(tmp, ec);
         throw;
+    } catch (const Error& e) {
+        // The cause first: HDF5 reports a full disk only as "file write failed".
+        const std::string cause = write_failure_cause(tmp.string());
+        std::error_code ec;
+        fs::remove(tmp, ec);
+        throw Error(e.what() + cause);
     }
+    return tmp;
+}
+
+/// rename(2): readers see the old file or the new one, never a mix.
+void rename_into_place(const fs::path& tmp, const fs::path& path) {
     std::error_code ec;
     fs::rename(tmp, path, ec);
-    if (ec)
-        throw Error("cube: cannot rename '" + tmp.string() + "' to '" + path.string() +
-                    "': " + ec.message());
+    if (!ec)
+        return;
+    fs::remove(tmp, ec);
+    throw Error("cube: cannot rename '" + tmp.string() + "' to '" + path.string() +
+                "': " + ec.message());
+}
+
+/// Makes the renames in `path`'s folder durable.
+void sync_folder(const fs::path& path) {
     sync(path.parent_path().empty() ? fs::path(".") : path.parent_path(), O_RDONLY | O_DIRECTORY);
 }
+
+template <class Write> void write_atomically(const fs::path& path, Write&& write) {
+    rename_into_place(write_temporary(path, std::forward<Write>(write)), path);
+    sync_folder(path);
+}
+
+/// The earlier version of a quarter file, kept as a hard link (no data copied, so it works on
+/// a full disk) while the new version and then the master are written. Its name is a
+/// temporary's, so a killed writer's backup is removed by the next write.
+class QuarterBackup {
+public:
+    explicit QuarterBackup(fs::path quarter) : quarter_(std::move(quarter)) {
+        backup_ = temporary(quarter_);
+        backup_ += "-previous";
+        std::error_code ec;
+        fs::remove(backup_, ec);
+        kept_ = fs::exists(quarter_) && ::link(quarter_.c_str(), backup_.c_str()) == 0;
+        if (fs::exists(quarter_) && !kept_)
+            throw Error("cube: cannot keep '" + quarter_.string() +
+                        "' while it is replaced: " + std::strerror(errno));
+    }
+    ~QuarterBackup() {
+        std::error_code ec;
+        fs::remove(backup_, ec);
+    }
+    QuarterBackup(const QuarterBackup&) = delete;
+    QuarterBackup& operator=(const QuarterBackup&) = delete;
+
+    void restore() const {
+        std::error_code ec;
+        if (kept_)
+            fs::rename(backup_, quarter_, ec);
+        else
+            fs::remove(quarter_, ec);
+    }
+
+private:
+    fs::path quarter_, backup_;
+    bool kept_ = false;
+};
 
 void check_inputs(const Grid& grid, const std::vector<CubeLayer>& layers, const Table& villages) {
     std::vector<std::string> names = {"x", "y", "time", "period", "crs", kVillages};
@@ -949,12 +1017,23 @@ void cube_write_quarter(const std::string& path, const Grid& grid, const std::st
     remove_temporaries(paths);
     // Checks the grid against every quarter already there before anything is written.
     scan_quarters(paths, grid);
+    const QuarterBackup backup(paths.quarter(period));
     write_atomically(paths.quarter(period), [&](const std::string& tmp) {
         write_quarter_file(tmp, grid, period, layers, villages);
     });
-    const auto quarters = scan_quarters(paths, grid);
-    write_atomically(paths.master,
-                     [&](const std::string& tmp) { write_master(tmp, grid, quarters); });
+    try {
+        const auto quarters = scan_quarters(paths, grid);
+        rename_into_place(
+            write_temporary(paths.master,
+                            [&](const std::string& tmp) { write_master(tmp, grid, quarters); }),
+            paths.master);
+    } catch (...) {
+        // Without a new master the cube must stay as it was: the quarter's earlier version
+        // back, or no file for a quarter the old master does not list.
+        backup.restore();
+        throw;
+    }
+    sync_folder(paths.master);
 }
 
 std::vector<std::string> cube_periods(const std::string& path) {

@@ -24,7 +24,9 @@
 /// Earlier quarter files are never opened for writing, so they stay byte-identical; a run
 /// killed at any point leaves either the old or the new master, both valid, and at worst a
 /// temporary file (removed by the next write) or a finished quarter file the old master does
-/// not list yet (listed by the next write). rename(2) replaces a quarter atomically, so
+/// not list yet (listed by the next write). A write that fails (a full disk) leaves the cube
+/// as it was: the quarter's earlier version is kept as a hard link until the new master is
+/// in place and is put back otherwise. rename(2) replaces a quarter atomically, so
 /// re-running a quarter touches nothing else. In-place extension of one HDF5 file was
 /// rejected: HDF5 1.10 has no journal, and a crash while its metadata cache is being flushed
 /// can corrupt the whole file, i.e. every earlier quarter. Checked with netCDF-C 4.9.0

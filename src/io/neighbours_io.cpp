@@ -1,10 +1,10 @@
 #include "io/neighbours_io.hpp"
 
-#include "core/error.hpp"
+#include "io/staged_output.hpp"
 
 #include <ogr_geometry.h>
 
-#include <fstream>
+#include <sstream>
 
 namespace riskmap::io {
 
@@ -39,7 +39,7 @@ std::vector<kernels::Vertex> boundary_vertices(const VillageLayer& villages) {
 
 void write_gal(const std::string& path, const std::vector<std::string>& codes,
                const kernels::NeighbourLists& neighbours, const std::string& source) {
-    std::ofstream out(path, std::ios::binary);
+    std::ostringstream out;
     out << "0 " << codes.size() << " " << source << " code\n";
     for (std::size_t i = 0; i < codes.size(); ++i) {
         out << codes[i] << " " << neighbours[i].size() << "\n";
@@ -47,9 +47,7 @@ void write_gal(const std::string& path, const std::vector<std::string>& codes,
             out << (k ? " " : "") << codes[neighbours[i][k]];
         out << "\n";
     }
-    out.close();
-    if (!out)
-        throw Error("cannot write '" + path + "' (disk full?)");
+    write_file(path, out.str());
 }
 
 } // namespace riskmap::io

@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/numbers.hpp"
+#include "io/staged_output.hpp"
 
 #include <cairo.h>
 
@@ -130,7 +131,7 @@ void write_quicklook(const std::string& path, const Grid& grid, const Layer<floa
     draw_legend(cr.get(), style, w + 24, kTitle + 12);
     draw_scale_bar(cr.get(), grid.pixel_width_m(grid.height / 2) * stride, 10, kTitle + h + 14, w);
     if (cairo_surface_write_to_png(page.get(), path.c_str()) != CAIRO_STATUS_SUCCESS)
-        throw Error("cannot write '" + path + "'");
+        throw Error("cannot write '" + path + "'" + write_failure_cause(path));
 }
 
 } // namespace riskmap::io

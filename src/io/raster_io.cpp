@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "core/numbers.hpp"
 #include "io/gdal_env.hpp"
+#include "io/staged_output.hpp"
 
 #include <cpl_string.h>
 #include <gdal_utils.h>
@@ -112,12 +113,13 @@ void write_cog(GDALDataset& src, const std::string& path, const char* resampling
     GDALDatasetUniquePtr out(
         cog->CreateCopy(path.c_str(), &src, false, options.List(), nullptr, nullptr));
     if (!out)
-        throw Error("cannot write '" + path + "'" + gdal_last_error());
+        throw Error("cannot write '" + path + "'" + write_failure_cause(path) + gdal_last_error());
     out.reset();
     // GDAL 3.6 reports failures while flushing and closing (disk full) only through the
     // error state, not a return value.
     if (CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal)
-        throw Error("cannot finish writing '" + path + "'" + gdal_last_error());
+        throw Error("cannot finish writing '" + path + "'" + write_failure_cause(path) +
+                    gdal_last_error());
 }
 
 } // namespace

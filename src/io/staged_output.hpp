@@ -3,11 +3,14 @@
 /// All-or-nothing output: files are written into a hidden staging folder beside their final
 /// place and renamed into place only when the whole run has succeeded. A failed or killed run
 /// leaves the previous outputs untouched and no half-written file under a final name.
+/// The renames are journalled: a run killed among them (a window of microseconds) leaves
+/// every file whole, old or new, and the next run into the folder finishes its commit.
 
 #include "core/table.hpp"
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace riskmap::io {
@@ -24,15 +27,32 @@ public:
     std::string path(const std::string& name);
     /// A scratch file in the staging folder: never moved into place, removed with the folder.
     std::string scratch_path(const std::string& name) const { return (staging_ / name).string(); }
-    /// Renames every staged file into the final folder (rename(2): atomic per file).
+    /// Writes the commit's journal, the last write that needs space; call it once every file
+    /// is staged when other writes (the cube) must come between the staging and the commit.
+    void prepare_commit();
+    /// Renames every staged file into the final folder (rename(2): atomic per file), after
+    /// a journal listing them so that a commit cut short is finished by the next run.
     void commit();
     const std::filesystem::path& final_dir() const { return final_dir_; }
 
 private:
+    std::string journal_draft() const;
+
     std::filesystem::path final_dir_;
     std::filesystem::path staging_;
     std::vector<std::string> names_;
+    bool committing_ = false;
 };
+
+/// Writes `text` to `path` (created or truncated) with POSIX calls, so a failure is reported
+/// with the system's own reason; throws Error naming the file and the reason.
+void write_file(const std::string& path, std::string_view text);
+
+/// Why writing `path` failed, to end a message: ": No space left on device (N bytes free)"
+/// when the file system holding it is (nearly) full, else the reason in errno when it is one
+/// writes give (file too large, quota, I/O error, read-only), else "". For libraries (GDAL,
+/// HDF5, cairo) that report a failed write without its cause; call it before cleaning up.
+std::string write_failure_cause(const std::string& path);
 
 /// Writes the table as CSV (C locale numbers, NaN as an empty cell) in table.order.
 void write_table_csv(const std::string& path, const Table& table);

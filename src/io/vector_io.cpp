@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "core/village_code.hpp"
 #include "io/gdal_env.hpp"
+#include "io/staged_output.hpp"
 
 #include <cpl_conv.h>
 #include <gdal_alg.h>
@@ -271,20 +272,22 @@ void write_villages_gpkg(const std::string& path, const VillageLayer& villages,
                          const Table& table) {
     // A GeoPackage stores its write time; a fixed one keeps identical runs byte-identical.
     CPLConfigOptionSetter fixed_date("OGR_CURRENT_DATE", "2000-01-01T00:00:00Z", false);
+    const auto failed = [&path](const std::string& what) {
+        return Error(what + " '" + path + "'" + write_failure_cause(path) + gdal_last_error());
+    };
     GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GPKG");
     GDALDatasetUniquePtr ds(driver->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
     if (!ds)
-        throw Error("cannot create '" + path + "'" + gdal_last_error());
+        throw failed("cannot create");
     // GDAL 3.6 takes a non-const pointer but does not modify the reference.
     auto* srs = villages.srs.IsEmpty() ? nullptr : const_cast<OGRSpatialReference*>(&villages.srs);
     OGRLayer* layer = ds->CreateLayer("villages", srs, wkbMultiPolygon, nullptr);
     if (!layer)
-        throw Error("cannot create layer in '" + path + "'" + gdal_last_error());
+        throw failed("cannot create layer in");
     for (const auto& col : table.columns) {
         OGRFieldDefn defn(col.name.c_str(), field_type(col.kind));
         if (layer->CreateField(&defn) != OGRERR_NONE)
-            throw Error("cannot create field '" + col.name + "' in '" + path + "'" +
-                        gdal_last_error());
+            throw failed("cannot create field '" + col.name + "' in");
     }
     ds->StartTransaction();
     for (std::size_t k = 0; k < table.rows(); ++k) {
@@ -295,14 +298,14 @@ void write_villages_gpkg(const std::string& path, const VillageLayer& villages,
         feature.SetGeometryDirectly(
             OGRGeometryFactory::forceToMultiPolygon(villages.geometries[row]->clone()));
         if (layer->CreateFeature(&feature) != OGRERR_NONE)
-            throw Error("cannot write feature to '" + path + "'" + gdal_last_error());
+            throw failed("cannot write feature to");
     }
     if (ds->CommitTransaction() != OGRERR_NONE)
-        throw Error("cannot write '" + path + "'" + gdal_last_error());
+        throw failed("cannot write");
     CPLErrorReset();
     ds.reset();
     if (CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal)
-        throw Error("cannot finish writing '" + path + "'" + gdal_last_error());
+        throw failed("cannot finish writing");
 }
 
 } // namespace riskmap::io

@@ -119,6 +119,8 @@ void write_wkt_villages(const std::string& path,
     OGRLayer* layer = ds->CreateLayer("villages", &srs, wkbUnknown, nullptr);
     OGRFieldDefn code("kode_desa", OFTString);
     layer->CreateField(&code);
+    // One transaction: SQLite would otherwise sync the file once per feature.
+    ds->StartTransaction();
     for (const auto& [code_text, wkt] : villages) {
         OGRFeature f(layer->GetLayerDefn());
         f.SetField("kode_desa", code_text.c_str());
@@ -130,6 +132,8 @@ void write_wkt_villages(const std::string& path,
         if (layer->CreateFeature(&f) != OGRERR_NONE)
             throw std::runtime_error("cannot write feature to " + path);
     }
+    if (ds->CommitTransaction() != OGRERR_NONE)
+        throw std::runtime_error("cannot write " + path);
 }
 
 std::string rect_wkt(double x0, double y0, double x1, double y1) {
