@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "io/checksum.hpp"
 #include "io/gdal_env.hpp"
+#include "io/staged_output.hpp"
 
 #include <cpl_string.h>
 #include <gdal_priv.h>
@@ -68,21 +69,27 @@ void TileCheckpoints::save(const Rect& core, const std::vector<const Layer<float
     options.SetNameValue("INTERLEAVE", "BAND");
     GDALDriver* gtiff = GetGDALDriverManager()->GetDriverByName("GTiff");
     CPLErrorReset();
+    const auto failed = [&] {
+        const std::string cause = io::write_failure_cause(part) + io::gdal_last_error();
+        std::error_code ec;
+        fs::remove(part, ec); // never leave a partial checkpoint
+        throw Error("cannot write checkpoint '" + part + "'" + cause);
+    };
     {
         GDALDatasetUniquePtr ds(gtiff->Create(part.c_str(), core.width, core.height,
                                               static_cast<int>(layers.size()), GDT_Float32,
                                               options.List()));
         if (!ds)
-            throw Error("cannot write checkpoint '" + part + "'" + io::gdal_last_error());
+            failed();
         for (std::size_t b = 0; b < layers.size(); ++b)
             if (ds->GetRasterBand(static_cast<int>(b) + 1)
                     ->RasterIO(GF_Write, 0, 0, core.width, core.height,
                                const_cast<float*>(layers[b]->data()), core.width, core.height,
                                GDT_Float32, 0, 0) != CE_None)
-                throw Error("cannot write checkpoint '" + part + "'" + io::gdal_last_error());
+                failed();
     }
     if (CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal)
-        throw Error("cannot write checkpoint '" + part + "'" + io::gdal_last_error());
+        failed();
     std::error_code ec;
     fs::rename(part, final_path, ec);
     if (ec)

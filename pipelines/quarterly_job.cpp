@@ -1,6 +1,7 @@
 #include "pipelines/quarterly_job.hpp"
 
 #include "pipelines/change_stage.hpp"
+#include "pipelines/checkpoints.hpp"
 #include "pipelines/load_stages.hpp"
 #include "pipelines/map_stages.hpp"
 #include "pipelines/raster_stages.hpp"
@@ -29,7 +30,14 @@ Pipeline quarterly_pipeline() {
 JobSummary run_quarterly_job(const JobConfig& config, const ProgressFn& progress) {
     sched::ThreadLimit threads(config.threads);
     JobState state(config);
-    run_pipeline(quarterly_pipeline(), state, progress);
+    try {
+        run_pipeline(quarterly_pipeline(), state, progress);
+    } catch (...) {
+        // A run that fails (rather than being killed) keeps nothing: a full disk gets its
+        // space back, and the previous outputs are all that is left in the folder.
+        TileCheckpoints::discard_all(config.output_dir);
+        throw;
+    }
     return {state.villages.table.size(), state.records.joined, state.records.rejected,
             state.warnings};
 }

@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "core/numbers.hpp"
 #include "io/gdal_env.hpp"
+#include "io/staged_output.hpp"
 
 #include <cpl_string.h>
 #include <gdal_utils.h>
@@ -41,11 +42,15 @@ CPLStringList work_file_options() {
     return options;
 }
 
-void check_gdal_state(const std::string& what) {
+[[noreturn]] void write_failed(const std::string& path) {
+    throw Error("cannot write '" + path + "'" + write_failure_cause(path) + gdal_last_error());
+}
+
+void check_gdal_state(const std::string& path) {
     // GDAL 3.6 reports failures while flushing and closing (disk full) only through the error
     // state, not a return value.
     if (CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal)
-        throw Error(what + gdal_last_error());
+        write_failed(path);
 }
 } // namespace
 
@@ -118,7 +123,7 @@ void warp_to_grid_file(const std::string& path, const Grid& grid, Resampling res
         throw InputError("'" + path + "': cannot be warped onto the analysis grid" +
                          gdal_last_error());
     warped.reset();
-    check_gdal_state("cannot write '" + work_path + "'");
+    check_gdal_state(work_path);
 }
 
 TiledMapFile::TiledMapFile(std::string work_path, const Grid& grid, GDALDataType type,
@@ -129,7 +134,7 @@ TiledMapFile::TiledMapFile(std::string work_path, const Grid& grid, GDALDataType
     ds_.reset(gtiff->Create(work_path_.c_str(), grid.width, grid.height, 1, type,
                             work_file_options().List()));
     if (!ds_)
-        throw Error("cannot create '" + work_path_ + "'" + gdal_last_error());
+        write_failed(work_path_);
     auto gt = grid.geotransform;
     ds_->SetGeoTransform(gt.data());
     ds_->SetProjection(grid.crs_wkt.c_str());
@@ -191,7 +196,7 @@ Layer<float> TiledMapFile::read(const Rect& rect) {
 std::string TiledMapFile::finish(const std::string& path, int threads) {
     CPLErrorReset();
     ds_->FlushCache();
-    check_gdal_state("cannot write '" + work_path_ + "'");
+    check_gdal_state(work_path_);
     GDALDriver* cog = GetGDALDriverManager()->GetDriverByName("COG");
     CPLStringList options;
     options.SetNameValue("COMPRESS", "DEFLATE");
@@ -204,9 +209,9 @@ std::string TiledMapFile::finish(const std::string& path, int threads) {
     GDALDatasetUniquePtr out(
         cog->CreateCopy(path.c_str(), ds_.get(), false, options.List(), nullptr, nullptr));
     if (!out)
-        throw Error("cannot write '" + path + "'" + gdal_last_error());
+        write_failed(path);
     out.reset();
-    check_gdal_state("cannot finish writing '" + path + "'");
+    check_gdal_state(path);
     ds_.reset();
     std::remove(work_path_.c_str());
     if (info_.category_names.empty())

@@ -161,20 +161,31 @@ TEST_F(KilledRun, AtRandomPointsLosesNothingAndARerunGivesTheSameBytes) {
         std::cout << "KilledRun: " << count << " x " << outcome << "\n";
 }
 
+/// Tiles of the grid, from the run's report: each finished tile's checkpoint is renamed into
+/// place (pipelines/checkpoints.hpp) before anything is published.
+int tiles_of(const Snapshot& outputs) {
+    const std::string& report = outputs.at("run.json");
+    const auto at = report.find("\"tiles\": ");
+    return at == std::string::npos ? 0 : std::atoi(report.c_str() + at + 9);
+}
+
 // The windows between the steps of publishing are microseconds long, so the random kills
 // above seldom land in them. Here riskmap kills itself in place of its n-th rename(2) (an
-// LD_PRELOAD shim): 1 the new quarter file, 2 the cube's master, 3 the commit journal, then
-// one rename per output file.
+// LD_PRELOAD shim): first one per checkpointed tile, then the new quarter file, the cube's
+// master, the commit journal, then one rename per output file.
 TEST_F(KilledRun, AtEachStepOfPublishingLosesNothing) {
     prepare();
-    const int renames = 3 + static_cast<int>(outputs_of(after).size());
+    const int tiles = tiles_of(after);
+    ASSERT_GT(tiles, 0);
+    const int renames = tiles + 3 + static_cast<int>(outputs_of(after).size());
     const std::map<int, std::string> expected{
         {1, "previous outputs (staging left), cube without 2025Q3"},
-        {2, "previous outputs (staging left), cube without 2025Q3"},
-        {3, "previous outputs (staging left), cube with 2025Q3"},
-        {4, "previous outputs (staging left), cube with 2025Q3"},
-        {5, "mid-commit (journal left), cube with 2025Q3"},
-        {renames / 2, "mid-commit (journal left), cube with 2025Q3"},
+        {tiles + 1, "previous outputs (staging left), cube without 2025Q3"},
+        {tiles + 2, "previous outputs (staging left), cube without 2025Q3"},
+        {tiles + 3, "previous outputs (staging left), cube with 2025Q3"},
+        {tiles + 4, "previous outputs (staging left), cube with 2025Q3"},
+        {tiles + 5, "mid-commit (journal left), cube with 2025Q3"},
+        {(tiles + renames) / 2, "mid-commit (journal left), cube with 2025Q3"},
         {renames, "mid-commit (journal left), cube with 2025Q3"}};
     for (const auto& [n, state] : expected) {
         SCOPED_TRACE("killed in place of rename " + std::to_string(n) + " of " +

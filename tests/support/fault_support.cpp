@@ -39,12 +39,16 @@ void restore(const std::string& root, const Snapshot& files) {
     }
 }
 
-std::string without_timings(const std::string& run_json) {
-    const auto start = run_json.find("\"timings_s\": {");
-    if (start == std::string::npos)
-        return run_json;
-    const auto end = run_json.find('}', start);
-    return run_json.substr(0, start) + run_json.substr(end + 1);
+/// run.json without what differs between identical runs: stage times and resources used.
+std::string without_timings(std::string run_json) {
+    for (const char* key : {"\"timings_s\": {", "\"resources\": {"}) {
+        const auto start = run_json.find(key);
+        if (start == std::string::npos)
+            continue;
+        const auto end = run_json.find('}', start);
+        run_json = run_json.substr(0, start) + run_json.substr(end + 1);
+    }
+    return run_json;
 }
 
 std::vector<std::string> differences(const Snapshot& expected, const Snapshot& actual) {

@@ -25,8 +25,8 @@ void restore(const std::string& root, const Snapshot& files);
 /// run.json is compared without its timings, the only bytes that differ between equal runs.
 std::vector<std::string> differences(const Snapshot& expected, const Snapshot& actual);
 
-/// run.json without the "timings_s" object.
-std::string without_timings(const std::string& run_json);
+/// run.json without what differs between identical runs: stage times and resources used.
+std::string without_timings(std::string run_json);
 
 /// Names writers give files while they are incomplete: riskmap's staging folders and the
 /// cube's temporaries (hidden names). Anything else is a final name.
