@@ -99,6 +99,26 @@ TEST(Cube, AppendingAQuarterLeavesTheFirstByteIdentical) {
     expect_same(io::cube_read_layer(cube, "2025Q3", "exceed", grid), field(grid, 1.2f));
 }
 
+TEST(Cube, LayersStreamedInStripsSkipAllNaNChunksAndReadBackWhole) {
+    TempDir dir;
+    const std::string cube = dir / "riskmap.nc";
+    const Grid grid = test::utm_grid(600, 300, 100.0); // 3 x 2 chunks
+    Layer<float> sea = field(grid, 0.3f);
+    for (int r = 0; r < 300; ++r)
+        for (int c = 256; c < 600; ++c)
+            sea(r, c) = std::nanf(""); // the right chunks are all NaN, the left ones are not
+    const auto strips = [&](int row, int rows, float* out) {
+        std::copy(sea.data() + std::size_t(row) * 600, sea.data() + std::size_t(row + rows) * 600,
+                  out);
+    };
+    io::cube_write_quarter(cube, grid, "2025Q2", {{"rate", nullptr, "rate", "1", strips}},
+                           villages({"3205012001"}, 1));
+    expect_same(io::cube_read_layer(cube, "2025Q2", "rate", grid), sea);
+    const auto window = io::cube_read_window(cube, "2025Q2", "rate", grid, {250, 10, 20, 5});
+    EXPECT_EQ(window(0, 0), sea(10, 250));
+    EXPECT_TRUE(std::isnan(window(4, 19)));
+}
+
 TEST(Cube, RerunningAQuarterReplacesOnlyThatQuarter) {
     TempDir dir;
     const std::string cube = dir / "riskmap.nc";
