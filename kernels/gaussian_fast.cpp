@@ -25,7 +25,9 @@ constexpr int kTile = 256;
 // built for baseline x86-64 (SSE2), so the hot loops are also compiled for AVX2 and AVX-512
 // and picked at load time (GCC function multi-versioning). Floating-point contraction is off
 // for this file (kernels/CMakeLists.txt), so every version computes the same bytes.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+// Not under ThreadSanitizer: its runtime is not up yet when the loader runs the versions'
+// resolvers (ifuncs), and the test binary crashes before main.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__)
 #define RISKMAP_WIDE_SIMD __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define RISKMAP_WIDE_SIMD
