@@ -100,8 +100,9 @@ GDALDatasetUniquePtr memory_map(const Grid& grid, GDALDataType type, const void*
     return ds;
 }
 
-/// Cloud-optimised GeoTIFF: 256 x 256 tiles, overviews, DEFLATE with a predictor.
-void write_cog(GDALDataset& src, const std::string& path, const char* resampling) {
+} // namespace
+
+void write_cog(GDALDataset& src, const std::string& path, const char* resampling, int threads) {
     GDALDriver* cog = GetGDALDriverManager()->GetDriverByName("COG");
     CPLStringList options;
     options.SetNameValue("COMPRESS", "DEFLATE");
@@ -109,6 +110,7 @@ void write_cog(GDALDataset& src, const std::string& path, const char* resampling
     options.SetNameValue("BLOCKSIZE", "256");
     options.SetNameValue("OVERVIEWS", "AUTO");
     options.SetNameValue("RESAMPLING", resampling);
+    options.SetNameValue("NUM_THREADS", std::to_string(std::max(1, threads)).c_str());
     CPLErrorReset();
     GDALDatasetUniquePtr out(
         cog->CreateCopy(path.c_str(), &src, false, options.List(), nullptr, nullptr));
@@ -122,13 +124,11 @@ void write_cog(GDALDataset& src, const std::string& path, const char* resampling
                     gdal_last_error());
 }
 
-} // namespace
-
 void write_float_map(const std::string& path, const Grid& grid, const Layer<float>& values,
                      const MapInfo& info) {
     auto ds = memory_map(grid, GDT_Float32, values.data(), info);
     ds->GetRasterBand(1)->SetNoDataValue(std::numeric_limits<double>::quiet_NaN());
-    write_cog(*ds, path, "AVERAGE");
+    write_cog(*ds, path, "AVERAGE", 1);
 }
 
 } // namespace riskmap::io

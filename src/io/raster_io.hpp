@@ -5,6 +5,8 @@
 #include "core/grid.hpp"
 #include "core/layer.hpp"
 
+#include <gdal_priv.h>
+
 #include <array>
 #include <cstdint>
 #include <map>
@@ -30,6 +32,11 @@ struct MapInfo {
     std::vector<std::string> category_names;          ///< Byte maps only
     std::vector<std::array<std::int16_t, 4>> palette; ///< Byte maps only, RGBA per value
 };
+
+/// Copies `src` into a cloud-optimised GeoTIFF (256 x 256 tiles, overviews made with
+/// `resampling`, DEFLATE + predictor, compressed on `threads` threads); errors name the file
+/// and, for a full disk, the cause.
+void write_cog(GDALDataset& src, const std::string& path, const char* resampling, int threads);
 
 /// Cloud-optimised GeoTIFF (256 x 256 tiles, overviews, DEFLATE + predictor) with CRS,
 /// geotransform, NaN nodata, band description, units and metadata.

@@ -197,21 +197,8 @@ std::string TiledMapFile::finish(const std::string& path, int threads) {
     CPLErrorReset();
     ds_->FlushCache();
     check_gdal_state(work_path_);
-    GDALDriver* cog = GetGDALDriverManager()->GetDriverByName("COG");
-    CPLStringList options;
-    options.SetNameValue("COMPRESS", "DEFLATE");
-    options.SetNameValue("PREDICTOR", "YES");
-    options.SetNameValue("BLOCKSIZE", "256");
-    options.SetNameValue("OVERVIEWS", "AUTO");
     // Classes are categories: overviews take the most common class, never an average.
-    options.SetNameValue("RESAMPLING", type_ == GDT_Byte ? "MODE" : "AVERAGE");
-    options.SetNameValue("NUM_THREADS", std::to_string(std::max(1, threads)).c_str());
-    GDALDatasetUniquePtr out(
-        cog->CreateCopy(path.c_str(), ds_.get(), false, options.List(), nullptr, nullptr));
-    if (!out)
-        write_failed(path);
-    out.reset();
-    check_gdal_state(path);
+    write_cog(*ds_, path, type_ == GDT_Byte ? "MODE" : "AVERAGE", threads);
     ds_.reset();
     std::remove(work_path_.c_str());
     if (info_.category_names.empty())

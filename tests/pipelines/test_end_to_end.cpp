@@ -42,8 +42,9 @@ protected:
         delete dir;
     }
 
-    static CommandResult run_district(const std::string& out,
-                                      const std::vector<std::string>& extra) {
+    /// `riskmap run` arguments for the district's committed config writing into `out`.
+    static std::vector<std::string> district_args(const std::string& out,
+                                                  const std::vector<std::string>& extra) {
         const std::string data = *dir / "data";
         std::vector<std::string> args{"run",
                                       "--config",
@@ -59,7 +60,12 @@ protected:
                                       "--output.dir",
                                       out};
         args.insert(args.end(), extra.begin(), extra.end());
-        return run_riskmap(args);
+        return args;
+    }
+
+    static CommandResult run_district(const std::string& out,
+                                      const std::vector<std::string>& extra) {
+        return run_riskmap(district_args(out, extra));
     }
 
     static inline TempDir* dir = nullptr;
@@ -279,30 +285,9 @@ std::size_t checkpoint_tiles(const std::filesystem::path& out) {
 
 TEST_F(District, AKilledRunResumesFromItsFinishedTilesWithTheSameBytes) {
     const std::filesystem::path out = *dir / "out_killed";
-    auto args = std::vector<std::string>{};
-    {
-        // The same arguments run_district uses, run in the background and killed as soon as
-        // a tile has been checkpointed.
-        const std::string data = *dir / "data";
-        args = {"run",
-                "--config",
-                std::string(RISKMAP_SOURCE_DIR) + "/configs/district.ini",
-                "--inputs.villages",
-                data + "/villages.gpkg",
-                "--inputs.records",
-                data + "/records.csv",
-                "--inputs.population",
-                data + "/population.tif",
-                "--inputs.sanitation",
-                data + "/sanitation.tif",
-                "--output.dir",
-                out.string(),
-                "--tile-size",
-                "512",
-                "--threads",
-                "1",
-                "--quiet"};
-    }
+    // In the background, killed as soon as a tile has been checkpointed.
+    const auto args =
+        district_args(out.string(), {"--tile-size", "512", "--threads", "1", "--quiet"});
     const pid_t pid = spawn_riskmap(args);
     ASSERT_GT(pid, 0);
     int status = 0;
