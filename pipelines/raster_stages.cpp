@@ -26,7 +26,8 @@ void ReadRasters::run(JobState& state) {
         std::string on_grid = cfg.sanitation;
         if (!own.same_georeference(state.grid) || own.crs_wkt != state.grid.crs_wkt) {
             on_grid = staged_output(state).scratch_path("work-sanitation.tif");
-            io::warp_to_grid_file(cfg.sanitation, state.grid, io::Resampling::Bilinear, on_grid);
+            io::warp_to_grid_file(cfg.sanitation, state.grid, io::Resampling::Bilinear, on_grid,
+                                  sched::worker_threads());
         }
         state.sanitation =
             std::make_unique<io::GridBandReader>(on_grid, state.grid, cfg.sanitation);

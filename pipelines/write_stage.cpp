@@ -17,6 +17,7 @@
 
 #include <gdal_priv.h>
 
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <functional>
@@ -110,12 +111,20 @@ void WriteOutputs::run(JobState& state) {
         return out.path(name);
     };
     const int threads = sched::worker_threads();
+    // run.json is written inside this stage, so it carries the times of its parts so far.
+    auto started = std::chrono::steady_clock::now();
+    const auto lap = [&](const char* part) {
+        const auto now = std::chrono::steady_clock::now();
+        state.timings.emplace_back(part, std::chrono::duration<double>(now - started).count());
+        started = now;
+    };
     for (const auto& m : state.maps) {
         const std::string tif = stage(m.name + ".tif");
         if (!m.file->finish(tif, threads).empty())
             stage(m.name + ".tif.aux.xml");
         write_look(stage, state.grid, m.name, tif, m.style);
     }
+    lap("write.maps");
     const Table villages = area_table(state.village_scores, cfg);
     io::write_table_csv(stage("villages.csv"), villages);
     io::write_villages_gpkg(stage("villages.gpkg"), state.villages, villages);
@@ -123,6 +132,7 @@ void WriteOutputs::run(JobState& state) {
     io::write_file(stage("rejects.csv"), rejects_csv(state));
     io::write_gal(stage("villages.gal"), state.village_scores.code, state.neighbours,
                   state.villages.layer_name);
+    lap("write.tables");
     // run.json last: it lists every file above.
     written.push_back("run.json");
     io::write_file(out.path("run.json"), run_report_json(state, written));

@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "core/numbers.hpp"
 #include "io/staged_output.hpp"
+#include "sched/parallel_rows.hpp"
 
 #include <hdf5.h>
 #include <hdf5_hl.h>
@@ -11,6 +12,7 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -132,7 +134,8 @@ constexpr std::string_view kTempMarker = ".tmp-";
 // netCDF-C's own marker for a dimension that has no coordinate variable (nc4internal.h).
 constexpr const char* kDimWithoutVariable = "This is a netCDF dimension but not a netCDF variable.";
 constexpr std::int64_t kIntegerFill = -9223372036854775806LL; // NC_FILL_INT64
-constexpr int kDeflateLevel = 4;
+// Level 1: on shuffled national map chunks 1.4x faster than level 4 for 2 % more bytes.
+constexpr int kDeflateLevel = 1;
 constexpr hsize_t kChunk = 256;
 
 bool is_period(const std::string& period) {
@@ -517,40 +520,72 @@ void attach(hid_t ds, const Axes& axes) {
     ok(H5DSattach_scale(ds, axes.x, 2), "cannot attach x");
 }
 
-bool all_nan(const std::vector<float>& strip, hsize_t width, hsize_t rows, hsize_t c0,
-             hsize_t cols) {
-    for (hsize_t r = 0; r < rows; ++r)
-        for (hsize_t c = c0; c < c0 + cols; ++c)
-            if (!std::isnan(strip[r * width + c]))
-                return false;
-    return true;
+/// The chunk shape of a layer: kChunk square, or the whole grid side when it is smaller.
+struct ChunkShape {
+    hsize_t rows, cols;
+    hsize_t values() const { return rows * cols; }
+};
+
+ChunkShape chunk_shape(const Grid& grid) {
+    return {std::min(static_cast<hsize_t>(grid.height), kChunk),
+            std::min(static_cast<hsize_t>(grid.width), kChunk)};
 }
 
-/// One chunk row at a time, so memory stays at kChunk rows of the grid. Chunks that are all
-/// NaN (open sea on a national grid) are not written: HDF5 returns the fill value (NaN) for
-/// them, and the file and the time to write it shrink with the land share.
+/// One chunk of a strip exactly as HDF5's filter pipeline stores it: padded to the full chunk
+/// with the fill value (NaN), byte-shuffled (4 planes), then zlib at kDeflateLevel. Empty for
+/// a chunk of NaN only (open sea on a national grid), which is not written at all: HDF5
+/// returns the fill value for it.
+std::vector<unsigned char> encode_chunk(const std::vector<float>& strip, hsize_t width,
+                                        hsize_t rows, hsize_t c0, ChunkShape shape) {
+    const hsize_t cols = std::min(shape.cols, width - c0);
+    std::vector<float> chunk(shape.values(), std::numeric_limits<float>::quiet_NaN());
+    bool any = false;
+    for (hsize_t r = 0; r < rows; ++r)
+        for (hsize_t c = 0; c < cols; ++c) {
+            const float v = strip[r * width + c0 + c];
+            chunk[r * shape.cols + c] = v;
+            any = any || !std::isnan(v);
+        }
+    if (!any)
+        return {};
+    std::vector<unsigned char> shuffled(chunk.size() * sizeof(float));
+    const auto* bytes = reinterpret_cast<const unsigned char*>(chunk.data());
+    for (hsize_t i = 0; i < chunk.size(); ++i)
+        for (hsize_t k = 0; k < sizeof(float); ++k)
+            shuffled[k * chunk.size() + i] = bytes[i * sizeof(float) + k];
+    uLongf size = compressBound(static_cast<uLong>(shuffled.size()));
+    std::vector<unsigned char> out(size);
+    if (compress2(out.data(), &size, shuffled.data(), static_cast<uLong>(shuffled.size()),
+                  kDeflateLevel) != Z_OK)
+        throw Error("cannot compress a cube chunk (out of memory?)");
+    out.resize(size);
+    return out;
+}
+
+/// One chunk row at a time, so memory stays at one chunk row of the grid. HDF5 runs its
+/// filters on the calling thread, so chunks are encoded here on every thread (encode_chunk
+/// gives the filter's own bytes) and handed over as they are with H5Dwrite_chunk, in file
+/// order.
 void write_strips(hid_t ds, const Grid& grid, const CubeLayer& layer) {
     const auto w = static_cast<hsize_t>(grid.width);
+    const ChunkShape shape = chunk_shape(grid);
+    const int chunks = static_cast<int>((w + shape.cols - 1) / shape.cols);
     std::vector<float> strip;
-    for (int row = 0; row < grid.height; row += static_cast<int>(kChunk)) {
-        const auto rows =
-            static_cast<hsize_t>(std::min(grid.height - row, static_cast<int>(kChunk)));
+    std::vector<std::vector<unsigned char>> encoded(static_cast<std::size_t>(chunks));
+    for (hsize_t row = 0; row < static_cast<hsize_t>(grid.height); row += shape.rows) {
+        const hsize_t rows = std::min(static_cast<hsize_t>(grid.height) - row, shape.rows);
         strip.resize(rows * w);
-        layer.read_rows(row, static_cast<int>(rows), strip.data());
-        const hsize_t strip_shape[3] = {1, rows, w};
-        Space memory(H5Screate_simple(3, strip_shape, nullptr), "dataspace");
-        Space file_space(H5Dget_space(ds), "dataspace");
-        for (hsize_t c0 = 0; c0 < w; c0 += kChunk) {
-            const hsize_t cols = std::min(kChunk, w - c0);
-            if (all_nan(strip, w, rows, c0, cols))
+        layer.read_rows(static_cast<int>(row), static_cast<int>(rows), strip.data());
+        sched::for_row_blocks(chunks, [&](int begin, int end) {
+            for (int i = begin; i < end; ++i)
+                encoded[std::size_t(i)] = encode_chunk(strip, w, rows, i * shape.cols, shape);
+        });
+        for (int i = 0; i < chunks; ++i) {
+            const auto& bytes = encoded[std::size_t(i)];
+            if (bytes.empty())
                 continue;
-            const hsize_t in_strip[3] = {0, 0, c0}, in_file[3] = {0, static_cast<hsize_t>(row), c0};
-            const hsize_t count[3] = {1, rows, cols};
-            ok(H5Sselect_hyperslab(memory, H5S_SELECT_SET, in_strip, nullptr, count, nullptr),
-               "chunk");
-            ok(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, in_file, nullptr, count, nullptr),
-               "chunk");
-            ok(H5Dwrite(ds, H5T_NATIVE_FLOAT, memory, file_space, H5P_DEFAULT, strip.data()),
+            const hsize_t offset[3] = {0, row, i * shape.cols};
+            ok(H5Dwrite_chunk(ds, H5P_DEFAULT, 0, offset, bytes.size(), bytes.data()),
                "cannot write " + layer.name);
         }
     }
@@ -559,7 +594,8 @@ void write_strips(hid_t ds, const Grid& grid, const CubeLayer& layer) {
 void write_layer(hid_t file, const Grid& grid, const CubeLayer& layer, const Axes& axes) {
     const auto h = static_cast<hsize_t>(grid.height), w = static_cast<hsize_t>(grid.width);
     const hsize_t dims[3] = {1, h, w}, max[3] = {H5S_UNLIMITED, h, w};
-    const hsize_t chunk[3] = {1, std::min(h, kChunk), std::min(w, kChunk)};
+    const ChunkShape shape = chunk_shape(grid);
+    const hsize_t chunk[3] = {1, shape.rows, shape.cols};
     Space space(H5Screate_simple(3, dims, max), "dataspace");
     Plist dcpl = dataset_creation();
     set_float_fill(dcpl);

@@ -88,7 +88,7 @@ Layer<float> GridBandReader::read(const Rect& rect) const {
 }
 
 void warp_to_grid_file(const std::string& path, const Grid& grid, Resampling resampling,
-                       const std::string& work_path) {
+                       const std::string& work_path, int threads) {
     auto src = open_raster(path);
     read_grid(path); // checks the CRS and geotransform, naming the file
     const auto& gt = grid.geotransform;
@@ -105,7 +105,9 @@ void warp_to_grid_file(const std::string& path, const Grid& grid, Resampling res
           std::to_string(grid.width), std::to_string(grid.height),
           std::string("-r"),          std::string(resampling_name(resampling)),
           std::string("-dstnodata"),  std::string("nan"),
-          std::string("-wm"),         std::string("256")})
+          std::string("-wm"),         std::string("256"),
+          std::string("-multi"),      std::string("-wo"),
+          "NUM_THREADS=" + std::to_string(std::max(1, threads))})
         args.AddString(a.c_str());
     const CPLStringList create = work_file_options();
     for (int i = 0; i < create.size(); ++i) {

@@ -38,10 +38,11 @@ private:
 };
 
 /// Warps band 1 of any raster onto `grid` into a tiled GeoTIFF work file with GDAL's warper,
-/// streaming (bounded memory), NaN outside and for nodata. Throws InputError when the raster
-/// has no CRS.
+/// streaming (bounded memory), NaN outside and for nodata, on `threads` threads (each output
+/// pixel is computed on its own: the same bytes for any count). Throws InputError when the
+/// raster has no CRS.
 void warp_to_grid_file(const std::string& path, const Grid& grid, Resampling resampling,
-                       const std::string& work_path);
+                       const std::string& work_path, int threads);
 
 /// A map written tile by tile into a tiled GeoTIFF work file, then copied into a
 /// cloud-optimised GeoTIFF (the COG driver needs the finished raster to lay out overviews).

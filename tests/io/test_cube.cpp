@@ -6,6 +6,7 @@
 #include "support/fixtures.hpp"
 
 #include <gtest/gtest.h>
+#include <hdf5.h>
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -117,6 +118,49 @@ TEST(Cube, LayersStreamedInStripsSkipAllNaNChunksAndReadBackWhole) {
     const auto window = io::cube_read_window(cube, "2025Q2", "rate", grid, {250, 10, 20, 5});
     EXPECT_EQ(window(0, 0), sea(10, 250));
     EXPECT_TRUE(std::isnan(window(4, 19)));
+}
+
+namespace {
+/// Every chunk of `layer` in a quarter file as stored (filter mask, then the bytes).
+std::vector<std::string> raw_chunks(const std::string& file, const char* layer,
+                                    const Grid& grid) {
+    std::vector<std::string> out;
+    const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    const hid_t ds = H5Dopen2(f, layer, H5P_DEFAULT);
+    for (hsize_t row = 0; row < hsize_t(grid.height); row += 256)
+        for (hsize_t col = 0; col < hsize_t(grid.width); col += 256) {
+            const hsize_t offset[3] = {0, row, col};
+            hsize_t size = 0;
+            EXPECT_GE(H5Dget_chunk_storage_size(ds, offset, &size), 0);
+            std::string bytes(size, '\0');
+            std::uint32_t mask = 0;
+            EXPECT_GE(H5Dread_chunk(ds, H5P_DEFAULT, offset, &mask, bytes.data()), 0);
+            out.push_back(std::to_string(mask) + ":" + bytes);
+        }
+    H5Dclose(ds);
+    H5Fclose(f);
+    return out;
+}
+} // namespace
+
+TEST(Cube, ChunksEncodedOnEveryThreadAreTheBytesOfHdf5sOwnFilters) {
+    // In-memory layers go through HDF5's filter pipeline, streamed ones through riskmap's
+    // parallel encoder and H5Dwrite_chunk: the stored chunks must be the same, edges included.
+    TempDir dir;
+    const Grid grid = test::utm_grid(600, 300, 100.0); // partial chunks on the right and below
+    const Layer<float> values = field(grid, 0.4f);
+    const auto strips = [&](int row, int rows, float* out) {
+        std::copy(values.data() + std::size_t(row) * 600,
+                  values.data() + std::size_t(row + rows) * 600, out);
+    };
+    const auto table = villages({"3205012001"}, 1);
+    io::cube_write_quarter(dir / "a.nc", grid, "2025Q2", {{"rate", &values, "rate", "1"}}, table);
+    io::cube_write_quarter(dir / "b.nc", grid, "2025Q2",
+                           {{"rate", nullptr, "rate", "1", strips}}, table);
+    const auto filtered = raw_chunks(dir / "a.quarters/a_2025Q2.nc", "rate", grid);
+    const auto encoded = raw_chunks(dir / "b.quarters/b_2025Q2.nc", "rate", grid);
+    ASSERT_EQ(filtered.size(), 6u);
+    EXPECT_TRUE(filtered == encoded);
 }
 
 TEST(Cube, RerunningAQuarterReplacesOnlyThatQuarter) {

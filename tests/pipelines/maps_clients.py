@@ -30,7 +30,7 @@ for path in maps:
             problems.append("no overviews")
         if not ds.descriptions[0]:
             problems.append("no band description")
-        if ds.block_shapes[0] != (256, 256):
+        if ds.block_shapes[0] != (512, 512):
             problems.append(f"blocks {ds.block_shapes[0]}")
         data = ds.read(1, masked=True)
         if data.count() == 0:

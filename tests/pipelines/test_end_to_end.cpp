@@ -126,7 +126,7 @@ TEST_F(District, MapsCarryTheInputGridNodataAndDescription) {
         EXPECT_FALSE(std::string(band->GetUnitType()).empty()) << name;
         int bx = 0, by = 0;
         band->GetBlockSize(&bx, &by);
-        EXPECT_EQ(bx, 256) << name << " is not tiled";
+        EXPECT_EQ(bx, 512) << name << " is not tiled";
         EXPECT_STRNE(ds->GetMetadataItem("COMPRESSION", "IMAGE_STRUCTURE"), nullptr);
     }
 }
