@@ -95,19 +95,29 @@ void warp_to_grid_file(const std::string& path, const Grid& grid, Resampling res
     const double x_max = gt[0] + gt[1] * grid.width;
     const double y_min = gt[3] + gt[5] * grid.height;
     CPLStringList args;
-    for (const std::string& a :
-         {std::string("-of"),         std::string("GTiff"),
-          std::string("-ot"),         std::string("Float32"),
-          std::string("-t_srs"),      grid.crs_wkt,
-          std::string("-te"),         format_double(gt[0]),
-          format_double(y_min),       format_double(x_max),
-          format_double(gt[3]),       std::string("-ts"),
-          std::to_string(grid.width), std::to_string(grid.height),
-          std::string("-r"),          std::string(resampling_name(resampling)),
-          std::string("-dstnodata"),  std::string("nan"),
-          std::string("-wm"),         std::string("256"),
-          std::string("-multi"),      std::string("-wo"),
-          "NUM_THREADS=" + std::to_string(std::max(1, threads))})
+    for (const std::string& a : {std::string("-of"),
+                                 std::string("GTiff"),
+                                 std::string("-ot"),
+                                 std::string("Float32"),
+                                 std::string("-t_srs"),
+                                 grid.crs_wkt,
+                                 std::string("-te"),
+                                 format_double(gt[0]),
+                                 format_double(y_min),
+                                 format_double(x_max),
+                                 format_double(gt[3]),
+                                 std::string("-ts"),
+                                 std::to_string(grid.width),
+                                 std::to_string(grid.height),
+                                 std::string("-r"),
+                                 std::string(resampling_name(resampling)),
+                                 std::string("-dstnodata"),
+                                 std::string("nan"),
+                                 std::string("-wm"),
+                                 std::string("256"),
+                                 std::string("-multi"),
+                                 std::string("-wo"),
+                                 "NUM_THREADS=" + std::to_string(std::max(1, threads))})
         args.AddString(a.c_str());
     const CPLStringList create = work_file_options();
     for (int i = 0; i < create.size(); ++i) {

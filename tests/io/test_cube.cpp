@@ -122,8 +122,7 @@ TEST(Cube, LayersStreamedInStripsSkipAllNaNChunksAndReadBackWhole) {
 
 namespace {
 /// Every chunk of `layer` in a quarter file as stored (filter mask, then the bytes).
-std::vector<std::string> raw_chunks(const std::string& file, const char* layer,
-                                    const Grid& grid) {
+std::vector<std::string> raw_chunks(const std::string& file, const char* layer, const Grid& grid) {
     std::vector<std::string> out;
     const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
     const hid_t ds = H5Dopen2(f, layer, H5P_DEFAULT);
@@ -155,8 +154,8 @@ TEST(Cube, ChunksEncodedOnEveryThreadAreTheBytesOfHdf5sOwnFilters) {
     };
     const auto table = villages({"3205012001"}, 1);
     io::cube_write_quarter(dir / "a.nc", grid, "2025Q2", {{"rate", &values, "rate", "1"}}, table);
-    io::cube_write_quarter(dir / "b.nc", grid, "2025Q2",
-                           {{"rate", nullptr, "rate", "1", strips}}, table);
+    io::cube_write_quarter(dir / "b.nc", grid, "2025Q2", {{"rate", nullptr, "rate", "1", strips}},
+                           table);
     const auto filtered = raw_chunks(dir / "a.quarters/a_2025Q2.nc", "rate", grid);
     const auto encoded = raw_chunks(dir / "b.quarters/b_2025Q2.nc", "rate", grid);
     ASSERT_EQ(filtered.size(), 6u);
