@@ -13,6 +13,7 @@
 #include "pipelines/map_styles.hpp"
 #include "pipelines/raster_stages.hpp"
 #include "pipelines/run_report.hpp"
+#include "sched/parallel_rows.hpp"
 #include "sched/tiles.hpp"
 
 #include <gdal_priv.h>
@@ -57,9 +58,9 @@ private:
 };
 
 /// The QGIS style and a PNG quicklook (at most 800 pixels wide, from the COG's overviews).
-void write_look(const std::function<std::string(const std::string&)>& stage, const Grid& grid,
-                const std::string& name, const std::string& tif, const io::MapStyle& style) {
-    io::write_file(stage(name + ".qml"), io::qml(style));
+void write_look(const io::StagedOutput& out, const Grid& grid, const std::string& name,
+                const std::string& tif, const io::MapStyle& style) {
+    io::write_file(out.scratch_path(name + ".qml"), io::qml(style));
     const int stride = std::max(1, (std::max(grid.width, grid.height) + 799) / 800);
     Grid small = grid;
     small.width = (grid.width + stride - 1) / stride;
@@ -69,7 +70,7 @@ void write_look(const std::function<std::string(const std::string&)>& stage, con
     MapReader reader(tif);
     const Layer<float> values =
         reader.read(Rect{0, 0, grid.width, grid.height}, small.width, small.height);
-    io::write_quicklook(stage(name + ".png"), small, values, style);
+    io::write_quicklook(out.scratch_path(name + ".png"), small, values, style);
 }
 
 /// This quarter's maps (not the change maps, which the cube derives from its quarters) and
@@ -118,12 +119,23 @@ void WriteOutputs::run(JobState& state) {
         state.timings.emplace_back(part, std::chrono::duration<double>(now - started).count());
         started = now;
     };
-    for (const auto& m : state.maps) {
-        const std::string tif = stage(m.name + ".tif");
-        if (!m.file->finish(tif, threads).empty())
+    for (const auto& m : state.maps) { // every name first: run.json lists them in this order
+        stage(m.name + ".tif");
+        if (!m.file->info().category_names.empty())
             stage(m.name + ".tif.aux.xml");
-        write_look(stage, state.grid, m.name, tif, m.style);
+        stage(m.name + ".qml");
+        stage(m.name + ".png");
     }
+    // A COG's overviews and its quicklook are made on one thread: several maps at once keep
+    // every core busy; GDAL compresses each map on the threads left over.
+    const int maps = static_cast<int>(state.maps.size());
+    const int per_map = std::max(1, threads / std::max(1, std::min(threads, maps)));
+    sched::for_each_index(maps, [&](int i) {
+        const NamedMap& m = state.maps[std::size_t(i)];
+        const std::string tif = out.scratch_path(m.name + ".tif");
+        m.file->finish(tif, per_map);
+        write_look(out, state.grid, m.name, tif, m.style);
+    });
     lap("write.maps");
     const Table villages = area_table(state.village_scores, cfg);
     io::write_table_csv(stage("villages.csv"), villages);

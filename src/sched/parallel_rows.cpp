@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <exception>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -28,7 +30,41 @@ void for_row_blocks(int rows, const std::function<void(int, int)>& body) {
     for (auto& t : threads)
         t.join();
 }
+
+void for_each_index(int count, const std::function<void(int)>& body) {
+    const int workers = std::max(1u, std::thread::hardware_concurrency());
+    std::atomic<int> next{0};
+    std::mutex mutex;
+    std::exception_ptr failure; // the first, rethrown after the join as oneTBB does
+    std::vector<std::thread> threads;
+    for (int w = 0; w < workers; ++w)
+        threads.emplace_back([&] {
+            try {
+                for (int i; (i = next.fetch_add(1)) < count;)
+                    body(i);
+            } catch (...) {
+                std::lock_guard lock(mutex);
+                if (!failure)
+                    failure = std::current_exception();
+                next = count;
+            }
+        });
+    for (auto& t : threads)
+        t.join();
+    if (failure)
+        std::rethrow_exception(failure);
+}
 #else
+void for_each_index(int count, const std::function<void(int)>& body) {
+    tbb::parallel_for(
+        tbb::blocked_range<int>(0, count, 1),
+        [&](const tbb::blocked_range<int>& r) {
+            for (int i = r.begin(); i < r.end(); ++i)
+                body(i);
+        },
+        tbb::simple_partitioner());
+}
+
 void for_row_blocks(int rows, const std::function<void(int, int)>& body) {
     // 8 rows per task: enough work per task to hide scheduling, small enough to balance.
     tbb::parallel_for(tbb::blocked_range<int>(0, rows, 8),

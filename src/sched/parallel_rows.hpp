@@ -11,6 +11,10 @@ namespace riskmap::sched {
 /// Calls body(row_begin, row_end) over [0, rows) in blocks, in parallel (oneTBB).
 void for_row_blocks(int rows, const std::function<void(int, int)>& body);
 
+/// Calls body(i) for every i in [0, count), one task each (for a few large jobs such as whole
+/// files), in parallel (oneTBB).
+void for_each_index(int count, const std::function<void(int)>& body);
+
 /// Limits oneTBB to `threads` workers while alive (0 = all cores).
 class ThreadLimit {
 public:
