@@ -11,6 +11,10 @@ namespace riskmap::sched {
 /// Calls body(row_begin, row_end) over [0, rows) in blocks, in parallel (oneTBB).
 void for_row_blocks(int rows, const std::function<void(int, int)>& body);
 
+/// Calls body(begin, end) over [0, count) in parallel, in ranges of whole `chunk`s (the last
+/// range may end short): for kernels whose work unit is wider than one row or column.
+void for_chunks(int count, int chunk, const std::function<void(int, int)>& body);
+
 /// Limits oneTBB to `threads` workers while alive (0 = all cores).
 class ThreadLimit {
 public:

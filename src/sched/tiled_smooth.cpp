@@ -83,7 +83,7 @@ Layer<float> TiledGaussian::vertical(LayerView<const float> window, const Rect& 
         Layer<float> scratch(w.width, in1 - in0);
         if (fast_) {
             const auto plan = slice_plan(plan_, in0, in1);
-            for_row_blocks(w.width, [&](int c0, int c1) {
+            for_chunks(w.width, kernels::kFastColumnChunk, [&](int c0, int c1) {
                 kernels::gaussian_fast_vertical(in, scratch.view(), plan, c0, c1);
             });
         } else {
@@ -114,12 +114,14 @@ Layer<float> TiledGaussian::horizontal(const Layer<float>& columns, const Rect& 
         const LayerView<const float> in{columns.data() + (in0 - w.x0), in1 - in0, core.height,
                                         columns.width()};
         Layer<float> scratch(in1 - in0, core.height);
-        for_row_blocks(core.height, [&](int r0, int r1) {
-            if (fast_)
+        if (fast_)
+            for_chunks(core.height, kernels::kFastRowChunk, [&](int r0, int r1) {
                 kernels::gaussian_fast_horizontal(in, scratch.view(), plan, r0, r1);
-            else
+            });
+        else
+            for_row_blocks(core.height, [&](int r0, int r1) {
                 kernels::gaussian_horizontal(in, scratch.view(), rows, r0, r1);
-        });
+            });
         for (int r = 0; r < core.height; ++r)
             std::memcpy(out.view().row(r) + (out0 - core.x0), scratch.view().row(r) + (out0 - in0),
                         sizeof(float) * static_cast<std::size_t>(out1 - out0));
