@@ -350,12 +350,23 @@ struct Block {
 
 // Transposes a block in place: step s swaps bit s of the row and column indices (Eklundh
 // 1972, "A fast computer method for matrix transposing"), 4 steps of 16 two-vector shuffles.
+[[gnu::always_inline]] inline Vec shuffle(Vec a, Vec c, Mask m) {
+#if defined(__clang__) // clang-tidy and clang builds: no __builtin_shuffle (GCC only)
+    Vec r;
+    for (int l = 0; l < kVecLanes; ++l)
+        r[l] = m[l] < kVecLanes ? a[m[l]] : c[m[l] - kVecLanes];
+    return r;
+#else
+    return __builtin_shuffle(a, c, m);
+#endif
+}
+
 template <int S> [[gnu::always_inline]] inline void transpose_step(Block& b, Mask lo, Mask hi) {
     for (int i = 0; i < kVecLanes; ++i)
         if ((i & S) == 0) {
             const Vec a = b.v[i], c = b.v[i + S];
-            b.v[i] = __builtin_shuffle(a, c, lo);
-            b.v[i + S] = __builtin_shuffle(a, c, hi);
+            b.v[i] = shuffle(a, c, lo);
+            b.v[i + S] = shuffle(a, c, hi);
         }
 }
 [[gnu::always_inline]] inline void transpose(Block& b) {
