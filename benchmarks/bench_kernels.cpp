@@ -56,10 +56,11 @@ void BM_GaussianSum(benchmark::State& state) {
 BENCHMARK(BM_GaussianSum)->Arg(2)->Arg(5)->Arg(20)->Arg(67)->Unit(benchmark::kMillisecond);
 
 /// The exact truncated kernel and the recursive one (Deriche) separately, same layer and sigmas;
-/// BM_GaussianSum above is whichever the scheduler picks.
+/// BM_GaussianSum above is whichever the scheduler picks. Arguments: bandwidth in pixels, side
+/// of the square layer (1000: a district, 2830: a province). Wall time (all threads at work).
 template <Layer<float> (*Sum)(const Layer<float>&, const kernels::GaussianRows&)>
 void BM_GaussianKernel(benchmark::State& state) {
-    const int size = 1000;
+    const int size = static_cast<int>(state.range(1));
     const auto in = noise(size, size);
     const auto params = sched::gaussian_rows_for(grid_30m(size), 30.0 * state.range(0));
     for (auto _ : state)
@@ -69,17 +70,13 @@ void BM_GaussianKernel(benchmark::State& state) {
 }
 BENCHMARK(BM_GaussianKernel<sched::gaussian_sum_exact>)
     ->Name("BM_GaussianExact")
-    ->Arg(2)
-    ->Arg(5)
-    ->Arg(20)
-    ->Arg(67)
+    ->ArgsProduct({{2, 5, 20, 67}, {1000}})
+    ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_GaussianKernel<sched::gaussian_sum_fast>)
     ->Name("BM_GaussianFast")
-    ->Arg(2)
-    ->Arg(5)
-    ->Arg(20)
-    ->Arg(67)
+    ->ArgsProduct({{2, 5, 20, 67, 200}, {1000, 2830}})
+    ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
 void BM_Disaggregate(benchmark::State& state) {

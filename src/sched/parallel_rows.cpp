@@ -72,6 +72,11 @@ void for_row_blocks(int rows, const std::function<void(int, int)>& body) {
 }
 #endif
 
+void for_chunks(int count, int chunk, const std::function<void(int, int)>& body) {
+    for_row_blocks((count + chunk - 1) / chunk,
+                   [&](int begin, int end) { body(begin * chunk, std::min(count, end * chunk)); });
+}
+
 struct ThreadLimit::Impl {
     std::unique_ptr<tbb::global_control> control;
 };

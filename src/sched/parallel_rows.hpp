@@ -15,6 +15,10 @@ void for_row_blocks(int rows, const std::function<void(int, int)>& body);
 /// files), in parallel (oneTBB).
 void for_each_index(int count, const std::function<void(int)>& body);
 
+/// Calls body(begin, end) over [0, count) in parallel, in ranges of whole `chunk`s (the last
+/// range may end short): for kernels whose work unit is wider than one row or column.
+void for_chunks(int count, int chunk, const std::function<void(int, int)>& body);
+
 /// Limits oneTBB to `threads` workers while alive (0 = all cores).
 class ThreadLimit {
 public:

@@ -5,6 +5,7 @@
 #include "sched/tiled_smooth.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <utility>
@@ -37,24 +38,22 @@ Layer<float> gaussian_sum_exact(const Layer<float>& in, const kernels::GaussianR
 
 Layer<float> gaussian_sum_fast(const Layer<float>& in, const kernels::GaussianRows& params) {
     const kernels::FastGaussianPlan plan = kernels::plan_fast_gaussian(params);
-    Layer<float> vertical(in.width(), in.height());
-    Layer<float> out(in.width(), in.height());
-    // The column recursion needs whole columns, so the vertical pass splits columns between
-    // threads; each column's bytes are the same for any split.
-    for_row_blocks(in.width(), [&](int begin, int end) {
-        kernels::gaussian_fast_vertical(in.view(), vertical.view(), plan, begin, end);
-    });
-    for_row_blocks(in.height(), [&](int begin, int end) {
-        kernels::gaussian_fast_horizontal(std::as_const(vertical).view(), out.view(), plan, begin,
-                                          end);
-    });
     // Deriche's fit undershoots exp(-x^2/2) by up to 5.2e-4 of the peak in the far tail, so a
     // sum of counts can come out at -1e-8 where it should be 0; counts and rates must stay
     // non-negative, as with the exact kernel, so non-negative inputs get non-negative sums.
-    const auto values = in.values();
-    if (std::all_of(values.begin(), values.end(), [](float v) { return !(v < 0); }))
-        for (float& v : out.values())
-            v = std::max(v, 0.0f);
+    std::atomic<bool> negative{false};
+    // The horizontal pass runs in place on the vertical pass's output: one layer allocated.
+    Layer<float> out(in.width(), in.height());
+    // The column recursion needs whole columns, so the vertical pass splits columns between
+    // threads; each column's bytes are the same for any split.
+    for_chunks(in.width(), kernels::kFastColumnChunk, [&](int begin, int end) {
+        if (kernels::gaussian_fast_vertical(in.view(), out.view(), plan, begin, end))
+            negative = true;
+    });
+    for_chunks(in.height(), kernels::kFastRowChunk, [&](int begin, int end) {
+        kernels::gaussian_fast_horizontal(std::as_const(out).view(), out.view(), plan, begin, end,
+                                          !negative);
+    });
     return out;
 }
 

@@ -46,9 +46,11 @@ std::pair<int, int> blocks_of(int begin, int end) {
 } // namespace
 
 bool prefers_fast_gaussian(const kernels::GaussianRows& params) {
-    // The recursive kernel runs at ~100 Mpx/s whatever sigma; the exact one at 149, 101, 39, 15
-    // Mpx/s for sigma = 2, 5, 20, 67 px (1000 x 1000, 2-core 2.6 GHz VM, one thread per core,
-    // benchmarks/bench_kernels.cpp). Below 4 px the exact kernel is both exact and faster.
+    // The recursive kernel runs at 320-590 Mpx/s whatever sigma (float sweeps, 2026-11-24); the
+    // exact one at 149, 101, 39, 15 Mpx/s for sigma = 2, 5, 20, 67 px (1000 x 1000, 2-core
+    // 2.6 GHz VM, one thread per core, benchmarks/bench_kernels.cpp). Below 4 px the exact
+    // kernel stays: it is exact, and local (no block-lattice restarts in the tile engine);
+    // moving the threshold down would change small-bandwidth maps by up to 3.5e-4 of the max.
     constexpr double kFastFromSigmaPx = 4.0;
     double smallest = INFINITY;
     for (const auto* sigmas : {&params.sigma_x_px, &params.sigma_y_px})
@@ -83,7 +85,7 @@ Layer<float> TiledGaussian::vertical(LayerView<const float> window, const Rect& 
         Layer<float> scratch(w.width, in1 - in0);
         if (fast_) {
             const auto plan = slice_plan(plan_, in0, in1);
-            for_row_blocks(w.width, [&](int c0, int c1) {
+            for_chunks(w.width, kernels::kFastColumnChunk, [&](int c0, int c1) {
                 kernels::gaussian_fast_vertical(in, scratch.view(), plan, c0, c1);
             });
         } else {
@@ -114,12 +116,14 @@ Layer<float> TiledGaussian::horizontal(const Layer<float>& columns, const Rect& 
         const LayerView<const float> in{columns.data() + (in0 - w.x0), in1 - in0, core.height,
                                         columns.width()};
         Layer<float> scratch(in1 - in0, core.height);
-        for_row_blocks(core.height, [&](int r0, int r1) {
-            if (fast_)
+        if (fast_)
+            for_chunks(core.height, kernels::kFastRowChunk, [&](int r0, int r1) {
                 kernels::gaussian_fast_horizontal(in, scratch.view(), plan, r0, r1);
-            else
+            });
+        else
+            for_row_blocks(core.height, [&](int r0, int r1) {
                 kernels::gaussian_horizontal(in, scratch.view(), rows, r0, r1);
-        });
+            });
         for (int r = 0; r < core.height; ++r)
             std::memcpy(out.view().row(r) + (out0 - core.x0), scratch.view().row(r) + (out0 - in0),
                         sizeof(float) * static_cast<std::size_t>(out1 - out0));

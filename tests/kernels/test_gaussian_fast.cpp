@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cstdint>
 #include <random>
+#include <utility>
 
 using namespace riskmap;
 
@@ -182,4 +183,29 @@ TEST(GaussianFast, ManyLatitudeBucketsStayAccurate) {
     const auto p = sched::gaussian_rows_for(g, 150000.0);
     EXPECT_GT(kernels::plan_fast_gaussian(p).buckets_y.size(), 1u);
     EXPECT_LT(error_of_max(random_layer(50, 60, 6, 0.3), p), 1e-3);
+}
+
+TEST(GaussianFast, LargeSigmaStaysAccurate) {
+    // The sweeps run in float; poles near 1 are where single precision could lose accuracy
+    // (kernels/gaussian_fast.hpp, DESIGN). Rows 4.5 sigma long, so the far tail and both
+    // edges are in the comparison; 20 rows keep the direct 2-D reference quick.
+    for (const auto& [sigma, width] : {std::pair{67.0, 300}, std::pair{200.0, 900}}) {
+        const auto p = sched::gaussian_rows_for(projected(width, 20), 30.0 * sigma);
+        EXPECT_LT(error_of_max(random_layer(width, 20, 7, 0.3), p), 1e-3)
+            << "sigma " << sigma << " px";
+    }
+}
+
+TEST(GaussianFast, ConstantFieldSumIsTotalWeightAtLargeSigma) {
+    // Away from the edges (beyond 4 sigma) a constant field's sum is the square of the exact
+    // total weight: the DC gain is matched to the float-rounded poles.
+    const double sigma = 200;
+    const int size = 2 * 4 * 200 + 21;
+    Layer<float> in(size, 21, 1.0f);
+    kernels::GaussianRows p;
+    p.sigma_x_px.assign(21, sigma);
+    p.sigma_y_px.assign(21, 0.0);
+    const auto out = sched::gaussian_sum_fast(in, p);
+    const double w = kernels::gaussian_total_weight(sigma, 4.0);
+    EXPECT_NEAR(out(10, size / 2), w, 2e-4 * w);
 }
