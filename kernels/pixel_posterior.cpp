@@ -1,0 +1,197 @@
+/// \file
+/// pixel_posterior(): posterior() to float-map precision, fast enough for every land pixel.
+///
+/// Poisson: the Gamma quantiles depend on the shape alone, so log q_p(a) is read from a table
+/// over log a built once from the full-precision inverse. Binomial: a Cornish-Fisher start on
+/// the logit scale, then usually one step (one forward ibeta) of the inverse's Taylor series;
+/// Boost's own inverse where that cannot be trusted. Every value is a pure function of the
+/// arguments. Measured (benchmarks/bench_kernels.cpp BM_PixelPosterior, 2 shared cores,
+/// Debian 12, GCC 12): Poisson 570 -> 124 ns per pixel, binomial 1540 -> 1060 ns.
+
+#include "kernels/empirical_bayes.hpp"
+
+#include <boost/math/special_functions/beta.hpp>
+#include <boost/math/special_functions/gamma.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <vector>
+
+namespace riskmap::kernels {
+
+namespace {
+// 32 significant bits instead of 53: float maps hold 24 (tests/kernels/test_empirical_bayes.cpp).
+using Fast = boost::math::policies::policy<boost::math::policies::promote_double<false>,
+                                           boost::math::policies::digits2<32>>;
+using Full = boost::math::policies::policy<boost::math::policies::promote_double<false>>;
+
+constexpr std::array<double, 2> kLevels{0.025, 0.975};
+
+// Table of r_p(t) = log q_p(e^t) - log(p) e^-t. The subtracted term is the a -> 0 behaviour
+// (P(a, x) ~ x^a / Gamma(a + 1)), so r stays smooth and bounded from a = 1e-4 (log a = -9.25)
+// to 1e8 (the shape of a pixel rarely exceeds 1e5). Step 1/128 keeps 4-point cubic
+// interpolation within 1e-9 of log q (measured over 2e5 random cases; the tests allow 4e-7).
+constexpr double kLogShapeMin = -9.25;
+constexpr double kLogShapeMax = 18.5;
+constexpr double kStep = 1.0 / 128;
+constexpr int kNodes = static_cast<int>((kLogShapeMax - kLogShapeMin) / kStep) + 1;
+
+// r_p at shape a. Where q_p is below 1e-100 (a < 0.008 for p = 0.025) P(a, x) = x^a / Gamma(a +
+// 1) (1 + O(x)) gives log q_p = (log p + lgamma(a + 1)) / a to double precision, and Boost's
+// inverse would underflow to 0 for the smallest shapes.
+double node(double a, double p) {
+    const double q = boost::math::gamma_p_inv(a, p, Full());
+    if (q < 1e-100)
+        return boost::math::lgamma(a + 1, Full()) / a;
+    return std::log(q) - std::log(p) / a;
+}
+
+struct GammaQuantileTable {
+    std::array<std::vector<double>, 2> residual; // one node outside each end for the stencil
+
+    GammaQuantileTable() {
+        for (std::size_t k = 0; k < kLevels.size(); ++k) {
+            residual[k].resize(kNodes + 2);
+            for (int i = 0; i < kNodes + 2; ++i) {
+                const double t = kLogShapeMin + (i - 1) * kStep;
+                const double a = std::exp(t);
+                residual[k][i] = node(a, kLevels[k]);
+            }
+        }
+    }
+};
+
+// Built on first use; C++ guarantees one thread builds it and the others wait. The nodes are a
+// fixed function of their index, so every run and thread sees the same table.
+const GammaQuantileTable& gamma_table() {
+    static const GammaQuantileTable table;
+    return table;
+}
+
+// Cubic through the 4 nodes around t (Lagrange form on the uniform grid).
+double interpolate(const std::vector<double>& r, double t) {
+    const double u = (t - kLogShapeMin) / kStep;
+    const int i = std::min(static_cast<int>(u), kNodes - 2);
+    const double s = u - i;
+    const double* f = r.data() + i; // f[0..3] are the nodes at i - 1 .. i + 2
+    const double sm1 = s - 1, sm2 = s - 2, sp1 = s + 1;
+    return -s * sm1 * sm2 / 6 * f[0] + sp1 * sm1 * sm2 / 2 * f[1] - sp1 * s * sm2 / 2 * f[2] +
+           sp1 * s * sm1 / 6 * f[3];
+}
+
+void gamma_interval(double shape, double rate, Posterior& out) {
+    const double t = std::log(shape);
+    if (!(t >= kLogShapeMin && t <= kLogShapeMax)) {
+        out.lower = boost::math::gamma_p_inv(shape, kLevels[0], Fast()) / rate;
+        out.upper = boost::math::gamma_p_inv(shape, kLevels[1], Fast()) / rate;
+        return;
+    }
+    const auto& table = gamma_table();
+    out.lower = std::exp(interpolate(table.residual[0], t) + std::log(kLevels[0]) / shape) / rate;
+    out.upper = std::exp(interpolate(table.residual[1], t) + std::log(kLevels[1]) / shape) / rate;
+}
+
+// Cumulants 1..4 of log G for G ~ Gamma(a): digamma and polygamma 1..3. Shifted up to a >= 8
+// and then the asymptotic series (Abramowitz & Stegun 6.3.18, 6.4.11); only a starting point
+// needs them, so a few 1e-9 of error are harmless.
+std::array<double, 4> log_gamma_cumulants(double a) {
+    std::array<double, 4> k{0, 0, 0, 0};
+    for (; a < 8; a += 1) {
+        const double inv = 1 / a, inv2 = inv * inv;
+        k[0] -= inv;
+        k[1] += inv2;
+        k[2] -= 2 * inv2 * inv;
+        k[3] += 6 * inv2 * inv2;
+    }
+    const double i1 = 1 / a, i2 = i1 * i1;
+    k[0] += std::log(a) - i1 / 2 - i2 * (1.0 / 12 - i2 * (1.0 / 120 - i2 / 252));
+    k[1] += i1 + i2 / 2 + i2 * i1 * (1.0 / 6 - i2 * (1.0 / 30 - i2 / 42));
+    k[2] += -i2 - i2 * i1 - i2 * i2 * (1.0 / 2 - i2 * (1.0 / 6 - i2 / 6));
+    k[3] += 2 * i2 * i1 + 3 * i2 * i2 + i2 * i2 * i1 * (2 - i2 * (1 - 4 * i2 / 3));
+    return k;
+}
+
+// Standard normal quantiles of the two levels.
+constexpr std::array<double, 2> kNormalZ{-1.959963984540054, 1.959963984540054};
+
+struct LogitCumulants {
+    double mean, sd, skew, kurt; // of logit X for X ~ Beta(a, b) = log G_a - log G_b
+};
+
+LogitCumulants logit_cumulants(double a, double b) {
+    const auto ka = log_gamma_cumulants(a), kb = log_gamma_cumulants(b);
+    const double var = ka[1] + kb[1];
+    return {ka[0] - kb[0], std::sqrt(var), (ka[2] - kb[2]) / (var * std::sqrt(var)),
+            (ka[3] + kb[3]) / (var * var)};
+}
+
+// Cornish-Fisher expansion to the fourth cumulant, mapped back from the logit scale.
+double beta_start(const LogitCumulants& c, double z) {
+    const double z2 = z * z;
+    const double w = z + (z2 - 1) * c.skew / 6 + (z2 - 3) * z * c.kurt / 24 -
+                     (2 * z2 - 5) * z * c.skew * c.skew / 36;
+    return 1 / (1 + std::exp(-(c.mean + c.sd * w)));
+}
+
+// Steps on ibeta(a, b, x) = p from the start x: the inverse's Taylor series to third order in
+// u = (p - F) / f (one order beyond Halley), so one forward ibeta per step. The remaining error
+// is about u^4 times the density's relative curvature cubed: (r^3 u / scale) relative with r =
+// u / (local scale of the density); we stop once that is below 1e-9 (the tests measure the
+// result). Shapes below 0.1 (a diffuse prior and no events) have no good logit-scale start, and
+// 3 steps that do not get there hand over too: Boost's inverse finishes those.
+double beta_quantile(double a, double b, double p, double x, double log_beta) {
+    constexpr double kTolerance = 1e-9;
+    constexpr double kMinShape = 0.1;
+    for (int iteration = 0; iteration < 3 && std::min(a, b) >= kMinShape && x > 0 && x < 1;
+         ++iteration) {
+        const double f = std::exp((a - 1) * std::log(x) + (b - 1) * std::log1p(-x) - log_beta);
+        if (!(f > 0 && std::isfinite(f)))
+            break;
+        const double u = (p - boost::math::ibeta(a, b, x, Fast())) / f;
+        const double c1 = (a - 1) / x - (b - 1) / (1 - x);                             // f' / f
+        const double c2 = c1 * c1 - (a - 1) / (x * x) - (b - 1) / ((1 - x) * (1 - x)); // f'' / f
+        const double scale = std::min(x, 1 - x);
+        const double r = std::abs(u) * std::max(std::abs(c1), 1 / scale);
+        if (r > 0.5)
+            break;
+        x += u * (1 - u * (c1 / 2 - u * (c1 * c1 / 2 - c2 / 6)));
+        if (r * r * r * std::abs(u) < kTolerance * scale)
+            return x;
+    }
+    return boost::math::ibeta_inv(a, b, p, Fast());
+}
+
+void beta_interval(double a, double b, Posterior& out) {
+    const LogitCumulants c = logit_cumulants(a, b);
+    // Boost, not std::lgamma: glibc's writes the global signgam, a data race across threads.
+    using boost::math::lgamma;
+    const double log_beta = lgamma(a, Fast()) + lgamma(b, Fast()) - lgamma(a + b, Fast());
+    out.lower = beta_quantile(a, b, kLevels[0], beta_start(c, kNormalZ[0]), log_beta);
+    out.upper = beta_quantile(a, b, kLevels[1], beta_start(c, kNormalZ[1]), log_beta);
+}
+} // namespace
+
+Posterior pixel_posterior(const Prior& prior, double y, double n, double target) {
+    Posterior out;
+    out.mean = eb_estimate(prior, y, n);
+    if (prior.point_mass()) {
+        out.exceed = prior.mean > target ? 1.0 : 0.0;
+        out.lower = out.upper = prior.mean;
+        return out;
+    }
+    if (prior.model == RateModel::Poisson) {
+        const double shape = prior.alpha + y, rate = prior.beta + n;
+        out.exceed = target > 0 ? boost::math::gamma_q(shape, rate * target, Fast()) : 1.0;
+        gamma_interval(shape, rate, out);
+    } else {
+        const double a = prior.alpha + y, b = prior.beta + std::max(0.0, n - y);
+        out.exceed = target <= 0   ? 1.0
+                     : target >= 1 ? 0.0
+                                   : boost::math::ibetac(a, b, target, Fast());
+        beta_interval(a, b, out);
+    }
+    return out;
+}
+
+} // namespace riskmap::kernels
