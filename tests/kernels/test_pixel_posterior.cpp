@@ -95,6 +95,22 @@ TEST(PixelPosterior, TailTargetsAndExtremeSkew) {
     }
 }
 
+TEST(PixelPosterior, HugeShapesWithTargetsNearTheMean) {
+    // Where the continued fraction converges slowest (x near the mean of a tight Beta), and
+    // shapes beyond 1e6 where pixel_posterior hands over to Boost.
+    for (const double alpha : {1e3, 1e5, 9e5, 2e6}) {
+        for (const double beta : {1e3, 1e5, 9e5, 2e6}) {
+            const double mean = alpha / (alpha + beta);
+            const double sd = std::sqrt(mean * (1 - mean) / (alpha + beta));
+            for (const double k : {-3.0, -0.5, 0.0, 0.5, 3.0}) {
+                const double target = mean + k * sd;
+                for (const RateModel model : {RateModel::Poisson, RateModel::Binomial})
+                    expect_within_contract({{model, 0.1, 0.01, alpha, beta}, 0, 0.5, target});
+            }
+        }
+    }
+}
+
 TEST(PixelPosterior, SameBytesWhateverTheThreadOrOrder) {
     // The Gamma table is built by whichever thread comes first; the answers must not notice.
     std::mt19937_64 rng(5);
