@@ -66,13 +66,16 @@ TEST(PixelPosterior, AgreesWithFullPrecisionOverTheWholeDomain) {
 }
 
 TEST(PixelPosterior, AgreesAtTheEdgesOfTheShapeTable) {
-    // Shapes just inside and outside the Gamma table (1e-4 .. 1e8) and a diffuse maternal
-    // prior (alpha 0.015) with no events.
+    // Shapes just inside and outside the Gamma table (1e-4 .. 1e8), a diffuse maternal prior
+    // (alpha 0.015) with no events, and Beta shapes below 0.1 (their own starting point).
     for (const double alpha : {5e-5, 1e-4, 1.0001e-4, 0.015, 0.5, 1.0, 9.9e7, 1e8, 2e8, 1e9}) {
         for (const RateModel model : {RateModel::Poisson, RateModel::Binomial}) {
             Case c{{model, 0.1, 0.01, alpha, 50.0}, 0, 10, 0.05};
             expect_within_contract(c);
             c.y = c.n; // all events
+            expect_within_contract(c);
+            c.prior.alpha = 50; // the mirror image: tiny b, the upper quantile next to 1
+            c.prior.beta = alpha;
             expect_within_contract(c);
         }
     }
