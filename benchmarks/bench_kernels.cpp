@@ -113,6 +113,35 @@ void BM_Posterior(benchmark::State& state) {
 }
 BENCHMARK(BM_Posterior)->Arg(0)->Arg(1);
 
+/// pixel_posterior() over 4096 (y, n) pairs spread as in a map: n from 0.5 to ~3000 (most
+/// pixels small), y up to twice the prior mean rate, some y = 0. Arg 0 = Poisson (maternal
+/// deaths per birth), 1 = binomial (stunting); arg 2 = 1 adds a diffuse prior (alpha 0.015).
+void BM_PixelPosterior(benchmark::State& state) {
+    const bool binomial = state.range(0) != 0;
+    kernels::Prior prior;
+    prior.model = binomial ? RateModel::Binomial : RateModel::Poisson;
+    prior.mean = binomial ? 0.2 : 0.002;
+    prior.variance = binomial ? 0.004 : 1e-6;
+    prior.alpha = state.range(1) ? 0.015 : binomial ? 7.8 : 4.0;
+    prior.beta = prior.alpha * (1 - prior.mean) / prior.mean;
+    if (!binomial)
+        prior.beta = prior.alpha / prior.mean;
+    std::mt19937 rng(1);
+    std::uniform_real_distribution<double> u(0, 1);
+    std::vector<double> y(4096), n(4096);
+    for (std::size_t i = 0; i < y.size(); ++i) {
+        n[i] = 0.5 + 3000 * u(rng) * u(rng);
+        y[i] = u(rng) < 0.1 ? 0 : std::min(n[i], n[i] * prior.mean * 2 * u(rng));
+    }
+    std::size_t i = 0;
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(kernels::pixel_posterior(prior, y[i], n[i], prior.mean * 1.3));
+        i = (i + 1) % y.size();
+    }
+    state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_PixelPosterior)->Args({0, 0})->Args({1, 0})->Args({0, 1})->Args({1, 1});
+
 /// Band 1 of a raster with nodata as 0, as the peers in benchmarks/smooth_peers.py see it.
 Layer<float> raster_with_zeros(const std::string& path) {
     Layer<float> band = io::read_band(path, io::read_grid(path));

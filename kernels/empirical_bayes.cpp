@@ -122,19 +122,10 @@ Posterior posterior_with(const Prior& prior, double y, double n, double target) 
     return out;
 }
 
-// Pixel maps are float32 (24-bit significands): Boost's iterations and series stop at 32 bits
-// instead of 53, which keeps every stored value within a float ulp or two of the full-precision
-// answer (tests/kernels/test_empirical_bayes.cpp) at a fraction of the cost.
-using PixelPrecision = boost::math::policies::policy<boost::math::policies::promote_double<false>,
-                                                     boost::math::policies::digits2<32>>;
 } // namespace
 
 Posterior posterior(const Prior& prior, double y, double n, double target) {
     return posterior_with<Precision>(prior, y, n, target);
-}
-
-Posterior pixel_posterior(const Prior& prior, double y, double n, double target) {
-    return posterior_with<PixelPrecision>(prior, y, n, target);
 }
 
 } // namespace riskmap::kernels
