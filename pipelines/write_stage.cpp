@@ -77,16 +77,18 @@ void write_look(const io::StagedOutput& out, const Grid& grid, const std::string
 /// village table into the quarterly cube, copied from the staged maps in strips.
 void add_to_cube(const JobState& s, io::StagedOutput& staged, const Table& villages) {
     std::vector<io::CubeLayer> layers;
-    std::vector<std::shared_ptr<MapReader>> readers;
     for (const auto& m : s.maps) {
         if (!m.in_cube)
             continue;
-        auto reader = std::make_shared<MapReader>(staged.path(m.name + ".tif"));
+        const std::string tif = staged.path(m.name + ".tif");
         const int width = s.grid.width;
+        // A reader per strip: strips are read on several threads and a GDAL dataset is not
+        // thread-safe; opening a COG costs far less than decoding a strip of it.
         layers.push_back(
             {m.name, nullptr, m.file->info().description, m.file->info().units,
-             [reader, width](int row, int rows, float* out) {
-                 const auto strip = reader->read(Rect{0, row, width, rows}, width, rows);
+             [tif, width](int row, int rows, float* out) {
+                 MapReader reader(tif);
+                 const auto strip = reader.read(Rect{0, row, width, rows}, width, rows);
                  std::copy(strip.values().begin(), strip.values().end(), out);
              }});
     }

@@ -3,7 +3,7 @@
 #include "core/error.hpp"
 #include "core/numbers.hpp"
 #include "io/staged_output.hpp"
-#include "sched/parallel_rows.hpp"
+#include "sched/tiles.hpp"
 
 #include <hdf5.h>
 #include <hdf5_hl.h>
@@ -562,33 +562,58 @@ std::vector<unsigned char> encode_chunk(const std::vector<float>& strip, hsize_t
     return out;
 }
 
-/// One chunk row at a time, so memory stays at one chunk row of the grid. HDF5 runs its
-/// filters on the calling thread, so chunks are encoded here on every thread (encode_chunk
-/// gives the filter's own bytes) and handed over as they are with H5Dwrite_chunk, in file
-/// order.
+/// Rows of the grid in flight as one item: two chunk rows, so that a strip covers whole
+/// 512-row blocks of the maps it is read from and no block is decoded twice.
+constexpr hsize_t kChunkRowsPerStrip = 2;
+
+/// A strip of the grid, its chunks encoded (row-major, empty for all-NaN chunks).
+struct EncodedStrip : sched::TileWork {
+    hsize_t row = 0, rows = 0;
+    std::vector<std::vector<unsigned char>> chunks;
+};
+
+/// Strips travel through sched's ordered pipeline: read and encoded on every thread, handed
+/// to HDF5 with H5Dwrite_chunk in file order on one (HDF5 runs its own filters on the calling
+/// thread only; encode_chunk gives the filter's bytes). Memory: `in_flight` strips.
 void write_strips(hid_t ds, const Grid& grid, const CubeLayer& layer) {
-    const auto w = static_cast<hsize_t>(grid.width);
+    const auto w = static_cast<hsize_t>(grid.width), h = static_cast<hsize_t>(grid.height);
     const ChunkShape shape = chunk_shape(grid);
-    const int chunks = static_cast<int>((w + shape.cols - 1) / shape.cols);
-    std::vector<float> strip;
-    std::vector<std::vector<unsigned char>> encoded(static_cast<std::size_t>(chunks));
-    for (hsize_t row = 0; row < static_cast<hsize_t>(grid.height); row += shape.rows) {
-        const hsize_t rows = std::min(static_cast<hsize_t>(grid.height) - row, shape.rows);
-        strip.resize(rows * w);
-        layer.read_rows(static_cast<int>(row), static_cast<int>(rows), strip.data());
-        sched::for_row_blocks(chunks, [&](int begin, int end) {
-            for (int i = begin; i < end; ++i)
-                encoded[std::size_t(i)] = encode_chunk(strip, w, rows, i * shape.cols, shape);
+    const hsize_t across = (w + shape.cols - 1) / shape.cols;
+    const hsize_t strip_rows = kChunkRowsPerStrip * shape.rows;
+    const std::size_t strips = (h + strip_rows - 1) / strip_rows;
+    sched::run_ordered_pipeline(
+        strips, sched::worker_threads() + 1,
+        [&](std::size_t i) {
+            auto strip = std::make_unique<EncodedStrip>();
+            strip->row = i * strip_rows;
+            strip->rows = std::min(strip_rows, h - strip->row);
+            return strip;
+        },
+        [&](sched::TileWork& work) {
+            auto& strip = static_cast<EncodedStrip&>(work);
+            std::vector<float> values(strip.rows * w);
+            layer.read_rows(static_cast<int>(strip.row), static_cast<int>(strip.rows),
+                            values.data());
+            for (hsize_t r0 = 0; r0 < strip.rows; r0 += shape.rows) {
+                const hsize_t rows = std::min(shape.rows, strip.rows - r0);
+                const std::vector<float> part(values.begin() + std::ptrdiff_t(r0 * w),
+                                              values.begin() + std::ptrdiff_t((r0 + rows) * w));
+                for (hsize_t i = 0; i < across; ++i)
+                    strip.chunks.push_back(encode_chunk(part, w, rows, i * shape.cols, shape));
+            }
+        },
+        [&](sched::TileWork& work) {
+            const auto& strip = static_cast<const EncodedStrip&>(work);
+            for (std::size_t k = 0; k < strip.chunks.size(); ++k) {
+                const auto& bytes = strip.chunks[k];
+                if (bytes.empty())
+                    continue;
+                const hsize_t offset[3] = {0, strip.row + (k / across) * shape.rows,
+                                           (k % across) * shape.cols};
+                ok(H5Dwrite_chunk(ds, H5P_DEFAULT, 0, offset, bytes.size(), bytes.data()),
+                   "cannot write " + layer.name);
+            }
         });
-        for (int i = 0; i < chunks; ++i) {
-            const auto& bytes = encoded[std::size_t(i)];
-            if (bytes.empty())
-                continue;
-            const hsize_t offset[3] = {0, row, i * shape.cols};
-            ok(H5Dwrite_chunk(ds, H5P_DEFAULT, 0, offset, bytes.size(), bytes.data()),
-               "cannot write " + layer.name);
-        }
-    }
 }
 
 void write_layer(hid_t file, const Grid& grid, const CubeLayer& layer, const Axes& axes) {

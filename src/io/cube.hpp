@@ -60,7 +60,8 @@ struct CubeLayer {
     std::string long_name;
     std::string units;
     /// Fills `out` with grid rows [row, row + rows), full width: large grids are copied in
-    /// strips from wherever the layer lives (a GeoTIFF), never held whole.
+    /// strips from wherever the layer lives (a GeoTIFF), never held whole. Called from
+    /// several threads at once, for different strips.
     std::function<void(int row, int rows, float* out)> read_rows = {};
 };
 

@@ -25,6 +25,13 @@ TileLayout::TileLayout(int width, int height, int tile_size)
             tiles_.push_back({x, y, std::min(tile_, width - x), std::min(tile_, height - y)});
 }
 
+void run_tile_pipeline(const TileLayout& layout, int in_flight,
+                       const std::function<std::unique_ptr<TileWork>(std::size_t)>& read,
+                       const std::function<void(TileWork&)>& compute,
+                       const std::function<void(TileWork&)>& write) {
+    run_ordered_pipeline(layout.count(), in_flight, read, compute, write);
+}
+
 int worker_threads() {
     return static_cast<int>(
         tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
@@ -33,13 +40,13 @@ int worker_threads() {
 #ifdef RISKMAP_STD_THREADS
 // ThreadSanitizer builds (see parallel_rows.cpp): the same contract on std::threads. Tiles are
 // computed in parallel in waves of `in_flight`, each wave read and written in tile order.
-void run_tile_pipeline(const TileLayout& layout, int in_flight,
-                       const std::function<std::unique_ptr<TileWork>(std::size_t)>& read,
-                       const std::function<void(TileWork&)>& compute,
-                       const std::function<void(TileWork&)>& write) {
+void run_ordered_pipeline(std::size_t count, int in_flight,
+                          const std::function<std::unique_ptr<TileWork>(std::size_t)>& read,
+                          const std::function<void(TileWork&)>& compute,
+                          const std::function<void(TileWork&)>& write) {
     const std::size_t wave = static_cast<std::size_t>(std::max(1, in_flight));
-    for (std::size_t first = 0; first < layout.count(); first += wave) {
-        const std::size_t last = std::min(layout.count(), first + wave);
+    for (std::size_t first = 0; first < count; first += wave) {
+        const std::size_t last = std::min(count, first + wave);
         std::vector<std::unique_ptr<TileWork>> work;
         for (std::size_t i = first; i < last; ++i)
             work.push_back(read(i));
@@ -86,16 +93,16 @@ void for_each_tile(const TileLayout& layout, const std::function<void(std::size_
         std::rethrow_exception(error);
 }
 #else
-void run_tile_pipeline(const TileLayout& layout, int in_flight,
-                       const std::function<std::unique_ptr<TileWork>(std::size_t)>& read,
-                       const std::function<void(TileWork&)>& compute,
-                       const std::function<void(TileWork&)>& write) {
-    // Tiles travel between the filters by index; the slots own them, so a tile in flight when
-    // an exception cancels the pipeline is freed with the slots.
-    std::vector<std::unique_ptr<TileWork>> slots(layout.count());
+void run_ordered_pipeline(std::size_t count, int in_flight,
+                          const std::function<std::unique_ptr<TileWork>(std::size_t)>& read,
+                          const std::function<void(TileWork&)>& compute,
+                          const std::function<void(TileWork&)>& write) {
+    // Items travel between the filters by index; the slots own them, so an item in flight
+    // when an exception cancels the pipeline is freed with the slots.
+    std::vector<std::unique_ptr<TileWork>> slots(count);
     std::size_t next = 0;
     const auto source = [&](tbb::flow_control& fc) -> std::size_t {
-        if (next == layout.count()) {
+        if (next == count) {
             fc.stop();
             return 0;
         }

@@ -51,6 +51,12 @@ void run_tile_pipeline(const TileLayout& layout, int in_flight,
                        const std::function<void(TileWork&)>& compute,
                        const std::function<void(TileWork&)>& write);
 
+/// The same pipeline over items 0 .. count-1 of any kind (strips of a file, for example).
+void run_ordered_pipeline(std::size_t count, int in_flight,
+                          const std::function<std::unique_ptr<TileWork>(std::size_t)>& read,
+                          const std::function<void(TileWork&)>& compute,
+                          const std::function<void(TileWork&)>& write);
+
 /// Calls body(i) for every tile, in parallel, no ordering (for pure reductions whose result
 /// does not depend on the order, such as integer sums).
 void for_each_tile(const TileLayout& layout, const std::function<void(std::size_t)>& body);

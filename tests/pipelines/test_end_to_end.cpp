@@ -248,7 +248,8 @@ TEST_F(District, SameInputsGiveTheSameBytesWhateverTheThreadCountAndTileSize) {
         for (const std::string f :
              {"stunting_rate.tif", "stunting_hi.tif", "maternal_exceed.tif", "risk_index.tif",
               "priority_class.tif", "villages.csv", "kecamatan.csv", "villages.gpkg",
-              "villages.gal", "stunting_rate.png"})
+              "villages.gal", "stunting_rate.png", "riskmap.nc",
+              "riskmap.quarters/riskmap_2025Q3.nc"})
             EXPECT_EQ(read_text(*dir / (out + "/" + f)), read_text(*dir / ("out/" + f)))
                 << f << " with " << variants[v][1];
         EXPECT_NE(read_text(*dir / (out + "/run.json"))
