@@ -1,7 +1,7 @@
 """GeoTIFF reading and writing shared by the benchmark's Python peers, done the way riskmap
 does it so the outputs are alike: band 1 as float32 with nodata as NaN; maps written as
-cloud-optimised GeoTIFF (GDAL's COG driver: 256 x 256 tiles, DEFLATE with predictor,
-overviews), NaN (Byte: 0) nodata.
+cloud-optimised GeoTIFF (GDAL's COG driver: 512 x 512 tiles, ZSTD level 1 with predictor,
+overviews, all of riskmap's options), NaN (Byte: 0) nodata.
 
 Keep a dataset referenced while its band is in use: in GDAL's Python bindings a band whose
 dataset has been collected crashes the interpreter.
@@ -11,7 +11,7 @@ from osgeo import gdal, gdal_array
 
 gdal.UseExceptions()
 
-COG_OPTIONS = ["COMPRESS=DEFLATE", "PREDICTOR=YES", "BLOCKSIZE=256", "OVERVIEWS=AUTO"]
+COG_OPTIONS = ["COMPRESS=ZSTD", "LEVEL=1", "PREDICTOR=YES", "BLOCKSIZE=512", "OVERVIEWS=AUTO"]
 
 
 def read_float(path):

@@ -105,7 +105,8 @@ def notes(indicators, sigma):
         "(nodata as 0): riskmap through Google Benchmark (median of repetitions), the peers "
         "with time.perf_counter around the call. Smooth rows time the whole program: read the "
         "GeoTIFF, normalised convolution (nodata contributes nothing), write a COG "
-        "(DEFLATE, 256 px tiles, overviews), process start included.",
+        "(ZSTD level 1 with predictor, 512 px tiles, overviews: the same options in every "
+        "tool), process start included.",
         "SciPy's gaussian_filter and the Python pipeline are single-threaded: they run once at "
         "1 thread and are the peer of both thread counts. OpenCV runs with cv2.setNumThreads.",
         "÷ PEER = peer's median time / this row's median time (> 1: this row is faster).",
@@ -115,12 +116,12 @@ def notes(indicators, sigma):
         "thread count. Bytes per pixel of the minimal algorithm: kernel 16 (a separable "
         "filter: two passes, each reading and writing one float32; a filter fusing both "
         "passes in cache would need 8), smooth 32 (two such filters: values and validity "
-        "mask; file decoding and DEFLATE encoding are compute-bound and not counted), "
+        "mask; file decoding and encoding are compute-bound and not counted), "
         f"end to end {bytes_per_pixel('e2e', indicators)} for {indicators} indicators "
         "(population and sanitation read 8, village ids written and read twice 12, "
         "2 count layers per indicator written 8 and smoothed 32, scoring reads 8 per "
         "indicator + 12 and writes 5 float maps per indicator + risk index + a byte map). "
-        "End to end is dominated by compute (posterior quantiles, DEFLATE), so its share is "
+        "End to end is dominated by compute (posterior quantiles, compression), so its share is "
         "low by nature.",
     ]
 
