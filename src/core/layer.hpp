@@ -4,8 +4,11 @@
 /// kernels take.
 
 #include <cstddef>
+#include <memory>
+#include <new>
 #include <span>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace riskmap {
@@ -25,12 +28,33 @@ template <class T> struct LayerView {
     }
 };
 
+/// std::allocator that default-initialises instead of value-initialising: a vector of floats
+/// sized without a value is left unwritten. Zeroing a layer that a kernel overwrites anyway
+/// cost a serial pass over memory that faulted every page in on one thread.
+template <class T> struct DefaultInitAllocator : std::allocator<T> {
+    template <class U> struct rebind { using other = DefaultInitAllocator<U>; };
+    DefaultInitAllocator() = default;
+    template <class U> DefaultInitAllocator(const DefaultInitAllocator<U>&) noexcept {}
+    template <class U> void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
+        ::new (static_cast<void*>(p)) U;
+    }
+    template <class U, class... Args> void construct(U* p, Args&&... args) {
+        ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+    }
+};
+
+/// Tag: a layer whose every pixel the caller writes before reading it.
+struct Uninitialised {};
+
 template <class T> class Layer {
 public:
     Layer() = default;
     Layer(int width, int height, T fill = T{})
         : width_(width), height_(height),
           data_(static_cast<std::size_t>(width) * static_cast<std::size_t>(height), fill) {}
+    Layer(int width, int height, Uninitialised)
+        : width_(width), height_(height),
+          data_(static_cast<std::size_t>(width) * static_cast<std::size_t>(height)) {}
 
     int width() const { return width_; }
     int height() const { return height_; }
@@ -54,7 +78,7 @@ private:
     }
     int width_ = 0;
     int height_ = 0;
-    std::vector<T> data_;
+    std::vector<T, DefaultInitAllocator<T>> data_;
 };
 
 } // namespace riskmap

@@ -42,8 +42,9 @@ Layer<float> gaussian_sum_fast(const Layer<float>& in, const kernels::GaussianRo
     // sum of counts can come out at -1e-8 where it should be 0; counts and rates must stay
     // non-negative, as with the exact kernel, so non-negative inputs get non-negative sums.
     std::atomic<bool> negative{false};
-    // The horizontal pass runs in place on the vertical pass's output: one layer allocated.
-    Layer<float> out(in.width(), in.height());
+    // The horizontal pass runs in place on the vertical pass's output: one layer allocated,
+    // left unwritten (the vertical pass writes every pixel, on every thread).
+    Layer<float> out(in.width(), in.height(), Uninitialised{});
     // The column recursion needs whole columns, so the vertical pass splits columns between
     // threads; each column's bytes are the same for any split.
     for_chunks(in.width(), kernels::kFastColumnChunk, [&](int begin, int end) {

@@ -74,7 +74,8 @@ TiledGaussian::TiledGaussian(const kernels::GaussianRows& params, int grid_width
 Layer<float> TiledGaussian::vertical(LayerView<const float> window, const Rect& w,
                                      const Rect& core) const {
     const int height = static_cast<int>(params_.sigma_y_px.size());
-    Layer<float> columns(w.width, core.height, 0.0f);
+    // Buffers below are left unwritten: every pixel later read is written first.
+    Layer<float> columns(w.width, core.height, Uninitialised{});
     const auto [first, last] = blocks_of(core.y0, core.y1());
     for (int b = first; b <= last; ++b) {
         const int out0 = std::max(core.y0, b * kBlock),
@@ -82,7 +83,7 @@ Layer<float> TiledGaussian::vertical(LayerView<const float> window, const Rect& 
         const int in0 = std::max(0, b * kBlock - halo_),
                   in1 = std::min(height, (b + 1) * kBlock + halo_);
         const LayerView<const float> in{window.row(in0 - w.y0), w.width, in1 - in0, window.stride};
-        Layer<float> scratch(w.width, in1 - in0);
+        Layer<float> scratch(w.width, in1 - in0, Uninitialised{});
         if (fast_) {
             const auto plan = slice_plan(plan_, in0, in1);
             for_chunks(w.width, kernels::kFastColumnChunk, [&](int c0, int c1) {
@@ -104,7 +105,7 @@ Layer<float> TiledGaussian::vertical(LayerView<const float> window, const Rect& 
 
 Layer<float> TiledGaussian::horizontal(const Layer<float>& columns, const Rect& w,
                                        const Rect& core) const {
-    Layer<float> out(core.width, core.height, 0.0f);
+    Layer<float> out(core.width, core.height, Uninitialised{});
     const auto plan = fast_ ? slice_plan(plan_, core.y0, core.y1()) : kernels::FastGaussianPlan{};
     const auto rows = slice_rows(params_, core.y0, core.y1());
     const auto [first, last] = blocks_of(core.x0, core.x1());
@@ -115,7 +116,7 @@ Layer<float> TiledGaussian::horizontal(const Layer<float>& columns, const Rect& 
                   in1 = std::min(width_, (b + 1) * kBlock + halo_);
         const LayerView<const float> in{columns.data() + (in0 - w.x0), in1 - in0, core.height,
                                         columns.width()};
-        Layer<float> scratch(in1 - in0, core.height);
+        Layer<float> scratch(in1 - in0, core.height, Uninitialised{});
         if (fast_)
             for_chunks(core.height, kernels::kFastRowChunk, [&](int r0, int r1) {
                 kernels::gaussian_fast_horizontal(in, scratch.view(), plan, r0, r1);
