@@ -1,4 +1,5 @@
 #include "kernels/empirical_bayes.hpp"
+#include "kernels/gamma_tail.hpp"
 
 #include <boost/math/special_functions/beta.hpp>
 #include <boost/math/special_functions/gamma.hpp>
@@ -86,7 +87,8 @@ double exceedance_with(const Prior& prior, double y, double n, double target) {
     if (prior.point_mass())
         return prior.mean > target ? 1.0 : 0.0;
     if (prior.model == RateModel::Poisson)
-        return target > 0 ? gamma_q(prior.alpha + y, (prior.beta + n) * target, Policy()) : 1.0;
+        return target > 0 ? gamma_upper_tail(prior.alpha + y, (prior.beta + n) * target, Policy())
+                          : 1.0;
     if (target <= 0 || target >= 1)
         return target <= 0 ? 1.0 : 0.0;
     return ibetac(prior.alpha + y, prior.beta + std::max(0.0, n - y), target, Policy());

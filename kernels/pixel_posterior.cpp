@@ -12,6 +12,7 @@
 /// 819 -> 146 ns and 1727 -> 621 ns.
 
 #include "kernels/empirical_bayes.hpp"
+#include "kernels/gamma_tail.hpp"
 
 #include <boost/math/special_functions/beta.hpp>
 #include <boost/math/special_functions/gamma.hpp>
@@ -271,7 +272,7 @@ Posterior pixel_posterior(const Prior& prior, double y, double n, double target)
     }
     if (prior.model == RateModel::Poisson) {
         const double shape = prior.alpha + y, rate = prior.beta + n;
-        out.exceed = target > 0 ? boost::math::gamma_q(shape, rate * target, Fast()) : 1.0;
+        out.exceed = target > 0 ? gamma_upper_tail(shape, rate * target, Fast()) : 1.0;
         gamma_interval(shape, rate, out);
     } else {
         const double a = prior.alpha + y, b = prior.beta + std::max(0.0, n - y);

@@ -82,14 +82,11 @@ TEST(PixelPosterior, AgreesAtTheEdgesOfTheShapeTable) {
 }
 
 TEST(PixelPosterior, TailTargetsAndExtremeSkew) {
-    // Targets far in either tail of the posterior, and very unequal Beta shapes. (Boost 1.74's
-    // gamma_q(3e4, 1e-9) overflows and throws, in posterior() too: no Poisson target 1e-9.)
+    // Targets far in either tail of the posterior, and very unequal Beta shapes.
     for (const double target : {1e-9, 1e-4, 0.5, 0.9999}) {
         for (const double alpha : {0.002, 0.3, 30.0, 3e4}) {
             for (const double beta : {0.002, 2.0, 2e3, 2e6}) {
                 for (const RateModel model : {RateModel::Poisson, RateModel::Binomial}) {
-                    if (model == RateModel::Poisson && target < 1e-6)
-                        continue;
                     expect_within_contract({{model, 0.1, 0.01, alpha, beta}, 1, 1, target});
                     expect_within_contract({{model, 0.1, 0.01, alpha, beta}, 0.5, 7000, target});
                 }
