@@ -31,20 +31,13 @@ const char* resampling_name(Resampling r) {
 
 /// Work files are written once and read back once; fast compression keeps national-size
 /// work files small (mostly sea) without costing much time.
-// Below this many pixels a work layer (at most 256 MiB of float) stays uncompressed: it is
-// written once and read two or three times (COG overviews, COG copy, derived maps), and the
-// ZSTD passes cost more than the disk traffic. A national layer (4.5 GB) is compressed.
-constexpr double kCompressWorkFilesAbove = 64e6;
-
-CPLStringList work_file_options(const Grid& grid) {
+CPLStringList work_file_options() {
     CPLStringList options;
     options.SetNameValue("TILED", "YES");
     options.SetNameValue("BLOCKXSIZE", "512");
     options.SetNameValue("BLOCKYSIZE", "512");
-    if (double(grid.width) * grid.height > kCompressWorkFilesAbove) {
-        options.SetNameValue("COMPRESS", "ZSTD");
-        options.SetNameValue("ZSTD_LEVEL", "1");
-    }
+    options.SetNameValue("COMPRESS", "ZSTD");
+    options.SetNameValue("ZSTD_LEVEL", "1");
     options.SetNameValue("BIGTIFF", "IF_SAFER");
     return options;
 }
@@ -126,7 +119,7 @@ void warp_to_grid_file(const std::string& path, const Grid& grid, Resampling res
                                  std::string("-wo"),
                                  "NUM_THREADS=" + std::to_string(std::max(1, threads))})
         args.AddString(a.c_str());
-    const CPLStringList create = work_file_options(grid);
+    const CPLStringList create = work_file_options();
     for (int i = 0; i < create.size(); ++i) {
         args.AddString("-co");
         args.AddString(create[i]);
@@ -151,7 +144,7 @@ TiledMapFile::TiledMapFile(std::string work_path, const Grid& grid, GDALDataType
     GDALDriver* gtiff = GetGDALDriverManager()->GetDriverByName("GTiff");
     CPLErrorReset();
     ds_.reset(gtiff->Create(work_path_.c_str(), grid.width, grid.height, 1, type,
-                            work_file_options(grid).List()));
+                            work_file_options().List()));
     if (!ds_)
         write_failed(work_path_);
     auto gt = grid.geotransform;
