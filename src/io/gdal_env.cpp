@@ -23,6 +23,12 @@ void init_gdal() {
         // that much of the tiled work files; the tile engine needs only a few tile rows.
         if (!CPLGetConfigOption("GDAL_CACHEMAX", nullptr))
             GDALSetCacheMax64(std::int64_t{256} << 20);
+        // Some drivers (COG in GDAL 3.6) build their creation-option list on first request,
+        // writing the driver's shared metadata without a lock: two maps finished at once
+        // raced there (ThreadSanitizer). Asking once here, on one thread, builds them.
+        for (const char* name : {"COG", "GTiff", "MEM", "PNG", "GPKG"})
+            if (GDALDriverH driver = GDALGetDriverByName(name))
+                GDALGetDriverCreationOptionList(driver);
     });
 }
 
