@@ -54,6 +54,8 @@ std::string failed_file_kind(const std::string& message) {
         std::filesystem::path(message.substr(open + 1, close - open - 1)).filename().string();
     if (const auto tmp = name.find(".tmp-"); tmp != std::string::npos)
         name.erase(tmp); // a cube temporary: .riskmap_2025Q3.nc.tmp-PID
+    if (name.ends_with(".part"))
+        name.erase(name.size() - 5); // a tile checkpoint being written: tile-X-Y-W-H.tif.part
     return name.substr(name.rfind('.') + 1);
 }
 
