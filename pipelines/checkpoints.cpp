@@ -75,6 +75,11 @@ void TileCheckpoints::save(const Rect& core, const std::vector<const Layer<float
         fs::remove(part, ec); // never leave a partial checkpoint
         throw Error("cannot write checkpoint '" + part + "'" + cause);
     };
+    // A .part left by a killed run is garbage; GDAL's Create would first try to read it (to
+    // delete its side files) and fail on the truncated TIFF.
+    std::error_code stale;
+    fs::remove(part, stale);
+    CPLErrorReset();
     {
         GDALDatasetUniquePtr ds(gtiff->Create(part.c_str(), core.width, core.height,
                                               static_cast<int>(layers.size()), GDT_Float32,
