@@ -11,6 +11,7 @@
 #include "io/raster_io.hpp"
 #include "kernels/disaggregate.hpp"
 #include "kernels/empirical_bayes.hpp"
+#include "kernels/pyramid.hpp"
 #include "sched/parallel_rows.hpp"
 #include "sched/smooth.hpp"
 
@@ -98,6 +99,19 @@ void BM_Disaggregate(benchmark::State& state) {
                                                  benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_Disaggregate)->Unit(benchmark::kMillisecond);
+
+// Overview levels of one 1024 x 1024 map tile (the COG's three levels of a province map),
+// a tenth of it NaN (Mpx/s of the tile).
+void BM_MeanPyramid(benchmark::State& state) {
+    Layer<float> tile = noise(1024, 1024);
+    for (std::size_t i = 0; i < tile.size(); i += 10)
+        tile[i] = std::nanf("");
+    for (auto _ : state)
+        benchmark::DoNotOptimize(kernels::mean_pyramid(tile.view(), 3));
+    state.counters["Mpx/s"] = benchmark::Counter(double(tile.size()) * state.iterations() / 1e6,
+                                                 benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_MeanPyramid)->Unit(benchmark::kMillisecond);
 
 /// Pixel posterior (exceedance, Boost.Math) per second, for both models.
 void BM_Posterior(benchmark::State& state) {

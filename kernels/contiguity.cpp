@@ -1,30 +1,43 @@
 #include "kernels/contiguity.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
-#include <unordered_map>
 
 namespace riskmap::kernels {
 
 namespace {
-struct CellKey {
+/// A vertex and the cell it falls in; sorted by cell, cells of one column are contiguous.
+struct CellVertex {
     std::int64_t cx;
     std::int64_t cy;
-    bool operator==(const CellKey&) const = default;
+    std::uint32_t vertex;
 };
 
-struct CellHash {
-    std::size_t operator()(const CellKey& k) const {
-        // Unsigned: the multiplications wrap by definition (signed overflow is undefined).
-        const auto x = static_cast<std::uint64_t>(k.cx);
-        const auto y = static_cast<std::uint64_t>(k.cy);
-        return std::hash<std::uint64_t>()(x * 73856093ULL ^ y * 19349663ULL);
-    }
-};
+bool cell_before(std::int64_t ax, std::int64_t ay, std::int64_t bx, std::int64_t by) {
+    return ax < bx || (ax == bx && ay < by);
+}
 
-CellKey cell_of(const Vertex& v, double size) {
-    return {static_cast<std::int64_t>(std::floor(v.x / size)),
-            static_cast<std::int64_t>(std::floor(v.y / size))};
+std::vector<CellVertex> sorted_by_cell(std::span<const Vertex> vertices, double size) {
+    std::vector<CellVertex> out(vertices.size());
+    for (std::uint32_t i = 0; i < vertices.size(); ++i)
+        out[i] = {static_cast<std::int64_t>(std::floor(vertices[i].x / size)),
+                  static_cast<std::int64_t>(std::floor(vertices[i].y / size)), i};
+    std::sort(out.begin(), out.end(), [](const CellVertex& a, const CellVertex& b) {
+        return cell_before(a.cx, a.cy, b.cx, b.cy) ||
+               (a.cx == b.cx && a.cy == b.cy && a.vertex < b.vertex);
+    });
+    return out;
+}
+
+/// Where each run of one cell starts in the sorted vertices, and the end.
+std::vector<std::size_t> cell_starts(const std::vector<CellVertex>& sorted) {
+    std::vector<std::size_t> starts;
+    for (std::size_t i = 0; i < sorted.size(); ++i)
+        if (i == 0 || sorted[i].cx != sorted[i - 1].cx || sorted[i].cy != sorted[i - 1].cy)
+            starts.push_back(i);
+    starts.push_back(sorted.size());
+    return starts;
 }
 
 // Euclidean distance at most snap, as poly2nb's vertex test.
@@ -49,26 +62,34 @@ NeighbourLists queen_neighbours(std::span<const Vertex> vertices, std::size_t po
     for (const auto& v : vertices)
         largest = std::max({largest, std::abs(v.x), std::abs(v.y)});
     const double size = std::max({snap, 1e-12, largest * 0x1p-40});
-    std::unordered_map<CellKey, std::vector<std::uint32_t>, CellHash> cells;
-    cells.reserve(vertices.size());
-    for (std::uint32_t i = 0; i < vertices.size(); ++i)
-        cells[cell_of(vertices[i], size)].push_back(i);
-    NeighbourLists lists(polygon_count);
-    for (const auto& [key, members] : cells) {
-        for (std::int64_t dx = -1; dx <= 1; ++dx) {
-            for (std::int64_t dy = -1; dy <= 1; ++dy) {
-                const auto other = cells.find(CellKey{key.cx + dx, key.cy + dy});
-                if (other == cells.end())
-                    continue;
-                for (std::uint32_t i : members) {
-                    for (std::uint32_t j : other->second) {
-                        const Vertex& a = vertices[i];
-                        const Vertex& b = vertices[j];
-                        if (a.polygon != b.polygon && close(a, b, snap))
-                            lists[a.polygon].push_back(b.polygon);
-                    }
-                }
+    const std::vector<CellVertex> sorted = sorted_by_cell(vertices, size);
+    const std::vector<std::size_t> starts = cell_starts(sorted);
+    const std::size_t cells = starts.size() - 1;
+    const auto compare = [&](std::size_t mine, std::size_t theirs, NeighbourLists& lists) {
+        for (std::size_t i = starts[mine]; i < starts[mine + 1]; ++i)
+            for (std::size_t j = starts[theirs]; j < starts[theirs + 1]; ++j) {
+                const Vertex& a = vertices[sorted[i].vertex];
+                const Vertex& b = vertices[sorted[j].vertex];
+                if (a.polygon != b.polygon && close(a, b, snap))
+                    lists[a.polygon].push_back(b.polygon);
             }
+    };
+    NeighbourLists lists(polygon_count);
+    // The cells next to cell k in column cx + dx are those from (cx + dx, cy - 1) to
+    // (cx + dx, cy + 1); both ends only move forward as k does, so one sweep finds them all.
+    std::array<std::size_t, 3> first{0, 0, 0};
+    for (std::size_t k = 0; k < cells; ++k) {
+        const CellVertex& cell = sorted[starts[k]];
+        for (int d = 0; d < 3; ++d) {
+            const std::int64_t column = cell.cx + d - 1;
+            std::size_t& q = first[std::size_t(d)];
+            while (q < cells &&
+                   cell_before(sorted[starts[q]].cx, sorted[starts[q]].cy, column, cell.cy - 1))
+                ++q;
+            for (std::size_t o = q;
+                 o < cells && sorted[starts[o]].cx == column && sorted[starts[o]].cy <= cell.cy + 1;
+                 ++o)
+                compare(k, o, lists);
         }
     }
     finish(lists);

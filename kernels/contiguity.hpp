@@ -5,9 +5,9 @@
 /// two vertices are "the same" when they lie within `snap` of each other, so on topologically
 /// clean data (shared boundaries digitised once) the result equals poly2nb's.
 ///
-/// Vertices are hashed into a grid of cells of size `snap`; a vertex is compared only with the
-/// vertices of its own and the 8 surrounding cells, so the cost is linear in the number of
-/// vertices (never all pairs of polygons).
+/// Vertices are binned into a grid of cells of size `snap` and sorted by cell; a vertex is
+/// compared only with the vertices of its own and the 8 surrounding cells, found in one sweep
+/// over the sorted cells, so the cost is a sort of the vertices (never all pairs of polygons).
 
 #include <cstdint>
 #include <span>

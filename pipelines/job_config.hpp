@@ -5,6 +5,7 @@
 
 #include "core/indicator.hpp"
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -57,6 +58,10 @@ struct JobConfig {
     int threads = 0;      ///< 0: all cores
     int tile_size = 1024; ///< tile side in pixels, a multiple of sched::kBlock
     bool resume = false;  ///< reuse the tiles a killed run with the same inputs finished
+    /// Work rasters that fit in this many MiB stay in memory, unwritten, and their tiles are
+    /// not checkpointed (a run that small takes seconds); 0 streams every grid through work
+    /// files. The outputs are the same bytes either way.
+    std::int64_t work_memory_mib = 1024;
     bool quiet = false;
 
     /// Every setting as key = value after resolution, for --dump-config and run.json.

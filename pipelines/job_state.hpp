@@ -105,6 +105,7 @@ struct JobState {
     AreaScores kecamatan_scores;
     std::vector<NamedMap> maps;
     std::unique_ptr<io::TiledMapFile> score_file; ///< pixel priority scores (work file)
+    bool work_in_memory = false; ///< work rasters kept in GDAL's block cache (small grids)
     ScoreHistogram score_histogram;
     bool has_priority_classes = false;
     int tile_size = 0;             ///< tile side used for this run

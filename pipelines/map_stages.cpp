@@ -2,6 +2,7 @@
 
 #include "core/numbers.hpp"
 #include "io/cube.hpp"
+#include "io/gdal_env.hpp"
 #include "kernels/adaptive.hpp"
 #include "pipelines/area_scores.hpp"
 #include "pipelines/checkpoints.hpp"
@@ -44,8 +45,9 @@ io::MapInfo float_info(std::string description, std::string units,
 
 std::size_t add_map(JobState& s, const std::string& name, const io::MapInfo& info,
                     GDALDataType type = GDT_Float32) {
-    auto file = std::make_unique<io::TiledMapFile>(
-        staged_output(s).scratch_path("work-" + name + ".tif"), s.grid, type, info);
+    auto file =
+        std::make_unique<io::TiledMapFile>(staged_output(s).scratch_path("work-" + name + ".tif"),
+                                           s.grid, type, info, io::Overviews::FromTiles);
     s.maps.push_back(NamedMap{name, std::move(file), {}, true});
     return s.maps.size() - 1;
 }
@@ -96,6 +98,23 @@ IndicatorMaps add_indicator_maps(JobState& s, const IndicatorSpec& spec) {
                 float_info("P(" + spec.name + " rate > target " + format_double(spec.target) + ")",
                            "probability", meta));
     return m;
+}
+
+/// Work rasters that fit in run.work_memory_mib (1 GiB by default: a grid up to about 12 Mpx,
+/// a province at 100 m) stay in GDAL's block cache, allowed to grow that far (plus the 256 MiB
+/// streaming reads use): they are never compressed, written or read back, the cube copies
+/// from them, and their tiles are not checkpointed (such a run takes seconds; checkpoints
+/// cost more than a rerun would). Larger grids stream through the work files in the fixed
+/// 256 MiB cache, so memory stays bounded by the tiles in flight whatever the grid.
+void keep_small_work_rasters_in_memory(JobState& s) {
+    constexpr std::int64_t kStreaming = 256 << 20;
+    // Every map, the score, the classes and the cube's change maps, with their overviews
+    // (a third more).
+    const auto layers = std::int64_t(s.maps.size() + s.config.indicators.size() + 3);
+    const std::int64_t bytes = layers * std::int64_t(s.grid.pixel_count()) * 4 * 4 / 3;
+    s.work_in_memory = bytes <= (s.config.work_memory_mib << 20);
+    if (s.work_in_memory)
+        io::allow_block_cache(bytes + kStreaming);
 }
 
 /// Every Gaussian the run needs (one, or one per adaptive rung), planned once for the grid.
@@ -333,7 +352,7 @@ void keep_tile(JobState& s, const PixelPlan& plan, const PixelTile& t) {
     layers.push_back(&t.score);
     if (t.resumed)
         ++s.tiles_resumed;
-    else
+    else if (!s.work_in_memory)
         plan.checkpoints->save(t.core, layers);
 }
 
@@ -375,6 +394,7 @@ void PixelMaps::run(JobState& state) {
                         float_info("composite risk index (weighted exceedance and sanitation "
                                    "deficit)",
                                    "index 0-1", {{"period", cfg.period}}));
+    keep_small_work_rasters_in_memory(state);
     state.unplaced_events = unplaced_events(state);
     plan.stride = sample_stride(state.grid);
     plan.checkpoints = std::make_unique<TileCheckpoints>(state, cfg.resume);

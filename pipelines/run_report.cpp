@@ -79,6 +79,7 @@ std::string resources_json(const JobState& s) {
            ", \"tile_size\": " + std::to_string(s.tile_size) +
            ", \"tiles\": " + std::to_string(s.tiles) +
            ", \"tiles_resumed\": " + std::to_string(s.tiles_resumed) +
+           ", \"work_in_memory\": " + (s.work_in_memory ? "true" : "false") +
            ", \"peak_rss_mib\": " + format_double(std::round(peak_rss_mib() * 10) / 10) + "}";
 }
 

@@ -82,6 +82,15 @@ void add_to_cube(const JobState& s, io::StagedOutput& staged, const Table& villa
             continue;
         const std::string tif = staged.path(m.name + ".tif");
         const int width = s.grid.width;
+        if (s.work_in_memory) { // copied from memory, not decoded again from the COG
+            io::TiledMapFile* file = m.file.get();
+            layers.push_back({m.name, nullptr, file->info().description, file->info().units,
+                              [file, width](int row, int rows, float* out) {
+                                  const auto strip = file->read(Rect{0, row, width, rows});
+                                  std::copy(strip.values().begin(), strip.values().end(), out);
+                              }});
+            continue;
+        }
         // A reader per strip: strips are read on several threads and a GDAL dataset is not
         // thread-safe; opening a COG costs far less than decoding a strip of it.
         layers.push_back(
@@ -136,6 +145,8 @@ void WriteOutputs::run(JobState& state) {
         const NamedMap& m = state.maps[std::size_t(i)];
         const std::string tif = out.scratch_path(m.name + ".tif");
         m.file->finish(tif, per_map);
+        if (!state.work_in_memory) // the cube reads the COG; the disk space is freed now
+            m.file->discard();
         write_look(out, state.grid, m.name, tif, m.style);
     });
     lap("write.maps");
@@ -157,6 +168,8 @@ void WriteOutputs::run(JobState& state) {
     // previous outputs beside it, and rerunning the quarter replaces it.
     if (state.has_priority_classes && !cfg.cube_path.empty() && !cfg.period.empty())
         add_to_cube(state, out, villages);
+    for (auto& m : state.maps)
+        m.file->discard();
     out.commit();
     TileCheckpoints::discard_all(cfg.output_dir); // the run is complete: nothing to resume
 }

@@ -388,7 +388,11 @@ po::options_description command_flags() {
         "threads, the maps do not change")(
         "resume", "reuse the map tiles a killed run with the same inputs and settings finished "
                   "(kept in OUTPUT/.riskmap-resume); the outputs are the same bytes")(
-        "quiet,q", "no progress or warnings on stderr");
+        "work-memory", po::value<std::string>(),
+        "MiB in which a small grid's work rasters are kept unwritten (default 1024; about "
+        "12 Mpx of grid); larger grids, or 0, stream through work files and checkpoint their "
+        "tiles for --resume. The outputs are the same bytes")("quiet,q",
+                                                              "no progress or warnings on stderr");
     return flags;
 }
 
@@ -454,6 +458,13 @@ RunRequest parse_run_options(const std::vector<std::string>& args) {
                              "not '" +
                              cli["threads"].as<std::string>() + "'");
         req.config.threads = static_cast<int>(*t);
+    }
+    if (cli.count("work-memory")) {
+        const auto m = parse_count(cli["work-memory"].as<std::string>());
+        if (!m || *m > (std::int64_t{1} << 30))
+            throw UsageError("the value of '--work-memory' must be a whole number of MiB, not '" +
+                             cli["work-memory"].as<std::string>() + "'");
+        req.config.work_memory_mib = static_cast<std::int64_t>(*m);
     }
     if (cli.count("tile-size")) {
         const auto t = parse_count(cli["tile-size"].as<std::string>());

@@ -32,6 +32,12 @@ void init_gdal() {
     });
 }
 
+void allow_block_cache(std::int64_t bytes) {
+    init_gdal();
+    if (!CPLGetConfigOption("GDAL_CACHEMAX", nullptr) && bytes > GDALGetCacheMax64())
+        GDALSetCacheMax64(bytes);
+}
+
 std::string gdal_last_error() {
     const char* msg = CPLGetLastErrorMsg();
     return msg && *msg ? std::string(" (GDAL: ") + msg + ")" : std::string();

@@ -33,9 +33,9 @@ struct MapInfo {
     std::vector<std::array<std::int16_t, 4>> palette; ///< Byte maps only, RGBA per value
 };
 
-/// Copies `src` into a cloud-optimised GeoTIFF (256 x 256 tiles, overviews made with
-/// `resampling`, DEFLATE + predictor, compressed on `threads` threads); errors name the file
-/// and, for a full disk, the cause.
+/// Copies `src` into a cloud-optimised GeoTIFF (512 x 512 blocks, ZSTD + predictor,
+/// compressed on `threads` threads; the overviews are src's own when it has them, else made
+/// with `resampling`); errors name the file and, for a full disk, the cause.
 void write_cog(GDALDataset& src, const std::string& path, const char* resampling, int threads);
 
 /// Cloud-optimised GeoTIFF (256 x 256 tiles, overviews, DEFLATE + predictor) with CRS,

@@ -4,6 +4,7 @@
 #include "core/numbers.hpp"
 #include "io/gdal_env.hpp"
 #include "io/staged_output.hpp"
+#include "kernels/pyramid.hpp"
 
 #include <cpl_string.h>
 #include <gdal_utils.h>
@@ -11,6 +12,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <type_traits>
 
 namespace riskmap::io {
 
@@ -138,9 +140,24 @@ void warp_to_grid_file(const std::string& path, const Grid& grid, Resampling res
     check_gdal_state(work_path);
 }
 
+namespace {
+/// A COG's block side, and the most overview levels made from tiles: tiles start on
+/// multiples of 512 = 2^9, so levels up to 9 align with them (grids up to 262,144 pixels on
+/// a side; larger ones leave their overviews to GDAL).
+constexpr int kCogBlock = 512;
+constexpr int kMaxTileLevels = 9;
+
+int tile_levels(const Grid& grid, Overviews overviews) {
+    const int levels = kernels::cog_overview_levels(grid.width, grid.height, kCogBlock);
+    return overviews == Overviews::FromTiles && levels <= kMaxTileLevels ? levels : 0;
+}
+} // namespace
+
 TiledMapFile::TiledMapFile(std::string work_path, const Grid& grid, GDALDataType type,
-                           const MapInfo& info)
-    : work_path_(std::move(work_path)), type_(type), info_(info) {
+                           const MapInfo& info, Overviews overviews)
+    : work_path_(std::move(work_path)), type_(type), info_(info),
+      levels_(tile_levels(grid, overviews)) {
+    init_gdal();
     GDALDriver* gtiff = GetGDALDriverManager()->GetDriverByName("GTiff");
     CPLErrorReset();
     ds_.reset(gtiff->Create(work_path_.c_str(), grid.width, grid.height, 1, type,
@@ -169,26 +186,79 @@ TiledMapFile::TiledMapFile(std::string work_path, const Grid& grid, GDALDataType
     } else {
         band->SetNoDataValue(std::numeric_limits<double>::quiet_NaN());
     }
+    if (levels_ == 0)
+        return;
+    std::vector<int> factors;
+    for (int k = 1; k <= levels_; ++k)
+        factors.push_back(1 << k);
+    // "NONE": the levels are made empty, to be filled by write().
+    if (ds_->BuildOverviews("NONE", levels_, factors.data(), 0, nullptr, nullptr, nullptr,
+                            nullptr) != CE_None)
+        write_failed(work_path_);
 }
 
 TiledMapFile::~TiledMapFile() {
-    ds_.reset();
+    discard();
+}
+
+void TiledMapFile::discard() {
+    if (ds_) {
+        // Blocks still in GDAL's cache are dropped, not compressed and written: the file is
+        // deleted anyway (a grid whose work rasters fit in the cache never writes them).
+        ds_->MarkSuppressOnClose();
+        ds_.reset();
+    }
     std::remove(work_path_.c_str()); // a finished or abandoned work file
 }
 
+void TiledMapFile::write_band(GDALRasterBand& band, const Rect& rect, const void* values,
+                              GDALDataType type) {
+    // A write can push older blocks out of GDAL's cache into the file; a failure there (disk
+    // full) is only in this thread's error state, and would leave a hole in the map.
+    CPLErrorReset();
+    if (band.RasterIO(GF_Write, rect.x0, rect.y0, rect.width, rect.height,
+                      const_cast<void*>(values), rect.width, rect.height, type, 0, 0) != CE_None)
+        write_failed(work_path_);
+    check_gdal_state(work_path_);
+}
+
 void TiledMapFile::write_raw(const Rect& rect, const void* values, GDALDataType type) {
-    if (ds_->GetRasterBand(1)->RasterIO(GF_Write, rect.x0, rect.y0, rect.width, rect.height,
-                                        const_cast<void*>(values), rect.width, rect.height, type, 0,
-                                        0) != CE_None)
-        throw Error("cannot write '" + work_path_ + "'" + gdal_last_error());
+    write_band(*ds_->GetRasterBand(1), rect, values, type);
+}
+
+void TiledMapFile::check_aligned(const Rect& rect) const {
+    if (rect.x0 % (1 << levels_) != 0 || rect.y0 % (1 << levels_) != 0)
+        throw Error("'" + work_path_ + "': a tile written with overviews must start on a " +
+                    "multiple of " + std::to_string(1 << levels_) + " pixels");
+}
+
+template <class T>
+void TiledMapFile::write_levels(const Rect& rect, const std::vector<Layer<T>>& levels) {
+    GDALRasterBand* band = ds_->GetRasterBand(1);
+    const GDALDataType buffer = std::is_same_v<T, float> ? GDT_Float32 : GDT_Byte;
+    for (int k = 1; k <= levels_; ++k) {
+        const Layer<T>& level = levels[std::size_t(k - 1)];
+        const Rect at{rect.x0 >> k, rect.y0 >> k, level.width(), level.height()};
+        write_band(*band->GetOverview(k - 1), at, level.data(), buffer);
+    }
 }
 
 void TiledMapFile::write(const Rect& rect, const float* values) {
     write_raw(rect, values, GDT_Float32);
+    if (levels_ == 0)
+        return;
+    check_aligned(rect);
+    const LayerView<const float> tile{values, rect.width, rect.height, rect.width};
+    write_levels(rect, kernels::mean_pyramid(tile, levels_));
 }
 
 void TiledMapFile::write(const Rect& rect, const std::uint8_t* values) {
     write_raw(rect, values, GDT_Byte);
+    if (levels_ == 0)
+        return;
+    check_aligned(rect);
+    const LayerView<const std::uint8_t> tile{values, rect.width, rect.height, rect.width};
+    write_levels(rect, kernels::mode_pyramid(tile, levels_));
 }
 
 Layer<float> TiledMapFile::read(const Rect& rect) {
@@ -206,13 +276,11 @@ Layer<float> TiledMapFile::read(const Rect& rect) {
 }
 
 std::string TiledMapFile::finish(const std::string& path, int threads) {
-    CPLErrorReset();
-    ds_->FlushCache();
-    check_gdal_state(work_path_);
+    // The COG driver reads the work raster through the block cache: blocks still there are
+    // copied from memory, the rest decoded from the file (a block the cache could not write
+    // out was reported by the write that pushed it out).
     // Classes are categories: overviews take the most common class, never an average.
     write_cog(*ds_, path, type_ == GDT_Byte ? "MODE" : "AVERAGE", threads);
-    ds_.reset();
-    std::remove(work_path_.c_str());
     if (info_.category_names.empty())
         return "";
     // TIFF has no place for category names; GDAL keeps them in the .aux.xml beside the file,

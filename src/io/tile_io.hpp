@@ -44,33 +44,47 @@ private:
 void warp_to_grid_file(const std::string& path, const Grid& grid, Resampling resampling,
                        const std::string& work_path, int threads);
 
+/// Whether a work file carries overviews made from the tiles written into it.
+enum class Overviews { None, FromTiles };
+
 /// A map written tile by tile into a tiled GeoTIFF work file, then copied into a
 /// cloud-optimised GeoTIFF (the COG driver needs the finished raster to lay out overviews).
+/// With Overviews::FromTiles the work file holds the COG's overview levels too, each written
+/// from the tile as it arrives (kernels/pyramid.hpp: block means, block modes for classes),
+/// and the COG driver copies them instead of reading the whole map back to build them.
 class TiledMapFile {
 public:
     /// `type` is GDT_Float32 (nodata NaN) or GDT_Byte (nodata 0, palette from info).
-    TiledMapFile(std::string work_path, const Grid& grid, GDALDataType type, const MapInfo& info);
+    TiledMapFile(std::string work_path, const Grid& grid, GDALDataType type, const MapInfo& info,
+                 Overviews overviews = Overviews::None);
     ~TiledMapFile();
     TiledMapFile(const TiledMapFile&) = delete;
     TiledMapFile& operator=(const TiledMapFile&) = delete;
 
+    /// With overviews, `rect`'s origin must be a multiple of 512 (a tile of the layout).
     void write(const Rect& rect, const float* values);
     void write(const Rect& rect, const std::uint8_t* values);
     /// Pixels of `rect` back from the work file (for the passes that derive maps from maps),
     /// as float (a Byte map's nodata 0 as NaN). Safe to call from several threads.
     Layer<float> read(const Rect& rect);
     /// Writes the COG at `path` (and the category names' .aux.xml, whose path is returned, or
-    /// ""), then deletes the work file.
+    /// ""). The work file stays readable until discard() or destruction.
     std::string finish(const std::string& path, int threads);
+    /// Closes and deletes the work file without writing what it still has in memory.
+    void discard();
     const std::string& work_path() const { return work_path_; }
     const MapInfo& info() const { return info_; }
 
 private:
     void write_raw(const Rect& rect, const void* values, GDALDataType type);
+    void write_band(GDALRasterBand& band, const Rect& rect, const void* values, GDALDataType type);
+    template <class T> void write_levels(const Rect& rect, const std::vector<Layer<T>>& levels);
+    void check_aligned(const Rect& rect) const;
 
     std::string work_path_;
     GDALDataType type_;
     MapInfo info_;
+    int levels_ = 0; ///< overview levels written from the tiles (0: none)
     GDALDatasetUniquePtr ds_;
     std::mutex mutex_; // GDAL datasets are not thread-safe
 };

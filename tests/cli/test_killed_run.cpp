@@ -63,8 +63,11 @@ bool has_staging(const Snapshot& all) {
 
 class KilledRun : public SmallJob {
 protected:
+    /// Streaming through work files, as a large grid does, so that its tiles are checkpointed
+    /// and a kill can land between them (a grid this small is otherwise kept in memory).
     std::vector<std::string> q3_args() {
-        return {"run", "--config", dir / "job.ini", "--quiet", "--inputs.period", "2025Q3"};
+        return {"run",           "--config", dir / "job.ini",   "--quiet",
+                "--work-memory", "0",        "--inputs.period", "2025Q3"};
     }
 
     /// Quarter 2025Q2, then an undisturbed 2025Q3 (timed) with other counts; keeps the

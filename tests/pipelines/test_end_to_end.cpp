@@ -239,8 +239,12 @@ TEST_F(District, EveryEventIsOnTheMapsSumsConserved) {
 TEST_F(District, SameInputsGiveTheSameBytesWhateverTheThreadCountAndTileSize) {
     // The district run above used every core and 1024-pixel tiles (one tile); these use one
     // thread, and four 512-pixel tiles on two threads.
+    // The last streams its work rasters through files (and checkpoints its tiles) instead of
+    // keeping them in memory.
     const std::vector<std::vector<std::string>> variants = {
-        {"--threads", "1"}, {"--threads", "2", "--tile-size", "512"}};
+        {"--threads", "1"},
+        {"--threads", "2", "--tile-size", "512"},
+        {"--threads", "2", "--tile-size", "512", "--work-memory", "0"}};
     for (std::size_t v = 0; v < variants.size(); ++v) {
         const std::string out = "out_v" + std::to_string(v);
         const auto r = run_district(*dir / out, variants[v]);
@@ -252,8 +256,10 @@ TEST_F(District, SameInputsGiveTheSameBytesWhateverTheThreadCountAndTileSize) {
               "riskmap.quarters/riskmap_2025Q3.nc"})
             EXPECT_EQ(read_text(*dir / (out + "/" + f)), read_text(*dir / ("out/" + f)))
                 << f << " with " << variants[v][1];
-        EXPECT_NE(read_text(*dir / (out + "/run.json"))
-                      .find("\"tile_size\": " + (v == 0 ? std::string("1024") : "512")),
+        const std::string report = read_text(*dir / (out + "/run.json"));
+        EXPECT_NE(report.find("\"tile_size\": " + (v == 0 ? std::string("1024") : "512")),
+                  std::string::npos);
+        EXPECT_NE(report.find(v == 2 ? "\"work_in_memory\": false" : "\"work_in_memory\": true"),
                   std::string::npos);
     }
 }
@@ -286,9 +292,10 @@ std::size_t checkpoint_tiles(const std::filesystem::path& out) {
 
 TEST_F(District, AKilledRunResumesFromItsFinishedTilesWithTheSameBytes) {
     const std::filesystem::path out = *dir / "out_killed";
-    // In the background, killed as soon as a tile has been checkpointed.
-    const auto args =
-        district_args(out.string(), {"--tile-size", "512", "--threads", "1", "--quiet"});
+    // In the background, killed as soon as a tile has been checkpointed (a grid this small
+    // keeps its work in memory and is not checkpointed unless told to stream).
+    const auto args = district_args(
+        out.string(), {"--tile-size", "512", "--threads", "1", "--work-memory", "0", "--quiet"});
     const pid_t pid = spawn_riskmap(args);
     ASSERT_GT(pid, 0);
     int status = 0;
@@ -303,7 +310,8 @@ TEST_F(District, AKilledRunResumesFromItsFinishedTilesWithTheSameBytes) {
     for (const auto& f : list_dir(out))
         EXPECT_EQ(f[0], '.') << f << " is under a final name after the kill";
 
-    const auto r = run_district(out, {"--tile-size", "512", "--threads", "1", "--resume"});
+    const auto r = run_district(
+        out, {"--tile-size", "512", "--threads", "1", "--work-memory", "0", "--resume"});
     ASSERT_EQ(r.exit_code, 0) << r.output;
     const std::string report = read_text(out / "run.json");
     EXPECT_EQ(report.find("\"tiles_resumed\": 0"), std::string::npos) << report;
