@@ -151,23 +151,32 @@ void WriteOutputs::run(JobState& state) {
     });
     lap("write.maps");
     const Table villages = area_table(state.village_scores, cfg);
-    io::write_table_csv(stage("villages.csv"), villages);
-    io::write_villages_gpkg(stage("villages.gpkg"), state.villages, villages);
-    io::write_table_csv(stage("kecamatan.csv"), area_table(state.kecamatan_scores, cfg));
-    io::write_file(stage("rejects.csv"), rejects_csv(state));
-    io::write_gal(stage("villages.gal"), state.village_scores.code, state.neighbours,
-                  state.villages.layer_name);
-    lap("write.tables");
+    const auto write_tables = [&] {
+        io::write_table_csv(stage("villages.csv"), villages);
+        io::write_villages_gpkg(stage("villages.gpkg"), state.villages, villages);
+        io::write_table_csv(stage("kecamatan.csv"), area_table(state.kecamatan_scores, cfg));
+        io::write_file(stage("rejects.csv"), rejects_csv(state));
+        io::write_gal(stage("villages.gal"), state.village_scores.code, state.neighbours,
+                      state.villages.layer_name);
+    };
+    // The cube comes before run.json and the commit, so that every write that can fail for
+    // want of space (the quarter file is the largest) comes before anything is published; the
+    // cube is atomic on its own. Only a failed rename in the commit could leave this quarter
+    // in the cube with the previous outputs beside it, and rerunning the quarter replaces it.
+    // The tables (SQLite and text, on one thread) are written meanwhile: the cube's ordered
+    // writes leave cores idle.
+    const bool cube = state.has_priority_classes && !cfg.cube_path.empty() && !cfg.period.empty();
+    sched::for_each_index(cube ? 2 : 1, [&](int task) {
+        if (task == 0)
+            write_tables();
+        else
+            add_to_cube(state, out, villages);
+    });
+    lap(cube ? "write.tables_and_cube" : "write.tables");
     // run.json last: it lists every file above.
     written.push_back("run.json");
     io::write_file(out.path("run.json"), run_report_json(state, written));
     out.prepare_commit();
-    // Before the commit, so that every write that can fail for want of space (the quarter
-    // file is the largest) comes before anything is published; the cube is atomic on its
-    // own. Only a failed rename in the commit could leave this quarter in the cube with the
-    // previous outputs beside it, and rerunning the quarter replaces it.
-    if (state.has_priority_classes && !cfg.cube_path.empty() && !cfg.period.empty())
-        add_to_cube(state, out, villages);
     for (auto& m : state.maps)
         m.file->discard();
     out.commit();

@@ -585,34 +585,38 @@ std::vector<unsigned char> encode_chunk(const std::vector<float>& strip, hsize_t
 /// 512-row blocks of the maps it is read from and no block is decoded twice.
 constexpr hsize_t kChunkRowsPerStrip = 2;
 
-/// A strip of the grid, its chunks encoded (row-major, empty for all-NaN chunks).
+/// A strip of one layer, its chunks encoded (row-major, empty for all-NaN chunks).
 struct EncodedStrip : sched::TileWork {
+    std::size_t layer = 0;
     hsize_t row = 0, rows = 0;
     std::vector<std::vector<unsigned char>> chunks;
 };
 
-/// Strips travel through sched's ordered pipeline: read and encoded on every thread, handed
-/// to HDF5 with H5Dwrite_chunk in file order on one (HDF5 runs its own filters on the calling
+/// The strips of every layer travel through one of sched's ordered pipelines (so no layer
+/// waits for the last strip of the one before): read and encoded on every thread, handed to
+/// HDF5 with H5Dwrite_chunk in file order on one (HDF5 runs its own filters on the calling
 /// thread only; encode_chunk gives the filter's bytes). Memory: `in_flight` strips.
-void write_strips(hid_t ds, const Grid& grid, const CubeLayer& layer) {
+void write_strips(const std::vector<hid_t>& datasets, const Grid& grid,
+                  const std::vector<CubeLayer>& layers) {
     const auto w = static_cast<hsize_t>(grid.width), h = static_cast<hsize_t>(grid.height);
     const ChunkShape shape = chunk_shape(grid);
     const hsize_t across = (w + shape.cols - 1) / shape.cols;
     const hsize_t strip_rows = kChunkRowsPerStrip * shape.rows;
     const std::size_t strips = (h + strip_rows - 1) / strip_rows;
     sched::run_ordered_pipeline(
-        strips, sched::worker_threads() + 1,
+        strips * layers.size(), sched::worker_threads() + 1,
         [&](std::size_t i) {
             auto strip = std::make_unique<EncodedStrip>();
-            strip->row = i * strip_rows;
+            strip->layer = i / strips;
+            strip->row = (i % strips) * strip_rows;
             strip->rows = std::min(strip_rows, h - strip->row);
             return strip;
         },
         [&](sched::TileWork& work) {
             auto& strip = static_cast<EncodedStrip&>(work);
             std::vector<float> values(strip.rows * w);
-            layer.read_rows(static_cast<int>(strip.row), static_cast<int>(strip.rows),
-                            values.data());
+            layers[strip.layer].read_rows(static_cast<int>(strip.row),
+                                          static_cast<int>(strip.rows), values.data());
             for (hsize_t r0 = 0; r0 < strip.rows; r0 += shape.rows) {
                 const hsize_t rows = std::min(shape.rows, strip.rows - r0);
                 const std::vector<float> part(values.begin() + std::ptrdiff_t(r0 * w),
@@ -629,13 +633,14 @@ void write_strips(hid_t ds, const Grid& grid, const CubeLayer& layer) {
                     continue;
                 const hsize_t offset[3] = {0, strip.row + (k / across) * shape.rows,
                                            (k % across) * shape.cols};
-                ok(H5Dwrite_chunk(ds, H5P_DEFAULT, 0, offset, bytes.size(), bytes.data()),
-                   "cannot write " + layer.name);
+                ok(H5Dwrite_chunk(datasets[strip.layer], H5P_DEFAULT, 0, offset, bytes.size(),
+                                  bytes.data()),
+                   "cannot write " + layers[strip.layer].name);
             }
         });
 }
 
-void write_layer(hid_t file, const Grid& grid, const CubeLayer& layer, const Axes& axes) {
+Dataset create_layer(hid_t file, const Grid& grid, const CubeLayer& layer) {
     const auto h = static_cast<hsize_t>(grid.height), w = static_cast<hsize_t>(grid.width);
     const hsize_t dims[3] = {1, h, w}, max[3] = {H5S_UNLIMITED, h, w};
     const ChunkShape shape = chunk_shape(grid);
@@ -644,19 +649,27 @@ void write_layer(hid_t file, const Grid& grid, const CubeLayer& layer, const Axe
     Plist dcpl = dataset_creation();
     set_float_fill(dcpl);
     compress(dcpl, chunk, kMapDeflateLevel);
-    Dataset ds = create(file, layer.name, H5T_IEEE_F32LE, space, dcpl);
-    if (layer.values) { // the same encoder as streamed layers, so both give the same bytes
-        const Layer<float>& values = *layer.values;
-        CubeLayer from_memory = layer;
-        from_memory.read_rows = [&values, w](int row, int rows, float* out) {
-            std::copy_n(values.data() + std::size_t(row) * w, std::size_t(rows) * w, out);
-        };
-        write_strips(ds, grid, from_memory);
-    } else {
-        write_strips(ds, grid, layer);
+    return create(file, layer.name, H5T_IEEE_F32LE, space, dcpl);
+}
+
+void write_layers(hid_t file, const Grid& grid, const std::vector<CubeLayer>& layers,
+                  const Axes& axes) {
+    std::vector<Dataset> datasets;
+    std::vector<hid_t> ids;
+    std::vector<CubeLayer> sources = layers;
+    for (CubeLayer& layer : sources) {
+        datasets.push_back(create_layer(file, grid, layer));
+        ids.push_back(datasets.back());
+        if (const Layer<float>* values = layer.values) // the same encoder for both kinds
+            layer.read_rows = [values, w = std::size_t(grid.width)](int row, int rows, float* out) {
+                std::copy_n(values->data() + std::size_t(row) * w, std::size_t(rows) * w, out);
+            };
     }
-    describe_layer(ds, layer.long_name, layer.units);
-    attach(ds, axes);
+    write_strips(ids, grid, sources);
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+        describe_layer(datasets[i], sources[i].long_name, sources[i].units);
+        attach(datasets[i], axes);
+    }
 }
 
 /// A netCDF dimension without a coordinate variable, as netCDF-C itself writes one.
@@ -744,8 +757,7 @@ void write_quarter_file(const std::string& path, const Grid& grid, const std::st
     put_globals(file, "riskmap quarter " + period);
     const Axes axes = write_axes(file, grid, {period}, true);
     write_crs(file, grid);
-    for (const auto& layer : layers)
-        write_layer(file, grid, layer, axes);
+    write_layers(file, grid, layers, axes);
     if (!villages.columns.empty())
         write_villages(file, villages);
     ok(H5Fflush(file, H5F_SCOPE_GLOBAL), "cannot write '" + path + "'");
