@@ -156,6 +156,36 @@ void BM_PixelPosterior(benchmark::State& state) {
 }
 BENCHMARK(BM_PixelPosterior)->Args({0, 0})->Args({1, 0})->Args({0, 1})->Args({1, 1});
 
+/// pixel_posteriors() along a map row (binomial): smoothed counts change slowly from pixel to
+/// pixel, here n from 50 to 3000 and back over 4096 pixels, the rate wandering around the
+/// prior mean; per pixel. Arg 1: one pixel_posterior() call per pixel instead.
+void BM_PixelPosteriorsRow(benchmark::State& state) {
+    kernels::Prior prior;
+    prior.model = RateModel::Binomial;
+    prior.mean = 0.2;
+    prior.variance = 0.004;
+    prior.alpha = 7.8;
+    prior.beta = prior.alpha * (1 - prior.mean) / prior.mean;
+    std::vector<double> y(4096), n(4096);
+    for (std::size_t i = 0; i < y.size(); ++i) {
+        const double t = double(i) / double(y.size());
+        n[i] = 50 + 2950 * std::sin(3.14159 * t) * std::sin(3.14159 * t);
+        y[i] = n[i] * prior.mean * (1 + 0.5 * std::sin(20 * t));
+    }
+    std::vector<kernels::Posterior> out(y.size());
+    for (auto _ : state) {
+        if (state.range(0) == 0) {
+            kernels::pixel_posteriors(prior, y, n, prior.mean * 1.3, out);
+        } else { // one pixel at a time
+            for (std::size_t i = 0; i < y.size(); ++i)
+                out[i] = kernels::pixel_posterior(prior, y[i], n[i], prior.mean * 1.3);
+        }
+        benchmark::DoNotOptimize(out.data());
+    }
+    state.SetItemsProcessed(state.iterations() * std::int64_t(y.size()));
+}
+BENCHMARK(BM_PixelPosteriorsRow)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+
 /// Band 1 of a raster with nodata as 0, as the peers in benchmarks/smooth_peers.py see it.
 Layer<float> raster_with_zeros(const std::string& path) {
     Layer<float> band = io::read_band(path, io::read_grid(path));

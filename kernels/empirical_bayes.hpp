@@ -48,6 +48,11 @@ Posterior posterior(const Prior& prior, double y, double n, double target);
 /// posterior() to the precision of a float32 map (32 significant bits instead of 53), faster.
 Posterior pixel_posterior(const Prior& prior, double y, double n, double target);
 
+/// pixel_posterior() of every (y[i], n[i]) into out[i], several pixels at a time (faster for
+/// the binomial model); each value is the one pixel_posterior() gives for that pixel alone.
+void pixel_posteriors(const Prior& prior, std::span<const double> y, std::span<const double> n,
+                      double target, std::span<Posterior> out);
+
 /// P(rate > target) alone, for per-pixel maps where the interval is not needed.
 double exceedance(const Prior& prior, double y, double n, double target);
 

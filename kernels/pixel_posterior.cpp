@@ -21,6 +21,8 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <optional>
+#include <span>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -143,47 +145,87 @@ double beta_start(const LogitCumulants& c, double z) {
 }
 
 // The continued fraction of Abramowitz & Stegun 26.5.8, 1 / (1 + d1 / (1 + d2 / ...)), with
-// I_x(a, b) = x^a (1 - x)^b / (a B(a, b)) times it; it converges fast below the mean (about 12
-// pairs of terms at a 2.5 % quantile). Evaluated by the three-term recurrence of numerators and
-// denominators, which has no division in its dependency chain (Lentz's has two per term):
-// about 2x faster than Boost's ibeta at the quantile steps, where the prefix is already known.
-// NaN when 64 pairs do not reach 1e-10.
-double beta_fraction(double a, double b, double x) {
-    double num_prev = 0, num = 1, den_prev = 1, den = 1; // after the leading term 1 / 1
-    double last = 1;
+// I_x(a, b) = x^a (1 - x)^b / (a B(a, b)) times it; it converges fast below the mean (about 16
+// pairs of terms at the map's quantiles). Each d_n = p_n / q_n is applied without dividing:
+// the equivalent fraction scaled by q_1 ... q_n has the three-term recurrence
+// A_n = q_n A_{n-1} + p_n q_{n-1} A_{n-2} (same for B_n, A_n / B_n unchanged), and
+// convergence is tested by cross-multiplying successive convergents. Four fractions (lanes:
+// four neighbouring pixels, whose shapes and so whose term counts are alike) run in lockstep
+// in one vector, AVX2 where the CPU has it and two SSE2 halves otherwise: about 2x faster
+// than one at a time. Every lane does the same IEEE operations (this file is built without
+// contraction into FMA), and a lane stops changing once it has converged, so its value does
+// not depend on the CPU or on the pixels beside it. NaN for a lane that 64 pairs do not
+// bring to 1e-10.
+using Vec = double __attribute__((vector_size(32)));
+using Mask = long long __attribute__((vector_size(32)));
+constexpr std::size_t kLanes = 4;
+using Lanes = std::array<double, kLanes>;
+
+__attribute__((target_clones("avx2", "default"))) void
+beta_fractions(const Lanes& a_in, const Lanes& b_in, const Lanes& x_in, Lanes& out) {
+    const Vec a{a_in[0], a_in[1], a_in[2], a_in[3]}, b{b_in[0], b_in[1], b_in[2], b_in[3]},
+        x{x_in[0], x_in[1], x_in[2], x_in[3]};
+    const Vec zero{0, 0, 0, 0}, one{1, 1, 1, 1};
+    // Convergents so far (A, B) and the ones before (A', B'), after the leading term 1 / 1.
+    Vec num_prev = zero, num = one, den_prev = one, den = one;
+    Vec last_num = one, last_den = one, q_prev = one;
+    Vec done_num = zero + std::numeric_limits<double>::quiet_NaN(), done_den = one;
+    Mask done{0, 0, 0, 0};
     for (int m = 0; m < 64; ++m) {
-        const double even = m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)); // d_2m
-        const double odd = -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1));
-        if (m > 0) {
-            std::tie(num_prev, num) = std::pair(num, num + even * num_prev);
-            std::tie(den_prev, den) = std::pair(den, den + even * den_prev);
+        const double md = m;
+        for (int odd = m > 0 ? 0 : 1; odd < 2; ++odd) {
+            // d_2m: p = m (b - m) x; d_2m+1: p = -(a + m)(a + b + m) x.
+            const Vec p = odd ? -(a + md) * (a + b + md) * x : md * (b - md) * x;
+            const Vec q =
+                odd ? (a + 2 * md) * (a + (2 * md + 1)) : (a + (2 * md - 1)) * (a + 2 * md);
+            const Vec pq = p * q_prev;
+            const Vec next_num = q * num + pq * num_prev, next_den = q * den + pq * den_prev;
+            num_prev = num, num = next_num, den_prev = den, den = next_den;
+            q_prev = q;
         }
-        std::tie(num_prev, num) = std::pair(num, num + odd * num_prev);
-        std::tie(den_prev, den) = std::pair(den, den + odd * den_prev);
-        if (std::abs(den) > 1e100) { // rescale; the ratios are all that matter
-            num_prev *= 1e-100, num *= 1e-100, den_prev *= 1e-100, den *= 1e-100;
-        }
-        const double value = num / den;
-        if (std::abs(value - last) < 1e-10 * std::abs(value))
-            return value;
-        last = value;
+        // Rescale lanes about to overflow; the ratios are all that matter (x 1 is exact).
+        const Vec scale = (den < -1e60) | (den > 1e60) ? zero + 1e-60 : one;
+        num_prev *= scale, num *= scale, den_prev *= scale, den *= scale;
+        // |A/B - A'/B'| < 1e-10 |A/B|, the scale of (A, B) cancelling on both sides.
+        const Vec now = num * last_den, change = now - last_num * den;
+        const Mask converged = (change < 0 ? -change : change) < 1e-10 * (now < 0 ? -now : now);
+        const Mask first_time = converged & ~done;
+        done_num = first_time ? num : done_num;
+        done_den = first_time ? den : done_den;
+        done |= converged;
+        if (done[0] && done[1] && done[2] && done[3])
+            break;
+        last_num = num, last_den = den;
     }
-    return std::numeric_limits<double>::quiet_NaN();
+    const Vec value = done_num / done_den;
+    for (std::size_t i = 0; i < kLanes; ++i)
+        out[i] = value[i];
 }
 
-// I_x(a, b) given front = x^a (1 - x)^b / B(a, b), by beta_fraction on the side of the mean
-// where it converges; Boost's ibeta where it does not.
-double beta_cdf(double a, double b, double x, double front) {
-    if (x <= (a + 1) / (a + b + 2)) {
-        const double fraction = beta_fraction(a, b, x);
-        if (std::isfinite(fraction))
-            return front * fraction / a;
-    } else {
-        const double fraction = beta_fraction(b, a, 1 - x);
-        if (std::isfinite(fraction))
-            return 1 - front * fraction / b;
+// I_x(a, b) per lane given front = x^a (1 - x)^b / B(a, b), by the fraction on the side of the
+// mean where it converges; Boost's ibeta where it does not. A lane with x = 0 is unused (its
+// fraction ends at the first term).
+Lanes beta_cdfs(const Lanes& a, const Lanes& b, const Lanes& x, const Lanes& front) {
+    Lanes side_a{}, side_b{}, side_x{}, fraction{}, out{};
+    std::array<bool, kLanes> lower{};
+    for (std::size_t i = 0; i < kLanes; ++i) {
+        lower[i] = x[i] <= (a[i] + 1) / (a[i] + b[i] + 2);
+        side_a[i] = lower[i] ? a[i] : b[i];
+        side_b[i] = lower[i] ? b[i] : a[i];
+        side_x[i] = lower[i] ? x[i] : 1 - x[i];
     }
-    return boost::math::ibeta(a, b, x, Fast());
+    beta_fractions(side_a, side_b, side_x, fraction);
+    for (std::size_t i = 0; i < kLanes; ++i) {
+        if (!std::isfinite(fraction[i]))
+            out[i] = boost::math::ibeta(a[i], b[i], x[i], Fast());
+        else
+            out[i] = lower[i] ? front[i] * fraction[i] / a[i] : 1 - front[i] * fraction[i] / b[i];
+    }
+    return out;
+}
+
+double beta_cdf(double a, double b, double x, double front) {
+    return beta_cdfs({a, 1, 1, 1}, {b, 1, 1, 1}, {x, 0, 0, 0}, {front, 0, 0, 0})[0];
 }
 
 // Above 1e6, log B(a, b) from lgamma loses digits; Boost handles those shapes.
@@ -191,19 +233,41 @@ bool fast_beta_shapes(double a, double b) {
     return std::max(a, b) <= 1e6;
 }
 
+// The density of Beta(a, b) at x in (0, 1); 0 or not finite where it under- or overflows.
+double beta_density(double a, double b, double x, double log_beta) {
+    return std::exp((a - 1) * std::log(x) + (b - 1) * std::log1p(-x) - log_beta);
+}
+
+bool usable_density(double f) {
+    return f > 0 && std::isfinite(f);
+}
+
+// Density and distribution function at a quantile's start, when already computed.
+struct Probe {
+    double f, cdf;
+};
+
 // Steps on ibeta(a, b, x) = p from the start x: the inverse's Taylor series to third order in
-// u = (p - F) / f (one order beyond Halley), so one forward ibeta per step. The remaining error
-// is about u^4 times the density's relative curvature cubed: (r^3 u / scale) relative with r =
-// u / (local scale of the density); we stop once that is below 1e-9 (the tests measure the
-// result). Other shapes, and 3 steps that do not get there, go to Boost's inverse.
-double beta_quantile(double a, double b, double p, double x, double log_beta) {
+// u = (p - F) / f (one order beyond Halley), so one forward ibeta per step (the first may be
+// given). The remaining error is about u^4 times the density's relative curvature cubed:
+// (r^3 u / scale) relative with r = u / (local scale of the density); we stop once that is
+// below 1e-9 (the tests measure the result). Other shapes, and 3 steps that do not get there,
+// go to Boost's inverse.
+double beta_quantile(double a, double b, double p, double x, double log_beta,
+                     std::optional<Probe> first) {
     constexpr double kTolerance = 1e-9;
     for (int iteration = 0; iteration < 3 && fast_beta_shapes(a, b) && x > 0 && x < 1;
          ++iteration) {
-        const double f = std::exp((a - 1) * std::log(x) + (b - 1) * std::log1p(-x) - log_beta);
-        if (!(f > 0 && std::isfinite(f)))
-            break;
-        const double u = (p - beta_cdf(a, b, x, f * x * (1 - x))) / f;
+        Probe at{};
+        if (iteration == 0 && first) {
+            at = *first;
+        } else {
+            at.f = beta_density(a, b, x, log_beta);
+            if (!usable_density(at.f))
+                break;
+            at.cdf = beta_cdf(a, b, x, at.f * x * (1 - x));
+        }
+        const double u = (p - at.cdf) / at.f;
         // In units of the step (v = u f'/f, u^2 f''/f) so that tiny x cannot overflow.
         const double v = u * ((a - 1) / x - (b - 1) / (1 - x));
         const double w = u / x, w1 = u / (1 - x);
@@ -217,15 +281,6 @@ double beta_quantile(double a, double b, double p, double x, double log_beta) {
             return x;
     }
     return boost::math::ibeta_inv(a, b, p, Fast());
-}
-
-// 1 - I_t(a, b) from the fraction (absolute error far below the 1e-7 asked).
-double beta_exceedance(double a, double b, double t, double log_beta) {
-    if (fast_beta_shapes(a, b)) {
-        const double front = std::exp(a * std::log(t) + b * std::log1p(-t) - log_beta);
-        return 1 - beta_cdf(a, b, t, front);
-    }
-    return boost::math::ibetac(a, b, t, Fast());
 }
 
 // Starts for the two levels. Below shape 0.1 (a diffuse prior and no events, or all events)
@@ -253,14 +308,115 @@ double log_beta_function(double a, double b) {
     return lgamma(a, Fast()) + lgamma(b, Fast()) - lgamma(a + b, Fast());
 }
 
-void beta_posterior(double a, double b, double target, Posterior& out) {
-    const double log_beta = log_beta_function(a, b);
-    out.exceed = target <= 0 ? 1.0 : target >= 1 ? 0.0 : beta_exceedance(a, b, target, log_beta);
-    const auto x = beta_starts(a, b, log_beta);
-    out.lower = a < 0.1 && x[0] == 0 ? 0.0 : beta_quantile(a, b, kLevels[0], x[0], log_beta);
-    out.upper = b < 0.1 && x[1] == 1 ? 1.0 : beta_quantile(a, b, kLevels[1], x[1], log_beta);
+// One pixel's Beta(a, b) posterior between the steps that run four pixels at once: the points
+// where I_x(a, b) is wanted (lane 0 the target, 1 and 2 the quantile starts; x = 0 where
+// there is none) with their fronts and densities.
+struct BetaPixel {
+    double a = 1, b = 1, log_beta = 0;
+    std::array<double, 2> start{};
+    std::array<double, 3> at{}, front{}, density{};
+    bool fast = false;
+};
+
+BetaPixel prepare_beta(double a, double b, double target) {
+    BetaPixel p;
+    p.a = a, p.b = b;
+    p.log_beta = log_beta_function(a, b);
+    p.start = beta_starts(a, b, p.log_beta);
+    p.fast = fast_beta_shapes(a, b);
+    if (!p.fast)
+        return p;
+    if (target > 0 && target < 1) {
+        p.at[0] = target;
+        p.front[0] = std::exp(a * std::log(target) + b * std::log1p(-target) - p.log_beta);
+    }
+    for (std::size_t k = 0; k < 2; ++k) {
+        const double x = p.start[k];
+        if (!(x > 0 && x < 1))
+            continue;
+        const double f = beta_density(a, b, x, p.log_beta);
+        if (usable_density(f))
+            p.at[k + 1] = x, p.front[k + 1] = f * x * (1 - x), p.density[k + 1] = f;
+    }
+    return p;
+}
+
+void finish_beta(const BetaPixel& p, const std::array<double, 3>& cdf, double target,
+                 Posterior& out) {
+    const double a = p.a, b = p.b;
+    if (!p.fast) {
+        out.exceed = target <= 0   ? 1.0
+                     : target >= 1 ? 0.0
+                                   : boost::math::ibetac(a, b, target, Fast());
+        out.lower =
+            a < 0.1 && p.start[0] == 0 ? 0.0 : boost::math::ibeta_inv(a, b, kLevels[0], Fast());
+        out.upper =
+            b < 0.1 && p.start[1] == 1 ? 1.0 : boost::math::ibeta_inv(a, b, kLevels[1], Fast());
+        return;
+    }
+    out.exceed = target <= 0 ? 1.0 : target >= 1 ? 0.0 : 1 - cdf[0];
+    std::array<std::optional<Probe>, 2> first;
+    for (std::size_t k = 0; k < 2; ++k)
+        if (p.at[k + 1] > 0)
+            first[k] = Probe{p.density[k + 1], cdf[k + 1]};
+    out.lower = a < 0.1 && p.start[0] == 0
+                    ? 0.0
+                    : beta_quantile(a, b, kLevels[0], p.start[0], p.log_beta, first[0]);
+    out.upper = b < 0.1 && p.start[1] == 1
+                    ? 1.0
+                    : beta_quantile(a, b, kLevels[1], p.start[1], p.log_beta, first[1]);
+}
+
+// Up to four pixels: prepared one by one, then their distribution functions four at a time,
+// the target's of every pixel together, then each start's (alike points converge alike); a
+// lone pixel runs its three at once.
+void beta_posteriors(const double* a, const double* b, std::size_t count, double target,
+                     Posterior* out) {
+    std::array<BetaPixel, kLanes> pixels;
+    std::array<std::pair<std::size_t, std::size_t>, 3 * kLanes> queries; // pixel, point
+    std::size_t wanted = 0;
+    for (std::size_t j = 0; j < count; ++j)
+        pixels[j] = prepare_beta(a[j], b[j], target);
+    for (std::size_t k = 0; k < 3; ++k)
+        for (std::size_t j = 0; j < count; ++j)
+            if (pixels[j].at[k] > 0)
+                queries[wanted++] = {j, k};
+    std::array<std::array<double, 3>, kLanes> cdf{};
+    for (std::size_t q0 = 0; q0 < wanted; q0 += kLanes) {
+        Lanes shape_a{1, 1, 1, 1}, shape_b{1, 1, 1, 1}, x{}, front{};
+        const std::size_t lanes = std::min(kLanes, wanted - q0);
+        for (std::size_t i = 0; i < lanes; ++i) {
+            const auto [j, k] = queries[q0 + i];
+            shape_a[i] = pixels[j].a, shape_b[i] = pixels[j].b;
+            x[i] = pixels[j].at[k], front[i] = pixels[j].front[k];
+        }
+        const Lanes values = beta_cdfs(shape_a, shape_b, x, front);
+        for (std::size_t i = 0; i < lanes; ++i)
+            cdf[queries[q0 + i].first][queries[q0 + i].second] = values[i];
+    }
+    for (std::size_t j = 0; j < count; ++j)
+        finish_beta(pixels[j], cdf[j], target, out[j]);
 }
 } // namespace
+
+void pixel_posteriors(const Prior& prior, std::span<const double> y, std::span<const double> n,
+                      double target, std::span<Posterior> out) {
+    const bool beta = !prior.point_mass() && prior.model == RateModel::Binomial;
+    std::array<double, kLanes> a{}, b{};
+    for (std::size_t i = 0; i < y.size(); i += (beta ? kLanes : 1)) {
+        if (!beta) {
+            out[i] = pixel_posterior(prior, y[i], n[i], target);
+            continue;
+        }
+        const std::size_t count = std::min(kLanes, y.size() - i);
+        for (std::size_t j = 0; j < count; ++j) {
+            out[i + j].mean = eb_estimate(prior, y[i + j], n[i + j]);
+            a[j] = prior.alpha + y[i + j];
+            b[j] = prior.beta + std::max(0.0, n[i + j] - y[i + j]);
+        }
+        beta_posteriors(a.data(), b.data(), count, target, &out[i]);
+    }
+}
 
 Posterior pixel_posterior(const Prior& prior, double y, double n, double target) {
     Posterior out;
@@ -276,7 +432,7 @@ Posterior pixel_posterior(const Prior& prior, double y, double n, double target)
         gamma_interval(shape, rate, out);
     } else {
         const double a = prior.alpha + y, b = prior.beta + std::max(0.0, n - y);
-        beta_posterior(a, b, target, out);
+        beta_posteriors(&a, &b, 1, target, &out);
     }
     return out;
 }

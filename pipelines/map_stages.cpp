@@ -221,13 +221,25 @@ void indicator_pixels(const JobState& s, const PixelPlan& plan, PixelTile& t, st
     const kernels::Prior& prior = s.village_scores.scores[k].prior;
     const CoreInWindow o{t.core.x0 - t.window.x0, t.core.y0 - t.window.y0};
     sched::for_row_blocks(t.core.height, [&](int begin, int end) {
+        // A row's mapped pixels go to the posterior together (pixel_posteriors runs
+        // neighbours side by side); each gets the value it would alone.
+        std::vector<double> ys, ns;
+        std::vector<int> columns;
+        std::vector<kernels::Posterior> posts;
         for (int r = begin; r < end; ++r) {
+            ys.clear(), ns.clear(), columns.clear();
             for (int c = 0; c < t.core.width; ++c) {
                 const float y = sm.y(r, c), n = sm.n(r, c);
                 if (!mapped(t, o, r, c) || !(n > 0) || n < spec.min_denominator)
                     continue;
-                const auto post = kernels::pixel_posterior(prior, y, n, spec.target);
-                t.maps[m.rate](r, c) = y / n;
+                ys.push_back(y), ns.push_back(n), columns.push_back(c);
+            }
+            posts.resize(ys.size());
+            kernels::pixel_posteriors(prior, ys, ns, spec.target, posts);
+            for (std::size_t i = 0; i < columns.size(); ++i) {
+                const int c = columns[i];
+                const kernels::Posterior& post = posts[i];
+                t.maps[m.rate](r, c) = sm.y(r, c) / sm.n(r, c);
                 t.maps[m.mean](r, c) = static_cast<float>(post.mean);
                 t.maps[m.lower](r, c) = static_cast<float>(post.lower);
                 t.maps[m.upper](r, c) = static_cast<float>(post.upper);

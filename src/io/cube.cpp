@@ -615,8 +615,8 @@ void write_strips(const std::vector<hid_t>& datasets, const Grid& grid,
         [&](sched::TileWork& work) {
             auto& strip = static_cast<EncodedStrip&>(work);
             std::vector<float> values(strip.rows * w);
-            layers[strip.layer].read_rows(static_cast<int>(strip.row),
-                                          static_cast<int>(strip.rows), values.data());
+            layers[strip.layer].read_rows(static_cast<int>(strip.row), static_cast<int>(strip.rows),
+                                          values.data());
             for (hsize_t r0 = 0; r0 < strip.rows; r0 += shape.rows) {
                 const hsize_t rows = std::min(shape.rows, strip.rows - r0);
                 const std::vector<float> part(values.begin() + std::ptrdiff_t(r0 * w),

@@ -136,3 +136,39 @@ TEST(PixelPosterior, SameBytesWhateverTheThreadOrOrder) {
         EXPECT_EQ(std::memcmp(&a[i], &c[i], sizeof(Posterior)), 0) << i;
     }
 }
+
+TEST(PixelPosterior, RowsGiveEachPixelsOwnValueWhateverItsNeighbours) {
+    // pixel_posteriors() runs four pixels' continued fractions in one vector: each pixel must
+    // get exactly what it gets alone, whatever shares its vector (edges, tails, huge shapes,
+    // y = 0 and y = n, targets 0 and 1 included) and wherever the row starts.
+    std::mt19937_64 rng(11);
+    for (const RateModel model : {RateModel::Binomial, RateModel::Poisson}) {
+        Prior prior;
+        prior.model = model;
+        prior.mean = 0.1;
+        prior.variance = 0.01;
+        prior.alpha = model == RateModel::Binomial ? 3.5 : 2;
+        prior.beta = model == RateModel::Binomial ? 30 : 20;
+        std::vector<double> y, n;
+        std::uniform_real_distribution<double> u(0, 1);
+        for (int i = 0; i < 3001; ++i) {
+            const double size = i % 97 == 0 ? 3e6 : log_uniform(rng, 0.5, 2e5);
+            const double pick = u(rng);
+            n.push_back(size);
+            y.push_back(pick < 0.1 ? 0 : pick < 0.2 ? size : size * std::pow(u(rng), 3));
+        }
+        for (const double target : {0.0, 0.07, 0.5, 1.0}) {
+            for (const std::size_t skip : {std::size_t{0}, std::size_t{1}, std::size_t{3}}) {
+                const std::span<const double> ys(y.data() + skip, y.size() - skip);
+                const std::span<const double> ns(n.data() + skip, n.size() - skip);
+                std::vector<Posterior> row(ys.size());
+                kernels::pixel_posteriors(prior, ys, ns, target, row);
+                for (std::size_t i = 0; i < ys.size(); ++i) {
+                    const Posterior alone = kernels::pixel_posterior(prior, ys[i], ns[i], target);
+                    ASSERT_EQ(std::memcmp(&row[i], &alone, sizeof(Posterior)), 0)
+                        << "pixel " << i + skip << " target " << target;
+                }
+            }
+        }
+    }
+}
