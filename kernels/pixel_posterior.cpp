@@ -161,8 +161,15 @@ using Mask = long long __attribute__((vector_size(32)));
 constexpr std::size_t kLanes = 4;
 using Lanes = std::array<double, kLanes>;
 
-__attribute__((target_clones("avx2", "default"))) void
-beta_fractions(const Lanes& a_in, const Lanes& b_in, const Lanes& x_in, Lanes& out) {
+// scripts/check_simd_bytes.sh builds each version alone (RISKMAP_SIMD_TARGET) and compares.
+#if defined(RISKMAP_SIMD_TARGET)
+#define RISKMAP_FRACTION_SIMD __attribute__((target(RISKMAP_SIMD_TARGET)))
+#else
+#define RISKMAP_FRACTION_SIMD __attribute__((target_clones("avx2", "default")))
+#endif
+
+RISKMAP_FRACTION_SIMD void beta_fractions(const Lanes& a_in, const Lanes& b_in, const Lanes& x_in,
+                                          Lanes& out) {
     const Vec a{a_in[0], a_in[1], a_in[2], a_in[3]}, b{b_in[0], b_in[1], b_in[2], b_in[3]},
         x{x_in[0], x_in[1], x_in[2], x_in[3]};
     const Vec zero{0, 0, 0, 0}, one{1, 1, 1, 1};
