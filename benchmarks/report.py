@@ -134,11 +134,15 @@ def where_time_goes(rows, run_json, peer_log):
     if run_json and os.path.exists(run_json) and riskmap:
         with open(run_json, encoding="utf-8") as f:
             timings = json.load(f)["timings_s"]
-        rest = riskmap[-1]["runs"][-1] - sum(timings.values())
+        # "*.work" parts ran on their own thread beside the stages listed around them.
+        rest = riskmap[-1]["runs"][-1] - sum(v for k, v in timings.items()
+                                             if not k.endswith(".work"))
         lines.append(f"Where riskmap run's time goes ({riskmap[-1]['threads']} threads, last run, "
                      "run.json): " + ", ".join(f"{k} {v:.2f} s" for k, v in timings.items()
                                                if v >= 0.05)
-                     + f"; not in run.json (process start, writing the outputs): {rest:.2f} s.")
+                     + f"; not in run.json (process start, exit): {rest:.2f} s"
+                     + (" (*.work ran beside the other stages)." if any(
+                         k.endswith(".work") for k in timings) else "."))
     peer = [r for r in rows if r["section"] == "e2e" and r["tool"] == "python" and "seconds" in r]
     if peer_log and os.path.exists(peer_log) and peer:
         with open(peer_log, encoding="utf-8") as f:

@@ -17,6 +17,7 @@
 #include "pipelines/job_config.hpp"
 
 #include <cstdint>
+#include <future>
 #include <memory>
 #include <string>
 #include <utility>
@@ -116,6 +117,10 @@ struct JobState {
     std::vector<std::pair<std::string, std::string>> checksums; ///< input file, SHA-256
     std::vector<std::pair<std::string, double>> timings;        ///< stage name, seconds
     std::vector<std::string> warnings;
+
+    /// neighbours.queen, computed on its own thread beside the raster stages until score.areas
+    /// collects it. Last member: destroyed first, it waits for the thread, which reads villages.
+    std::future<std::pair<kernels::NeighbourLists, double>> queen; ///< lists, seconds taken
 };
 
 } // namespace riskmap

@@ -16,9 +16,9 @@ Pipeline quarterly_pipeline() {
     p.push_back(std::make_unique<ChecksumInputs>());
     p.push_back(std::make_unique<LoadVillages>());
     p.push_back(std::make_unique<JoinRecords>());
+    p.push_back(std::make_unique<QueenNeighbours>()); // on its own thread until ScoreAreas
     p.push_back(std::make_unique<ReadRasters>());
     p.push_back(std::make_unique<VillageZones>());
-    p.push_back(std::make_unique<QueenNeighbours>());
     p.push_back(std::make_unique<ScoreAreas>());
     p.push_back(std::make_unique<CompareWithPrevious>());
     p.push_back(std::make_unique<PixelMaps>());
