@@ -85,8 +85,9 @@ void draw_scale_bar(cairo_t* cr, double metres_per_pixel, double x, double y, in
     cairo_set_source_rgb(cr, 0, 0, 0);
     cairo_rectangle(cr, x, y, bar, 6);
     cairo_fill(cr);
+    // Seven significant digits: a national map's 1000 km prints as such, not as "1e+03".
     const std::string label =
-        length >= 1000 ? format_double(length / 1000, 3) + " km" : format_double(length, 3) + " m";
+        length >= 1000 ? format_double(length / 1000, 7) + " km" : format_double(length, 7) + " m";
     draw_text(cr, x + bar + 8, y + 7, 12, false, label);
 }
 /// The page as an 8-bit RGB PNG through GDAL's PNG driver at zlib level 1: cairo's own writer
