@@ -162,10 +162,15 @@ constexpr std::size_t kLanes = 4;
 using Lanes = std::array<double, kLanes>;
 
 // scripts/check_simd_bytes.sh builds each version alone (RISKMAP_SIMD_TARGET) and compares.
+// Not under ThreadSanitizer (as gaussian_fast.cpp): its runtime is not up yet when the loader
+// runs the versions' resolver (an ifunc), and the binary would crash before main.
 #if defined(RISKMAP_SIMD_TARGET)
 #define RISKMAP_FRACTION_SIMD __attribute__((target(RISKMAP_SIMD_TARGET)))
-#else
+#elif defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) &&                           \
+    !defined(__SANITIZE_THREAD__)
 #define RISKMAP_FRACTION_SIMD __attribute__((target_clones("avx2", "default")))
+#else
+#define RISKMAP_FRACTION_SIMD
 #endif
 
 RISKMAP_FRACTION_SIMD void beta_fractions(const Lanes& a_in, const Lanes& b_in, const Lanes& x_in,

@@ -75,12 +75,14 @@ void write_look(const io::StagedOutput& out, const Grid& grid, const std::string
 
 /// This quarter's maps (not the change maps, which the cube derives from its quarters) and
 /// village table into the quarterly cube, copied from the staged maps in strips.
-void add_to_cube(const JobState& s, io::StagedOutput& staged, const Table& villages) {
+void add_to_cube(const JobState& s, const io::StagedOutput& staged, const Table& villages) {
     std::vector<io::CubeLayer> layers;
     for (const auto& m : s.maps) {
         if (!m.in_cube)
             continue;
-        const std::string tif = staged.path(m.name + ".tif");
+        // scratch_path, not path: the COG is registered already, and path() would register
+        // it again while the tables, beside the cube, register theirs.
+        const std::string tif = staged.scratch_path(m.name + ".tif");
         const int width = s.grid.width;
         if (s.work_in_memory) { // copied from memory, not decoded again from the COG
             io::TiledMapFile* file = m.file.get();

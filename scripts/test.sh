@@ -37,4 +37,4 @@ cd "$root/build-tsan"
 # the scheduler runs on std::threads in this build (see src/sched/parallel_rows.cpp).
 OMP_NUM_THREADS=1 TSAN_OPTIONS="halt_on_error=1 suppressions=$root/tests/tsan.supp" \
     ctest --output-on-failure -j2 --timeout 1200 \
-    -R '^(GaussianKernel|GaussianFast|TiledGaussian|AdaptiveBandwidth|Stages|Quarters|SmoothCommand\.Streams|District\.SameInputs)'
+    -R '^(GaussianKernel|GaussianFast|TiledGaussian|AdaptiveBandwidth|PixelPosterior|Stages|Quarters|SmoothCommand\.Streams|District\.SameInputs)'
