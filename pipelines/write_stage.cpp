@@ -80,8 +80,7 @@ void add_to_cube(const JobState& s, const io::StagedOutput& staged, const Table&
     for (const auto& m : s.maps) {
         if (!m.in_cube)
             continue;
-        // scratch_path, not path: the COG is registered already, and path() would register
-        // it again while the tables, beside the cube, register theirs.
+        // scratch_path, not path: the COG is registered already (path() registers).
         const std::string tif = staged.scratch_path(m.name + ".tif");
         const int width = s.grid.width;
         if (s.work_in_memory) { // copied from memory, not decoded again from the COG
@@ -153,32 +152,25 @@ void WriteOutputs::run(JobState& state) {
     });
     lap("write.maps");
     const Table villages = area_table(state.village_scores, cfg);
-    const auto write_tables = [&] {
-        io::write_table_csv(stage("villages.csv"), villages);
-        io::write_villages_gpkg(stage("villages.gpkg"), state.villages, villages);
-        io::write_table_csv(stage("kecamatan.csv"), area_table(state.kecamatan_scores, cfg));
-        io::write_file(stage("rejects.csv"), rejects_csv(state));
-        io::write_gal(stage("villages.gal"), state.village_scores.code, state.neighbours,
-                      state.villages.layer_name);
-    };
-    // The cube comes before run.json and the commit, so that every write that can fail for
-    // want of space (the quarter file is the largest) comes before anything is published; the
-    // cube is atomic on its own. Only a failed rename in the commit could leave this quarter
-    // in the cube with the previous outputs beside it, and rerunning the quarter replaces it.
-    // The tables (SQLite and text, on one thread) are written meanwhile: the cube's ordered
-    // writes leave cores idle.
-    const bool cube = state.has_priority_classes && !cfg.cube_path.empty() && !cfg.period.empty();
-    sched::for_each_index(cube ? 2 : 1, [&](int task) {
-        if (task == 0)
-            write_tables();
-        else
-            add_to_cube(state, out, villages);
-    });
-    lap(cube ? "write.tables_and_cube" : "write.tables");
+    io::write_table_csv(stage("villages.csv"), villages);
+    io::write_villages_gpkg(stage("villages.gpkg"), state.villages, villages);
+    io::write_table_csv(stage("kecamatan.csv"), area_table(state.kecamatan_scores, cfg));
+    io::write_file(stage("rejects.csv"), rejects_csv(state));
+    io::write_gal(stage("villages.gal"), state.village_scores.code, state.neighbours,
+                  state.villages.layer_name);
+    lap("write.tables");
     // run.json last: it lists every file above.
     written.push_back("run.json");
     io::write_file(out.path("run.json"), run_report_json(state, written));
     out.prepare_commit();
+    // Before the commit, so that every write that can fail for want of space (the quarter
+    // file is the largest) comes before anything is published; the cube is atomic on its
+    // own. Only a failed rename in the commit could leave this quarter in the cube with the
+    // previous outputs beside it, and rerunning the quarter replaces it. (Not beside the
+    // tables: two writers filling a disk together fail at points the full-disk test showed
+    // to be reported less plainly, e.g. creating the quarter file.)
+    if (state.has_priority_classes && !cfg.cube_path.empty() && !cfg.period.empty())
+        add_to_cube(state, out, villages);
     for (auto& m : state.maps)
         m.file->discard();
     out.commit();

@@ -125,7 +125,7 @@ void write_cog(GDALDataset& src, const std::string& path, const char* resampling
     // GDAL 3.6 reports failures while flushing and closing (disk full) only through the
     // error state, not a return value.
     if (CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal)
-        throw Error("cannot finish writing '" + path + "'" + write_failure_cause(path) +
+        throw Error("cannot write the end of '" + path + "'" + write_failure_cause(path) +
                     gdal_last_error());
 }
 

@@ -305,7 +305,7 @@ void write_villages_gpkg(const std::string& path, const VillageLayer& villages,
     CPLErrorReset();
     ds.reset();
     if (CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal)
-        throw failed("cannot finish writing");
+        throw failed("cannot write the end of"); // closing commits the file: a full disk shows here
 }
 
 } // namespace riskmap::io
