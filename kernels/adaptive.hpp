@@ -9,6 +9,8 @@
 
 #include "core/layer.hpp"
 
+#include <span>
+
 namespace riskmap::kernels {
 
 /// One rung, applied in ascending bandwidth order: pixels whose denominator has not reached
@@ -16,5 +18,11 @@ namespace riskmap::kernels {
 void adaptive_step(LayerView<const float> numerator_h, LayerView<const float> denominator_h,
                    float bandwidth_m, float min_denominator, LayerView<float> numerator,
                    LayerView<float> denominator, LayerView<float> bandwidth);
+
+/// The same rung for several kernel sums at once; `sums_h[decider]` is the denominator whose
+/// minimum settles a pixel, and every sum of an unsettled pixel is taken from this rung.
+void adaptive_step(std::span<const LayerView<const float>> sums_h, std::size_t decider,
+                   float bandwidth_m, float min_denominator, std::span<const LayerView<float>> sums,
+                   LayerView<float> bandwidth);
 
 } // namespace riskmap::kernels

@@ -1,7 +1,9 @@
 #include "pipelines/change_stage.hpp"
 
 #include "core/numbers.hpp"
+#include "core/period.hpp"
 #include "io/cube.hpp"
+#include "kernels/change_probability.hpp"
 #include "pipelines/map_styles.hpp"
 
 #include <cmath>
@@ -46,6 +48,27 @@ std::string previous_period(const std::vector<std::string>& periods, const std::
     return best;
 }
 
+namespace {
+/// A one-period indicator's last quarter is in the cube even when the records lack it: its
+/// stored counts are that quarter's own, so P(increase) can be taken from them.
+void increase_from_cube(JobState& state, const Table& before) {
+    auto& villages = state.village_scores;
+    for (std::size_t k = 0; k < state.config.indicators.size(); ++k) {
+        const IndicatorSpec& spec = state.config.indicators[k];
+        if (state.pools[k].periods.size() != 1 || k >= villages.entering.size())
+            continue;
+        const auto num = previous_column(before, villages.code, spec.name + "_num");
+        const auto den = previous_column(before, villages.code, spec.name + "_den");
+        const IndicatorCounts& now = villages.entering[k];
+        auto& p = villages.scores[k].p_increase;
+        for (std::size_t i = 0; i < p.size(); ++i)
+            if (std::isnan(p[i]) && now.reported[i] && !std::isnan(num.number[i]))
+                p[i] = kernels::increase_probability(
+                    spec.model, now.numerator[i], now.denominator[i], num.number[i], den.number[i]);
+    }
+}
+} // namespace
+
 void CompareWithPrevious::run(JobState& state) {
     if (!std::filesystem::exists(state.config.cube_path))
         return;
@@ -56,6 +79,9 @@ void CompareWithPrevious::run(JobState& state) {
     state.previous_period = before; // maps.classes makes the change maps
     const Table table = io::cube_read_villages(state.config.cube_path, before);
     auto& villages = state.village_scores;
+    if (quarter_index(before) && quarter_index(state.config.period) &&
+        *quarter_index(before) + 1 == *quarter_index(state.config.period))
+        increase_from_cube(state, table);
     for (const auto& spec : state.config.indicators)
         villages.previous.push_back(previous_column(table, villages.code, spec.name + "_eb"));
     villages.previous.push_back(previous_column(table, villages.code, "risk_index"));

@@ -12,6 +12,25 @@
 
 namespace riskmap {
 
+/// [uncertainty] How village, kecamatan and pixel posteriors treat the prior (DESIGN.md
+/// section 3, "Posterior and exceedance" and "Pixel uncertainty").
+struct UncertaintyConfig {
+    /// true: (m, kappa) integrated over a grid (kernels/hyperprior.hpp); false: the spdep /
+    /// GeoDa plug-in moment prior ("plugin"), every posterior as before that existed.
+    bool integrated = true;
+    double kappa_scale = 1; ///< half-normal scale of the between-area CV kappa
+    double mean_sd = 2.3;   ///< sd of log m (logit m) about the indicator's target
+    /// Pixels: the stated variation of the true rate inside one village, which village counts
+    /// cannot see: its sd as a share of the between-village sd, and a floor CV.
+    double subvillage_share = 0.5;
+    double subvillage_cv = 0.05;
+    /// Pixels: weight of the global between-area variance against the local estimate under
+    /// the kernel, in areas.
+    double local_prior_areas = 10;
+    int self_check_replicates = 20; ///< simulations of the run's own self-check; 0: none
+    std::uint64_t seed = 1;         ///< of every random draw a run makes
+};
+
 enum class RejectPolicy {
     Report, ///< rejected rows go to rejects.csv, the run goes on
     Fail    ///< any rejected row fails the run (exit 3) and nothing is written
@@ -37,6 +56,8 @@ struct JobConfig {
     double sanitation_scale = 1; ///< 100 when the raster holds percent
 
     std::vector<IndicatorSpec> indicators;
+
+    UncertaintyConfig uncertainty;
 
     // [smoothing]
     double bandwidth_m = 2000;

@@ -14,6 +14,8 @@
 #include "kernels/contiguity.hpp"
 #include "kernels/disaggregate.hpp"
 #include "kernels/empirical_bayes.hpp"
+#include "kernels/hyperprior.hpp"
+#include "kernels/self_check.hpp"
 #include "pipelines/job_config.hpp"
 
 #include <cstdint>
@@ -33,16 +35,32 @@ struct RejectedRecord {
 
 struct RecordCounts {
     std::size_t rows = 0;         ///< data rows in the file
-    std::size_t other_period = 0; ///< rows of other quarters, skipped
-    std::size_t joined = 0;
+    std::size_t other_period = 0; ///< rows of quarters no indicator uses, skipped
+    std::size_t joined = 0;       ///< rows of this run's period joined to a village
+    std::size_t earlier = 0;      ///< rows of earlier periods joined (pooling, change)
     std::size_t rejected = 0;
+};
+
+/// How one indicator's counts were pooled over periods (inputs.pool_periods).
+struct PoolInfo {
+    std::vector<std::string> periods; ///< the pooled periods, oldest first; one: no pooling
+    std::vector<std::string> found;   ///< those with at least one joined row
+    std::string leaving; ///< the period that left the pool since last quarter, "" if none
 };
 
 /// Per-area statistics of one indicator (areas are villages or kecamatan).
 struct IndicatorScores {
-    std::vector<double> crude, eb, lower, upper, exceed;
-    kernels::Prior prior;
+    std::vector<double> crude, eb;
+    /// Posterior mean, 95 % interval and P(rate > target): from the integrated prior, or the
+    /// plug-in prior with uncertainty.method = plugin.
+    std::vector<double> mean, lower, upper, exceed;
+    kernels::Prior prior;         ///< spdep's moment prior: `eb` and the plug-in method
     std::vector<double> local_eb; ///< over queen neighbours and the area itself
+    /// P(rate this period > rate in the period that left the pool), from each period's own
+    /// counts (kernels/change_probability.hpp); NaN where either is missing.
+    std::vector<double> p_increase;
+    kernels::HyperPosterior hyper;     ///< integrated method only
+    kernels::CoverageCount self_check; ///< simulated coverage of this fit's intervals
 };
 
 /// Counts, scores and ranking of a set of areas.
@@ -51,6 +69,8 @@ struct AreaScores {
     std::vector<std::string> name;
     kernels::NeighbourLists neighbours;  ///< queen contiguity, one sorted list per area
     std::vector<IndicatorCounts> counts; ///< per indicator
+    /// Per indicator: counts of this period alone and of the period that left the pool.
+    std::vector<IndicatorCounts> entering, leaving;
     std::vector<IndicatorScores> scores; ///< per indicator
     std::vector<double> population;      ///< NaN without a population raster
     std::vector<double> sanitation;      ///< population-weighted deficit, NaN if unknown
@@ -86,7 +106,11 @@ struct JobState {
     io::VillageLayer villages;
     kernels::NeighbourLists neighbours;  ///< queen contiguity of the villages
     std::size_t islands = 0;             ///< villages without a neighbour
-    std::vector<IndicatorCounts> counts; ///< per indicator, per village
+    std::vector<IndicatorCounts> counts; ///< per indicator, per village (pooled)
+    std::vector<PoolInfo> pools;         ///< per indicator
+    /// Per indicator: this period's own counts, and those of the period that left the pool
+    /// since last quarter (for P(increase)); `reported` is 0 where a village has no row.
+    std::vector<IndicatorCounts> entering, leaving;
     std::vector<RejectedRecord> rejects;
     RecordCounts records;
 

@@ -2,10 +2,12 @@
 
 #include "core/error.hpp"
 #include "core/numbers.hpp"
+#include "core/period.hpp"
 #include "core/village_code.hpp"
 #include "io/checksum.hpp"
 #include "io/csv.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include <map>
@@ -95,10 +97,13 @@ void check_single_period(const std::set<std::string>& periods, const JobConfig& 
 void check_duplicates(const std::map<std::string, std::vector<std::size_t>>& lines_of,
                       const std::string& path) {
     std::string list;
-    for (const auto& [code, lines] : lines_of) {
+    for (const auto& [key, lines] : lines_of) {
         if (lines.size() < 2)
             continue;
-        list += (list.empty() ? "" : "; ") + dotted_code(code) + " at lines";
+        const auto tab = key.find('\t');
+        const std::string period = key.substr(tab + 1);
+        list += (list.empty() ? "" : "; ") + dotted_code(key.substr(0, tab)) +
+                (period.empty() ? "" : " (" + period + ")") + " at lines";
         for (std::size_t l : lines)
             list += " " + std::to_string(l);
     }
@@ -106,29 +111,79 @@ void check_duplicates(const std::map<std::string, std::vector<std::size_t>>& lin
         throw InputError("'" + path + "': duplicate records for one village and period: " + list);
 }
 
+IndicatorCounts empty_counts(std::size_t villages) {
+    return {std::vector<double>(villages, 0.0), std::vector<double>(villages, 0.0),
+            std::vector<char>(villages, 0)};
+}
+
+/// What a row of some period is used for by one indicator.
+struct PeriodUse {
+    std::size_t indicator = 0;
+    bool pooled = false;  ///< inside the indicator's pool window
+    bool current = false; ///< the run's own period
+    bool leaving = false; ///< the period that left the pool since last quarter
+};
+
+/// Each indicator's pool window: pool_periods quarters ending at inputs.period. Periods that
+/// are not quarter labels cannot be counted back; they pool nothing (said in a warning).
+std::map<std::string, std::vector<PeriodUse>> period_uses(JobState& state) {
+    const JobConfig& cfg = state.config;
+    std::map<std::string, std::vector<PeriodUse>> uses;
+    const auto end = quarter_index(cfg.period);
+    for (std::size_t k = 0; k < cfg.indicators.size(); ++k) {
+        const int pool = end ? cfg.indicators[k].pool_periods : 1;
+        PoolInfo info;
+        for (int j = pool - 1; j >= 0; --j) {
+            const std::string p = end ? quarter_label(*end - j) : cfg.period;
+            info.periods.push_back(p);
+            uses[p].push_back({k, true, j == 0, false});
+        }
+        if (end) {
+            info.leaving = quarter_label(*end - pool);
+            uses[info.leaving].push_back({k, false, false, true});
+        }
+        if (!end && cfg.indicators[k].pool_periods > 1 && !cfg.period.empty())
+            state.warnings.push_back(cfg.indicators[k].name + ": inputs.period '" + cfg.period +
+                                     "' is not a quarter such as 2025Q3, so its counts are not "
+                                     "pooled over earlier periods");
+        state.pools.push_back(std::move(info));
+    }
+    return uses;
+}
+
+void add_counts(IndicatorCounts& to, std::size_t village, const std::pair<double, double>& c) {
+    to.numerator[village] += c.first;
+    to.denominator[village] += c.second;
+    to.reported[village] = 1;
+}
+
 class RecordJoiner {
 public:
     RecordJoiner(JobState& state, const io::CsvReader& csv)
         : state_(state), cfg_(state.config), layout_(layout_of(csv, state.config)) {
         const std::size_t n = state.villages.table.size();
-        for (std::size_t k = 0; k < cfg_.indicators.size(); ++k)
-            state.counts.push_back({std::vector<double>(n, 0.0), std::vector<double>(n, 0.0),
-                                    std::vector<char>(n, 0)});
+        for (std::size_t k = 0; k < cfg_.indicators.size(); ++k) {
+            state.counts.push_back(empty_counts(n));
+            state.entering.push_back(empty_counts(n));
+            state.leaving.push_back(empty_counts(n));
+        }
+        uses_ = period_uses(state);
     }
 
     void add(const io::CsvRow& row) {
         ++state_.records.rows;
+        std::string period = cfg_.period;
         if (layout_.period) {
-            const std::string period(trim(row.fields[*layout_.period]));
+            period = std::string(trim(row.fields[*layout_.period]));
             periods_.insert(period);
-            if (!cfg_.period.empty() && period != cfg_.period) {
+            if (!cfg_.period.empty() && !uses_.count(period)) {
                 ++state_.records.other_period;
                 return;
             }
         }
         const std::string raw_code(trim(row.fields[layout_.code]));
         try {
-            join(row, raw_code);
+            join(row, raw_code, cfg_.period.empty() ? cfg_.period : period);
         } catch (const RowRejected& rejected) {
             state_.rejects.push_back({row.line, raw_code, rejected.reason});
         }
@@ -138,10 +193,14 @@ public:
         check_single_period(periods_, cfg_);
         check_duplicates(lines_of_, path);
         state_.records.rejected = state_.rejects.size();
+        for (std::size_t k = 0; k < state_.pools.size(); ++k)
+            for (const auto& p : state_.pools[k].periods)
+                if (found_.count(p))
+                    state_.pools[k].found.push_back(p);
     }
 
 private:
-    void join(const io::CsvRow& row, const std::string& raw_code) {
+    void join(const io::CsvRow& row, const std::string& raw_code, const std::string& period) {
         const NormalisedCode code = normalise_village_code(raw_code);
         if (!code.ok())
             throw RowRejected{code.problem};
@@ -149,24 +208,32 @@ private:
         if (!village)
             throw RowRejected{"unknown village code " + dotted_code(code.digits) +
                               " (not in the villages layer)"};
-        std::vector<std::optional<std::pair<double, double>>> parsed;
-        for (std::size_t k = 0; k < cfg_.indicators.size(); ++k)
-            parsed.push_back(parse_counts(row, layout_.indicators[k], cfg_.indicators[k]));
-        lines_of_[code.digits].push_back(row.line);
-        for (std::size_t k = 0; k < parsed.size(); ++k) {
-            if (!parsed[k])
+        const auto& uses = uses_.at(period);
+        std::vector<std::optional<std::pair<double, double>>> parsed(cfg_.indicators.size());
+        for (const PeriodUse& use : uses)
+            parsed[use.indicator] = parse_counts(row, layout_.indicators[use.indicator],
+                                                 cfg_.indicators[use.indicator]);
+        lines_of_[code.digits + "\t" + (period == cfg_.period ? "" : period)].push_back(row.line);
+        for (const PeriodUse& use : uses) {
+            const auto& c = parsed[use.indicator];
+            if (!c)
                 continue;
-            state_.counts[k].numerator[*village] = parsed[k]->first;
-            state_.counts[k].denominator[*village] = parsed[k]->second;
-            state_.counts[k].reported[*village] = 1;
+            if (use.pooled)
+                add_counts(state_.counts[use.indicator], *village, *c);
+            if (use.current)
+                add_counts(state_.entering[use.indicator], *village, *c);
+            if (use.leaving)
+                add_counts(state_.leaving[use.indicator], *village, *c);
         }
-        ++state_.records.joined;
+        found_.insert(period);
+        ++(period == cfg_.period ? state_.records.joined : state_.records.earlier);
     }
 
     JobState& state_;
     const JobConfig& cfg_;
     RecordLayout layout_;
-    std::set<std::string> periods_;
+    std::map<std::string, std::vector<PeriodUse>> uses_;
+    std::set<std::string> periods_, found_;
     std::map<std::string, std::vector<std::size_t>> lines_of_;
 };
 
@@ -181,6 +248,24 @@ std::string reject_summary(const JobState& state) {
 }
 } // namespace
 
+namespace {
+void warn_short_pools(JobState& state) {
+    for (std::size_t k = 0; k < state.pools.size(); ++k) {
+        const PoolInfo& pool = state.pools[k];
+        if (pool.found.size() == pool.periods.size())
+            continue;
+        std::string missing;
+        for (const auto& p : pool.periods)
+            if (std::find(pool.found.begin(), pool.found.end(), p) == pool.found.end())
+                missing += (missing.empty() ? "" : ", ") + p;
+        state.warnings.push_back(state.config.indicators[k].name + ": counts pooled over " +
+                                 std::to_string(pool.found.size()) + " of " +
+                                 std::to_string(pool.periods.size()) +
+                                 " periods; the records hold no rows for " + missing);
+    }
+}
+} // namespace
+
 void JoinRecords::run(JobState& state) {
     io::CsvReader csv(state.config.records, state.config.delimiter);
     RecordJoiner joiner(state, csv);
@@ -188,6 +273,7 @@ void JoinRecords::run(JobState& state) {
     while (csv.next(row))
         joiner.add(row);
     joiner.finish(csv.path());
+    warn_short_pools(state);
     if (state.records.joined == 0)
         throw InputError("'" + csv.path() + "': no record could be joined to a village" +
                          reject_summary(state));

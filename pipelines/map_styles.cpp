@@ -101,11 +101,41 @@ io::MapStyle change_style(const Layer<float>& change, const IndicatorSpec& spec,
         v = std::abs(v);
     const auto p = percentiles(magnitude, {0.98});
     const double top = p.empty() || !(p[0] > 0) ? spec.target : round_to(p[0], 2);
-    io::MapStyle style{title, spec.name + " rate change, " + spec.display_unit, false, {}};
-    style.stops = {{-top, {33, 102, 172}, "-" + display_label(top, spec)},
+    const std::string unit = change_unit(spec);
+    const auto label = [&](double v) {
+        return display_number(v * spec.display_scale) + " " + unit;
+    };
+    io::MapStyle style{title, spec.name + " rate change, " + unit, false, {}};
+    style.stops = {{-top, {33, 102, 172}, "-" + label(top)},
                    {0, {247, 247, 247}, "no change"},
-                   {top, {178, 24, 43}, "+" + display_label(top, spec)}};
+                   {top, {178, 24, 43}, "+" + label(top)}};
     return style;
+}
+
+std::string change_unit(const IndicatorSpec& spec) {
+    // A difference of two percentages is in percentage points, not percent of anything.
+    return spec.display_scale == 100 ? "percentage points" : spec.display_unit;
+}
+
+std::string denominator_label(const IndicatorSpec& spec) {
+    std::string label = spec.denominator;
+    std::replace(label.begin(), label.end(), '_', ' ');
+    return label;
+}
+
+io::MapStyle information_style(const Layer<float>& values, const IndicatorSpec& spec,
+                               const std::string& title) {
+    std::vector<double> breaks;
+    for (double p : percentiles(values, {0.02, 0.25, 0.5, 0.75, 0.98}))
+        breaks.push_back(round_to(p, 2));
+    std::sort(breaks.begin(), breaks.end());
+    breaks.erase(std::unique(breaks.begin(), breaks.end()), breaks.end());
+    if (breaks.empty())
+        breaks = {0};
+    std::vector<std::pair<double, std::string>> stops;
+    for (double b : breaks)
+        stops.emplace_back(b, display_number(b) + " " + denominator_label(spec));
+    return ramp(title, "effective " + denominator_label(spec) + " under the kernel", stops);
 }
 
 io::MapStyle class_change_style(const std::string& title) {

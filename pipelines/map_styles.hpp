@@ -27,6 +27,16 @@ io::MapStyle bandwidth_style(const std::vector<double>& ladder_m, const std::str
 io::MapStyle change_style(const Layer<float>& change, const IndicatorSpec& spec,
                           const std::string& title);
 
+/// The unit of a change in the indicator's display units ("percentage points" for percent).
+std::string change_unit(const IndicatorSpec& spec);
+
+/// "live births" for the denominator column live_births.
+std::string denominator_label(const IndicatorSpec& spec);
+
+/// Effective denominators under the kernel: percentile stops, labelled in the denominator.
+io::MapStyle information_style(const Layer<float>& values, const IndicatorSpec& spec,
+                               const std::string& title);
+
 /// Priority class changes -4 .. 4 (positive: rose in priority).
 io::MapStyle class_change_style(const std::string& title);
 

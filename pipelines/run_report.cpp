@@ -50,6 +50,7 @@ std::string counts_json(const JobState& s) {
            ", \"records_read\": " + std::to_string(s.records.rows) +
            ", \"records_other_period\": " + std::to_string(s.records.other_period) +
            ", \"records_joined\": " + std::to_string(s.records.joined) +
+           ", \"records_earlier\": " + std::to_string(s.records.earlier) +
            ", \"records_rejected\": " + std::to_string(s.records.rejected) +
            ", \"villages_without_records\": " + std::to_string(without) +
            ", \"villages_without_neighbours\": " + std::to_string(s.islands) +
@@ -63,6 +64,52 @@ std::string priors_json(const JobState& s) {
         out += (k ? ", " : "") + json_string(s.config.indicators[k].name) +
                ": {\"mean\": " + number(p.mean) + ", \"variance\": " + number(p.variance) +
                ", \"alpha\": " + number(p.alpha) + ", \"beta\": " + number(p.beta) + "}";
+    }
+    return out + "}";
+}
+
+std::string strings_json(const std::vector<std::string>& items) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < items.size(); ++i)
+        out += (i ? ", " : "") + json_string(items[i]);
+    return out + "]";
+}
+
+/// The integrated hyperparameters of one indicator over one set of areas, with the grid
+/// (m, kappa, weight) every posterior is a mixture over, and the self-check.
+std::string hyper_json(const IndicatorScores& s) {
+    const auto& h = s.hyper;
+    std::string grid = "[";
+    for (std::size_t i = 0; i < h.points.size(); ++i)
+        grid += (i ? ", " : "") + std::string("[") + format_double(h.points[i].mean) + ", " +
+                format_double(h.points[i].kappa) + ", " + format_double(h.points[i].weight) + "]";
+    grid += "]";
+    const auto& c = s.self_check;
+    const auto share = [&](double inside) {
+        return c.areas > 0 ? number(inside / c.areas) : "null";
+    };
+    return "{\"areas\": " + number(h.areas) + ", \"events\": " + number(h.events) +
+           ", \"exposure\": " + number(h.exposure) + ", \"mean_rate\": " + number(h.mean_m()) +
+           ", \"kappa_mean\": " + number(h.mean_kappa()) +
+           ", \"kappa_mode\": " + number(h.mode_kappa) +
+           ", \"signal_share\": " + number(h.signal_share()) +
+           ", \"self_check\": {\"areas_simulated\": " + number(c.areas) +
+           ", \"coverage_50\": " + share(c.inside50) + ", \"coverage_80\": " + share(c.inside80) +
+           ", \"coverage_95\": " + share(c.inside95) + "}, \"grid\": " + grid + "}";
+}
+
+std::string uncertainty_json(const JobState& s) {
+    if (!s.config.uncertainty.integrated)
+        return "{\"method\": \"plugin\"}";
+    std::string out = "{\"method\": \"integrated\"";
+    for (std::size_t k = 0; k < s.config.indicators.size(); ++k) {
+        const PoolInfo& pool = s.pools[k];
+        out += ", " + json_string(s.config.indicators[k].name) +
+               ": {\"pooled_periods\": " + strings_json(pool.periods) +
+               ", \"periods_found\": " + strings_json(pool.found) +
+               ", \"compared_with\": " + json_string(pool.leaving) +
+               ", \"villages\": " + hyper_json(s.village_scores.scores[k]) +
+               ", \"kecamatan\": " + hyper_json(s.kecamatan_scores.scores[k]) + "}";
     }
     return out + "}";
 }
@@ -116,8 +163,8 @@ std::string run_report_json(const JobState& s, const std::vector<std::string>& o
            ",\n  \"config_file\": " + json_string(s.config.config_path) +
            ",\n  \"inputs\": " + inputs + ",\n  \"config\": " + config +
            ",\n  \"counts\": " + counts_json(s) + ",\n  \"grid\": " + grid +
-           ",\n  \"priors\": " + priors_json(s) + ",\n  \"timings_s\": " + timings +
-           ",\n  \"resources\": " + resources_json(s) +
+           ",\n  \"priors\": " + priors_json(s) + ",\n  \"uncertainty\": " + uncertainty_json(s) +
+           ",\n  \"timings_s\": " + timings + ",\n  \"resources\": " + resources_json(s) +
            ",\n  \"warnings\": " + list_json(s.warnings) +
            ",\n  \"outputs\": " + list_json(outputs) + "\n}\n";
 }

@@ -1,6 +1,7 @@
 #include "pipelines/score_stages.hpp"
 
 #include "core/numbers.hpp"
+#include "core/period.hpp"
 #include "io/neighbours_io.hpp"
 #include "kernels/priority.hpp"
 #include "pipelines/area_scores.hpp"
@@ -51,12 +52,55 @@ void collect_neighbours(JobState& state) {
 }
 } // namespace
 
+namespace {
+std::string percent(double share) {
+    return std::to_string(static_cast<int>(std::lround(100 * share))) + " %";
+}
+
+/// Plain words when an indicator's data carry little information (DESIGN.md section 3): a
+/// planner must not read a map of the prior as a map of the villages.
+void warn_little_information(JobState& state) {
+    const JobConfig& cfg = state.config;
+    for (std::size_t k = 0; k < cfg.indicators.size(); ++k) {
+        const IndicatorSpec& spec = cfg.indicators[k];
+        const IndicatorScores& s = state.village_scores.scores[k];
+        if (!cfg.uncertainty.integrated)
+            continue;
+        const auto& pool = state.pools[k].periods;
+        const std::string when =
+            pool.size() > 1 ? " over " + quarter_range(cfg.period, static_cast<int>(pool.size()))
+                            : (cfg.period.empty() ? "" : " in " + cfg.period);
+        const std::string counted = format_double(s.hyper.events, 6) + " " + spec.numerator +
+                                    " in " + format_double(s.hyper.areas, 6) + " villages" + when;
+        const double signal = s.hyper.signal_share();
+        if (s.hyper.events == 0)
+            state.warnings.push_back(spec.name + ": no " + spec.numerator + " at all (" + counted +
+                                     "): every village estimate is the prior");
+        else if (signal < 0.5)
+            state.warnings.push_back(
+                spec.name + ": " + counted + ": village differences are mostly the prior (about " +
+                percent(signal) +
+                " of the variation between crude village rates is signal); intervals are wide "
+                "and rankings by " +
+                spec.name + " uncertain");
+        const auto& check = s.self_check;
+        if (check.areas > 0 && check.inside95 / check.areas < 0.9)
+            state.warnings.push_back(spec.name +
+                                     ": the self-check expects the 95 % intervals to "
+                                     "hold only " +
+                                     percent(check.inside95 / check.areas) +
+                                     " of village rates with data this thin");
+    }
+}
+} // namespace
+
 void ScoreAreas::run(JobState& state) {
     collect_neighbours(state);
     state.village_scores = village_areas(state);
     score_areas(state.village_scores, state.config);
     state.kecamatan_scores = kecamatan_areas(state.village_scores, state.config.indicators.size());
     score_areas(state.kecamatan_scores, state.config);
+    warn_little_information(state);
 }
 
 } // namespace riskmap

@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/numbers.hpp"
+#include "core/period.hpp"
 #include "core/village_code.hpp"
 #include "io/csv.hpp"
 #include "io/gdal_env.hpp"
@@ -153,12 +154,10 @@ void write_records(const std::string& path, const VillageSet& set,
 
 /// "2025Q3" moved by `quarters` (negative: earlier).
 std::string shift_period(const std::string& period, int quarters) {
-    const auto year = parse_count(period.substr(0, 4));
-    const auto q = parse_count(period.substr(period.size() < 6 ? 0 : 5));
-    if (period.size() != 6 || period[4] != 'Q' || !year || !q || *q < 1 || *q > 4)
+    const auto index = quarter_index(period);
+    if (!index)
         throw UsageError("synth: period '" + period + "' is not of the form 2025Q3");
-    const long index = static_cast<long>(*year) * 4 + static_cast<long>(*q) - 1 + quarters;
-    return std::to_string(index / 4) + "Q" + std::to_string(index % 4 + 1);
+    return quarter_label(*index + quarters);
 }
 
 /// `count` consecutive quarters ending at `last`, each drawn afresh from the same truth. The
@@ -218,6 +217,9 @@ void detail::write_records_and_truth(const std::string& records_path, const std:
 
 void generate(const SynthOptions& options) {
     check_quarters(options);
+    if (options.preset == "national" &&
+        (options.truth_cv >= 0 || options.maternal_events >= 0 || options.stunting_mean >= 0))
+        throw UsageError("synth: the calibration options do not apply to the national preset");
     if (options.preset == "national")
         return national::generate_national(options);
     if (options.scale != 1)
@@ -229,11 +231,12 @@ void generate(const SynthOptions& options) {
     Rng land_rng = stream(options.seed, 1);
     const Landscape land = make_landscape(preset, land_rng);
     Rng surface_rng = stream(options.seed, 2);
-    const Surfaces surfaces = make_surfaces(preset, land, options.seed, surface_rng);
+    Surfaces surfaces = make_surfaces(preset, land, options.seed, surface_rng);
     Rng village_rng = stream(options.seed, 3);
     VillageSet villages = make_village_shapes(preset, land, surfaces.population, village_rng);
     assign_codes(preset, land, villages, village_rng);
     measure_villages(preset, surfaces, villages, village_rng);
+    retarget_truth(preset, options, surfaces, villages);
     const auto quarters = simulate_quarters(villages, options);
 
     io::StagedOutput staged(options.out_dir);

@@ -19,6 +19,9 @@ struct SynthOptions {
     int quarters = 1;                // consecutive quarters of records ending at period
     double scale = 1;                // national only: pixels per degree x scale (same box, coarser pixels), villages x scale^2
     int threads = 0;                 // national only: 0 = all cores; the bytes do not depend on it
+    double truth_cv = -1;            // calibration: >= 0 sets the CV of the villages' true rates (both indicators)
+    double maternal_events = -1;     // calibration: >= 0 sets the expected maternal deaths per quarter over the map
+    double stunting_mean = -1;       // calibration: in (0, 1) sets the population-weighted mean true stunting
 };
 // clang-format on
 

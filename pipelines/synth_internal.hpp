@@ -250,8 +250,19 @@ VillageSet make_village_shapes(const Preset& preset, const Landscape& land,
 /// Regencies, kecamatan, codes and names; sorts the villages into code order.
 void assign_codes(const Preset& preset, const Landscape& land, VillageSet& set, Rng& rng);
 
+/// Village index of every analysis pixel, -1 outside every village (pixel-centre rule).
+Layer<std::int32_t> village_owner(const Grid& g, const VillageSet& set);
+
 /// Population and true rates per village from the rasters (pixel-centre rasterization).
 void measure_villages(const Preset& preset, const Surfaces& surfaces, VillageSet& set, Rng& rng);
+
+/// Calibration scenarios (SynthOptions::truth_cv, maternal_events, stunting_mean): both true
+/// surfaces stretched on their link scale (logit, log) so that the villages' true rates have
+/// the asked coefficient of variation, and shifted to the asked mean; village truths are again
+/// the population-weighted means of the new surfaces (a village without a pixel centre keeps
+/// the value of its point's pixel, transformed alike).
+void retarget_truth(const Preset& preset, const SynthOptions& options, Surfaces& surfaces,
+                    VillageSet& set);
 
 /// villages.gpkg with kode_desa, nama_desa, kecamatan in the CRS of the EPSG code.
 void write_villages(const std::string& path, const VillageSet& set, int epsg = 32749);

@@ -11,9 +11,8 @@
 
 namespace riskmap::synth::detail {
 
-namespace {
 // Village index of every analysis pixel (pixel-centre rule, as riskmap itself rasterizes).
-Layer<std::int32_t> rasterize(const Grid& g, const VillageSet& set) {
+Layer<std::int32_t> village_owner(const Grid& g, const VillageSet& set) {
     GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
     GDALDatasetUniquePtr ds(mem->Create("", g.width, g.height, 1, GDT_Int32, nullptr));
     auto gt = g.geotransform;
@@ -37,6 +36,7 @@ Layer<std::int32_t> rasterize(const Grid& g, const VillageSet& set) {
     return owner;
 }
 
+namespace {
 struct Sums {
     double pop = 0, pop_p = 0, pop_l = 0, p = 0, l = 0;
     int pixels = 0;
@@ -85,7 +85,7 @@ void measure_point(const Grid& g, const Surfaces& s, Village& v, Rng& rng) {
 
 void measure_villages(const Preset& p, const Surfaces& s, VillageSet& set, Rng& rng) {
     const Grid g = preset_grid(p);
-    const auto sums = village_sums(rasterize(g, set), s, set.villages.size());
+    const auto sums = village_sums(village_owner(g, set), s, set.villages.size());
     for (std::size_t k = 0; k < set.villages.size(); ++k) {
         Village& v = set.villages[k];
         const Sums& m = sums[k];

@@ -9,6 +9,7 @@
 #include "io/gdal_env.hpp"
 #include "io/info.hpp"
 #include "pipelines/accuracy.hpp"
+#include "pipelines/calibration.hpp"
 #include "pipelines/quarterly_job.hpp"
 #include "pipelines/synth.hpp"
 
@@ -127,7 +128,13 @@ int synth_command(const std::vector<std::string>& args) {
         "national only: pixels per degree x scale over the same box, villages x scale^2; "
         "1200 x scale must be a whole multiple of 3 (e.g. 0.05 for tests)")(
         "threads", po::value<int>(&opt.threads)->default_value(opt.threads),
-        "national only: worker threads, 0 = all cores (the output bytes do not depend on it)");
+        "national only: worker threads, 0 = all cores (the output bytes do not depend on it)")(
+        "truth-cv", po::value<double>(&opt.truth_cv),
+        "calibration: coefficient of variation of the villages' true rates (both indicators; 0: "
+        "every village alike)")("maternal-events", po::value<double>(&opt.maternal_events),
+                                "calibration: expected maternal deaths per quarter in the map")(
+        "stunting-mean", po::value<double>(&opt.stunting_mean),
+        "calibration: population-weighted mean true stunting prevalence (0..1)");
     const po::variables_map vm = parse_flags(args, desc, {}, "synth");
     if (vm.count("help")) {
         std::cout << "Usage: riskmap synth --preset national|province|district|tiny --out DIR "
@@ -155,7 +162,9 @@ int accuracy_command(const std::vector<std::string>& args) {
     desc.add_options()("help,h", "show this help")("truth", po::value<std::string>(&truth),
                                                    "folder written by riskmap synth (required)")(
         "run", po::value<std::vector<std::string>>(&runs), "riskmap run output folder(s)")(
-        "format", po::value<std::string>(&format)->default_value(format), "markdown or csv");
+        "format", po::value<std::string>(&format)->default_value(format), "markdown or csv")(
+        "calibration", "instead: raw calibration sums of one run as CSV (interval coverage, "
+                       "PIT, exceedance reliability, P(increase); benchmarks/calibration.sh)");
     po::positional_options_description positional;
     positional.add("run", -1);
     const po::variables_map vm = parse_flags(args, desc, positional, "accuracy");
@@ -172,6 +181,12 @@ int accuracy_command(const std::vector<std::string>& args) {
     if (format != "markdown" && format != "csv")
         throw UsageError("the value of '--format' must be 'markdown' or 'csv', not '" + format +
                          "'");
+    if (vm.count("calibration")) {
+        if (runs.size() != 1)
+            throw UsageError("riskmap accuracy --calibration takes one run folder");
+        std::cout << calibration::csv(calibration::evaluate(truth, runs[0]));
+        return kExitOk;
+    }
     const auto rows = accuracy::evaluate(truth, runs);
     std::cout << (format == "csv" ? accuracy::csv(rows) : accuracy::markdown(rows));
     return kExitOk;

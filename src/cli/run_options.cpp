@@ -39,6 +39,9 @@ const KeySpec kInputKeys[] = {
     {"inputs.period", "", "this run's quarter, e.g. 2025Q3"},
     {"inputs.delimiter", "auto", "records delimiter: auto, ',', ';' or tab"},
     {"inputs.on_reject", "report", "report: rejected rows to rejects.csv; fail: exit 3"},
+    {"inputs.pool_periods", "auto",
+     "sum each village's counts over this many periods ending at inputs.period; auto: 4 (a "
+     "rolling year) for poisson indicators, 1 for binomial ones"},
     {"inputs.population", "", "population raster; defines the grid (optional: tables only)"},
     {"inputs.sanitation", "", "share of households without improved sanitation (optional)"},
     {"inputs.sanitation_scale", "1", "1 when sanitation is 0..1, 100 when percent"},
@@ -50,6 +53,24 @@ const KeySpec kInputKeys[] = {
     {"neighbours.snap", "1.4901161193847656e-08",
      "vertices closer than this (villages' CRS units) touch; spdep::poly2nb's default"},
     {"risk.sanitation_weight", "1", "weight of the sanitation deficit in the risk index"},
+    {"uncertainty.method", "integrated",
+     "integrated: the prior's mean and between-area CV weighted on a grid by the marginal "
+     "likelihood and a hyperprior; plugin: spdep/GeoDa moment estimates taken as known"},
+    {"uncertainty.kappa_scale", "1",
+     "scale of the half-normal prior on the between-area coefficient of variation"},
+    {"uncertainty.mean_sd", "2.3",
+     "standard deviation of the prior on log (poisson) or logit (binomial) of the mean rate, "
+     "centred on the target; 2.3 is a factor of 10"},
+    {"uncertainty.subvillage_share", "0.5",
+     "pixels: stated sd of the true rate inside a village, as a share of the sd between "
+     "villages"},
+    {"uncertainty.subvillage_cv", "0.05",
+     "pixels: stated floor of the coefficient of variation of the true rate inside a village"},
+    {"uncertainty.local_prior_areas", "10",
+     "pixels: weight, in areas, of the global between-area variance against the local one"},
+    {"uncertainty.self_check", "20",
+     "simulations from the fitted model whose expected coverage goes to run.json (0: none)"},
+    {"uncertainty.seed", "1", "seed of the run's random draws (self-check)"},
     {"output.dir", "out", "output folder"},
     {"output.cube", "riskmap.nc",
      "quarterly cube, relative to output.dir; each run adds or replaces its period "
@@ -70,6 +91,7 @@ const IndicatorKey kIndicatorKeys[] = {
     {"weight", "weight in the risk index"},
     {"population_share", "share of the population that is this indicator's denominator"},
     {"min_denominator", "smoothed denominator below which a pixel is nodata"},
+    {"pool_periods", "periods to sum counts over (empty: inputs.pool_periods)"},
 };
 
 // Defaults of the two indicators of DESIGN.md section 1.
@@ -83,7 +105,8 @@ const std::map<std::string, std::map<std::string, std::string>> kKnownIndicators
       {"display_unit", "% of children measured"},
       {"weight", "1"},
       {"population_share", "0.09"},
-      {"min_denominator", "0"}}},
+      {"min_denominator", "0"},
+      {"pool_periods", ""}}},
     {"maternal",
      {{"numerator", "maternal_deaths"},
       {"denominator", "live_births"},
@@ -93,7 +116,8 @@ const std::map<std::string, std::map<std::string, std::string>> kKnownIndicators
       {"display_unit", "per 100,000 live births"},
       {"weight", "1"},
       {"population_share", "0.0045"},
-      {"min_denominator", "0"}}},
+      {"min_denominator", "0"},
+      {"pool_periods", ""}}},
 };
 
 /// NAME of "indicator.NAME..." when `text` starts with the prefix and NAME is a plain word.
@@ -186,7 +210,8 @@ public:
                 std::optional<std::string> fallback;
                 if (known != kKnownIndicators.end())
                     fallback = known->second.at(k.key);
-                else if (std::string(k.key) == "display_unit")
+                else if (std::string(k.key) == "display_unit" ||
+                         std::string(k.key) == "pool_periods")
                     fallback = "";
                 else if (std::string(k.key) != "numerator" && std::string(k.key) != "denominator")
                     fallback = kKnownIndicators.at("stunting").at(k.key);
@@ -305,6 +330,22 @@ private:
     std::string config_path_;
 };
 
+/// Periods to pool: the indicator's own key, else inputs.pool_periods (auto: a rolling year of
+/// quarters for rare events, one quarter for proportions).
+int pool_periods_from(const Settings& s, const std::string& name, RateModel model) {
+    const std::string own = "indicator." + name + ".pool_periods";
+    const std::string key = s.text(own).empty() ? "inputs.pool_periods" : own;
+    const std::string value = s.text(key);
+    if (value == "auto")
+        return model == RateModel::Poisson ? 4 : 1;
+    const auto count = parse_count(value);
+    if (!count || *count < 1 || *count > 40)
+        throw UsageError(s.source(key) + "the value of '" + key +
+                         "' must be a whole number of periods from 1 to 40" +
+                         (key == own ? "" : " or 'auto'") + ", not '" + value + "'");
+    return static_cast<int>(*count);
+}
+
 IndicatorSpec indicator_from(const Settings& s, const std::string& name) {
     const std::string p = "indicator." + name + ".";
     IndicatorSpec spec;
@@ -322,7 +363,32 @@ IndicatorSpec indicator_from(const Settings& s, const std::string& name) {
     spec.weight = s.number(p + "weight", 0, false);
     spec.population_share = s.number(p + "population_share", 0, false);
     spec.min_denominator = s.number(p + "min_denominator", 0, false);
+    spec.pool_periods = pool_periods_from(s, name, spec.model);
     return spec;
+}
+
+UncertaintyConfig uncertainty_from(const Settings& s) {
+    UncertaintyConfig u;
+    u.integrated = s.choice("uncertainty.method", {"integrated", "plugin"}) == "integrated";
+    u.kappa_scale = s.number("uncertainty.kappa_scale", 0, true);
+    u.mean_sd = s.number("uncertainty.mean_sd", 0, true);
+    u.subvillage_share = s.number("uncertainty.subvillage_share", 0, false);
+    u.subvillage_cv = s.number("uncertainty.subvillage_cv", 0, false);
+    u.local_prior_areas = s.number("uncertainty.local_prior_areas", 0, false);
+    const auto replicates = parse_count(s.text("uncertainty.self_check"));
+    if (!replicates || *replicates > 10000)
+        throw UsageError(s.source("uncertainty.self_check") +
+                         "the value of 'uncertainty.self_check' must be a whole number of "
+                         "simulations from 0 to 10000, not '" +
+                         s.text("uncertainty.self_check") + "'");
+    u.self_check_replicates = static_cast<int>(*replicates);
+    const auto seed = parse_count(s.text("uncertainty.seed"));
+    if (!seed)
+        throw UsageError(s.source("uncertainty.seed") +
+                         "the value of 'uncertainty.seed' must be a whole number, not '" +
+                         s.text("uncertainty.seed") + "'");
+    u.seed = static_cast<std::uint64_t>(*seed);
+    return u;
 }
 
 char delimiter_from(const Settings& s) {
@@ -353,6 +419,7 @@ JobConfig job_config_from(const Settings& s, const OptionSet& set,
         c.bandwidth_ladder_m = s.ladder("smoothing.ladder_m");
     c.neighbour_snap = s.number("neighbours.snap", 0, false);
     c.sanitation_weight = s.number("risk.sanitation_weight", 0, false);
+    c.uncertainty = uncertainty_from(s);
     c.output_dir = s.path("output.dir");
     const std::string cube = s.text("output.cube");
     c.cube_path = cube.empty() || std::filesystem::path(cube).is_absolute()

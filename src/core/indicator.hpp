@@ -26,6 +26,9 @@ struct IndicatorSpec {
     double population_share = 0.1;
     /// Smoothed (kernel-weighted) denominator below which a pixel's rate is nodata.
     double min_denominator = 0;
+    /// Counts are summed over this many periods ending at the run's period (a rolling year of
+    /// maternal deaths: 4), so a dozen events a quarter become four dozen.
+    int pool_periods = 1;
 };
 
 } // namespace riskmap

@@ -744,7 +744,7 @@ void write_villages(hid_t file, const Table& table) {
 
 File create_file(const std::string& path) {
     return File(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, file_creation(), H5P_DEFAULT),
-                "cannot create '" + path + "'");
+                "cannot write new file '" + path + "'");
 }
 
 File open_file(const std::string& path) {

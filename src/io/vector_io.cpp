@@ -278,7 +278,7 @@ void write_villages_gpkg(const std::string& path, const VillageLayer& villages,
     GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GPKG");
     GDALDatasetUniquePtr ds(driver->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
     if (!ds)
-        throw failed("cannot create");
+        throw failed("cannot write new file");
     // GDAL 3.6 takes a non-const pointer but does not modify the reference.
     auto* srs = villages.srs.IsEmpty() ? nullptr : const_cast<OGRSpatialReference*>(&villages.srs);
     OGRLayer* layer = ds->CreateLayer("villages", srs, wkbMultiPolygon, nullptr);

@@ -1,0 +1,383 @@
+#include "kernels/hyperprior.hpp"
+
+#include <boost/math/special_functions/gamma.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+#include <numbers>
+
+namespace riskmap::kernels {
+
+namespace {
+using Precision = boost::math::policies::policy<boost::math::policies::promote_double<false>>;
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+/// log Gamma(x + k) - log Gamma(x) - k log x, i.e. sum_{j<k} log(1 + j / x), without the
+/// cancellation of the plain difference when x is huge (kappa -> 0 makes x -> infinity).
+double log_rising_excess(double x, double k) {
+    if (k <= 0)
+        return 0;
+    if (k <= 16 && k == std::floor(k)) {
+        double s = 0;
+        for (int j = 1; j < static_cast<int>(k); ++j)
+            s += std::log1p(j / x);
+        return s;
+    }
+    if (x >= 10) {
+        // Stirling's series for both log Gammas (Abramowitz & Stegun 6.1.41), differenced
+        // analytically; the first omitted term is below 1e-10 for x >= 10.
+        const auto tail = [](double z) {
+            const double z2 = z * z;
+            return 1 / (12 * z) - 1 / (360 * z * z2) + 1 / (1260 * z * z2 * z2);
+        };
+        return (x + k - 0.5) * std::log1p(k / x) - k + tail(x + k) - tail(x);
+    }
+    return boost::math::lgamma(x + k, Precision()) - boost::math::lgamma(x, Precision()) -
+           k * std::log(x);
+}
+
+/// Negative binomial: y ~ Poisson(n theta), theta ~ Gamma(shape 1/kappa^2, mean m).
+double poisson_log_likelihood(std::span<const double> y, std::span<const double> n, double m,
+                              double kappa) {
+    const double k2 = kappa * kappa, alpha = 1 / k2, log_m = std::log(m);
+    double sum = 0;
+    for (std::size_t i = 0; i < y.size(); ++i) {
+        if (!(n[i] > 0))
+            continue;
+        sum += log_rising_excess(alpha, y[i]) + y[i] * log_m -
+               (alpha + y[i]) * std::log1p(n[i] * m * k2);
+    }
+    return sum;
+}
+
+/// Beta-binomial: y ~ Binomial(n, theta), theta ~ Beta with mean m and CV kappa.
+double binomial_log_likelihood(std::span<const double> y, std::span<const double> n, double m,
+                               double kappa) {
+    const double precision = (1 - m) / (m * kappa * kappa) - 1;
+    if (!(precision > 0) || !(m < 1))
+        return -kInf;
+    const double a = m * precision, b = (1 - m) * precision;
+    const double log_m = std::log(m), log_1m = std::log1p(-m);
+    double sum = 0;
+    for (std::size_t i = 0; i < y.size(); ++i) {
+        if (!(n[i] > 0))
+            continue;
+        const double miss = std::max(0.0, n[i] - y[i]);
+        sum += log_rising_excess(a, y[i]) + log_rising_excess(b, miss) -
+               log_rising_excess(precision, n[i]) + y[i] * log_m + miss * log_1m;
+    }
+    return sum;
+}
+
+double link(RateModel model, double m) {
+    return model == RateModel::Poisson ? std::log(m) : std::log(m / (1 - m));
+}
+
+double inverse_link(RateModel model, double u) {
+    return model == RateModel::Poisson ? std::exp(u) : 1 / (1 + std::exp(-u));
+}
+
+/// The log posterior density of psi = (link(m), log kappa), up to a constant.
+class LogPosterior {
+public:
+    LogPosterior(RateModel model, std::span<const double> y, std::span<const double> n,
+                 const HyperPrior& prior)
+        : model_(model), y_(y), n_(n), prior_(prior),
+          centre_(link(model, std::clamp(prior.mean_centre, 1e-12, 1 - 1e-12))) {}
+
+    double operator()(const std::array<double, 2>& psi) const {
+        const double m = inverse_link(model_, psi[0]), kappa = std::exp(psi[1]);
+        if (!(m > 0) || !std::isfinite(kappa) || !(kappa > 0) ||
+            (model_ == RateModel::Binomial && !(m < 1)))
+            return -kInf;
+        const double z = (psi[0] - centre_) / prior_.mean_sd;
+        const double s = kappa / prior_.kappa_scale;
+        // Half-normal on kappa, with the Jacobian d kappa / d log kappa = kappa.
+        const double log_prior = -0.5 * z * z + psi[1] - 0.5 * s * s;
+        return log_prior + log_marginal_likelihood(model_, y_, n_, m, kappa);
+    }
+
+    /// A start near the mode: the pooled rate and a moderate kappa.
+    std::array<double, 2> start() const {
+        double sy = 0, sn = 0;
+        for (std::size_t i = 0; i < y_.size(); ++i)
+            if (n_[i] > 0)
+                sy += y_[i], sn += n_[i];
+        if (!(sn > 0))
+            return {centre_, std::log(prior_.kappa_scale)};
+        const double m = model_ == RateModel::Poisson ? (sy + 0.5) / sn : (sy + 0.5) / (sn + 1);
+        return {link(model_, m), std::log(std::min(0.3, prior_.kappa_scale))};
+    }
+
+private:
+    RateModel model_;
+    std::span<const double> y_, n_;
+    HyperPrior prior_;
+    double centre_;
+};
+
+using Vec2 = std::array<double, 2>;
+using Mat2 = std::array<double, 4>; // row-major
+
+struct Derivatives {
+    Vec2 gradient{};
+    Mat2 hessian{};
+};
+
+/// Central differences with steps `h` per coordinate.
+Derivatives derivatives(const LogPosterior& f, const Vec2& x, double fx, const Vec2& h) {
+    Derivatives d;
+    for (int i = 0; i < 2; ++i) {
+        Vec2 up = x, down = x;
+        up[i] += h[i];
+        down[i] -= h[i];
+        const double fu = f(up), fd = f(down);
+        d.gradient[i] = (fu - fd) / (2 * h[i]);
+        d.hessian[3 * i] = (fu - 2 * fx + fd) / (h[i] * h[i]);
+    }
+    Vec2 pp = x, mm = x, pm = x, mp = x;
+    pp[0] += h[0], pp[1] += h[1];
+    mm[0] -= h[0], mm[1] -= h[1];
+    pm[0] += h[0], pm[1] -= h[1];
+    mp[0] -= h[0], mp[1] += h[1];
+    d.hessian[1] = d.hessian[2] = (f(pp) - f(pm) - f(mp) + f(mm)) / (4 * h[0] * h[1]);
+    return d;
+}
+
+bool negative_definite(const Mat2& H) {
+    return H[0] < 0 && H[0] * H[3] - H[1] * H[2] > 0;
+}
+
+/// Newton's method with a trust region and backtracking; gradient steps where the Hessian is
+/// not negative definite (far from the mode).
+Vec2 find_mode(const LogPosterior& f) {
+    Vec2 x = f.start();
+    double fx = f(x);
+    for (int iter = 0; iter < 200; ++iter) {
+        const Derivatives d = derivatives(f, x, fx, {1e-4, 1e-4});
+        const Mat2& H = d.hessian;
+        Vec2 step;
+        if (negative_definite(H)) {
+            const double det = H[0] * H[3] - H[1] * H[2];
+            step = {-(H[3] * d.gradient[0] - H[1] * d.gradient[1]) / det,
+                    -(-H[2] * d.gradient[0] + H[0] * d.gradient[1]) / det};
+        } else {
+            step = d.gradient;
+        }
+        const double norm = std::hypot(step[0], step[1]);
+        if (!(norm > 0) || !std::isfinite(norm))
+            break;
+        if (norm > 1)
+            step = {step[0] / norm, step[1] / norm};
+        double scale = 1;
+        Vec2 next{};
+        double fnext = -kInf;
+        for (int halving = 0; halving < 40; ++halving, scale /= 2) {
+            next = {x[0] + scale * step[0], x[1] + scale * step[1]};
+            fnext = f(next);
+            if (fnext >= fx)
+                break;
+        }
+        if (!(fnext >= fx))
+            break;
+        const double moved = scale * std::min(norm, 1.0);
+        x = next;
+        fx = fnext;
+        if (moved < 1e-9)
+            break;
+    }
+    return x;
+}
+
+/// The standardised coordinates at the mode: psi = mode + axes * z.
+struct Axes {
+    Vec2 mode{};
+    Mat2 to_psi{}; ///< columns: eigenvectors of -H scaled by 1 / sqrt(eigenvalue)
+};
+
+Axes standardise(const LogPosterior& f, const Vec2& mode) {
+    const double fm = f(mode);
+    Derivatives d = derivatives(f, mode, fm, {1e-3, 1e-3});
+    // Again with steps of a tenth of the marginal standard deviation, where that is known.
+    Vec2 h{1e-3, 1e-3};
+    for (int i = 0; i < 2; ++i)
+        if (d.hessian[3 * i] < 0)
+            h[i] = std::clamp(0.1 / std::sqrt(-d.hessian[3 * i]), 1e-6, 0.1);
+    d = derivatives(f, mode, fm, h);
+    double a = -d.hessian[0], b = -d.hessian[1], c = -d.hessian[3];
+    // Where the curvature is not positive (a flat or numerically noisy direction), a unit
+    // standard deviation on the log scale: the walk then stops by the drop or max_steps.
+    if (!(a > 0))
+        a = 1;
+    if (!(c > 0))
+        c = 1;
+    if (!(a * c - b * b > 0))
+        b = 0;
+    const double mid = (a + c) / 2, half = std::sqrt((a - c) * (a - c) / 4 + b * b);
+    const double l1 = mid + half, l2 = std::max(mid - half, 1e-12);
+    // Eigenvector of l1: (b, l1 - a), or the axis when b = 0.
+    Vec2 v1 = std::abs(b) > 0 ? Vec2{b, l1 - a} : (a >= c ? Vec2{1, 0} : Vec2{0, 1});
+    const double len = std::hypot(v1[0], v1[1]);
+    v1 = {v1[0] / len, v1[1] / len};
+    const Vec2 v2{-v1[1], v1[0]};
+    Axes axes;
+    axes.mode = mode;
+    axes.to_psi = {v1[0] / std::sqrt(l1), v2[0] / std::sqrt(l2), v1[1] / std::sqrt(l1),
+                   v2[1] / std::sqrt(l2)};
+    return axes;
+}
+
+Vec2 at(const Axes& axes, double z1, double z2) {
+    return {axes.mode[0] + axes.to_psi[0] * z1 + axes.to_psi[1] * z2,
+            axes.mode[1] + axes.to_psi[2] * z1 + axes.to_psi[3] * z2};
+}
+
+/// Steps along one axis direction before the density drops by more than grid.drop.
+int extent(const LogPosterior& f, const Axes& axes, double top, const HyperGrid& grid, int axis,
+           int sign) {
+    int k = 0;
+    while (k < grid.max_steps) {
+        const double z = sign * (k + 1) * grid.step;
+        const double v = f(axis == 0 ? at(axes, z, 0) : at(axes, 0, z));
+        if (!(top - v <= grid.drop))
+            break;
+        ++k;
+    }
+    return k;
+}
+
+} // namespace
+
+HyperPoint hyper_point(RateModel model, double m, double kappa) {
+    HyperPoint p;
+    p.mean = m;
+    p.kappa = kappa;
+    if (model == RateModel::Poisson) {
+        p.alpha = 1 / (kappa * kappa);
+        p.beta = p.alpha / m;
+    } else {
+        const double precision = (1 - m) / (m * kappa * kappa) - 1;
+        p.alpha = m * precision;
+        p.beta = (1 - m) * precision;
+    }
+    return p;
+}
+
+namespace {
+void summarise_data(HyperPosterior& h, std::span<const double> y, std::span<const double> n) {
+    double inverse = 0;
+    for (std::size_t i = 0; i < y.size(); ++i) {
+        if (!(n[i] > 0))
+            continue;
+        h.areas += 1;
+        h.events += y[i];
+        h.exposure += n[i];
+        inverse += 1 / n[i];
+    }
+    h.mean_inverse_exposure = h.areas > 0 ? inverse / h.areas : 0;
+}
+} // namespace
+
+double log_marginal_likelihood(RateModel model, std::span<const double> events,
+                               std::span<const double> exposure, double m, double kappa) {
+    return model == RateModel::Poisson ? poisson_log_likelihood(events, exposure, m, kappa)
+                                       : binomial_log_likelihood(events, exposure, m, kappa);
+}
+
+HyperPosterior integrate_hyperparameters(RateModel model, std::span<const double> events,
+                                         std::span<const double> exposure, const HyperPrior& prior,
+                                         const HyperGrid& grid) {
+    HyperPosterior h;
+    h.model = model;
+    summarise_data(h, events, exposure);
+    const LogPosterior f(model, events, exposure, prior);
+    const Axes axes = standardise(f, find_mode(f));
+    const double top = f(axes.mode);
+    h.mode_mean = inverse_link(model, axes.mode[0]);
+    h.mode_kappa = std::exp(axes.mode[1]);
+    const int lo1 = extent(f, axes, top, grid, 0, -1), hi1 = extent(f, axes, top, grid, 0, 1);
+    const int lo2 = extent(f, axes, top, grid, 1, -1), hi2 = extent(f, axes, top, grid, 1, 1);
+    std::vector<double> log_density;
+    for (int i = -lo1; i <= hi1; ++i) {
+        for (int j = -lo2; j <= hi2; ++j) {
+            const Vec2 psi = at(axes, i * grid.step, j * grid.step);
+            const double v = f(psi);
+            if (!(top - v <= grid.drop))
+                continue;
+            h.points.push_back(hyper_point(model, inverse_link(model, psi[0]), std::exp(psi[1])));
+            log_density.push_back(v);
+        }
+    }
+    // The regular grid in z has equal cells, so weights are the densities, normalised.
+    const double best = *std::max_element(log_density.begin(), log_density.end());
+    double total = 0;
+    for (std::size_t k = 0; k < h.points.size(); ++k)
+        total += h.points[k].weight = std::exp(log_density[k] - best);
+    for (auto& p : h.points)
+        p.weight /= total;
+    return h;
+}
+
+double HyperPosterior::mean_m() const {
+    double s = 0;
+    for (const auto& p : points)
+        s += p.weight * p.mean;
+    return s;
+}
+
+double HyperPosterior::mean_kappa() const {
+    double s = 0;
+    for (const auto& p : points)
+        s += p.weight * p.kappa;
+    return s;
+}
+
+double HyperPosterior::mean_kappa2() const {
+    double s = 0;
+    for (const auto& p : points)
+        s += p.weight * p.kappa * p.kappa;
+    return s;
+}
+
+double HyperPosterior::kappa_probability(double lo, double hi) const {
+    double s = 0;
+    for (const auto& p : points)
+        s += p.kappa >= lo && p.kappa <= hi ? p.weight : 0.0;
+    return s;
+}
+
+Prior HyperPosterior::moment_prior() const {
+    double first = 0, second = 0;
+    for (const auto& p : points) {
+        first += p.weight * p.mean;
+        second += p.weight * p.mean * p.mean * (1 + p.kappa * p.kappa);
+    }
+    Prior out;
+    out.model = model;
+    out.mean = first;
+    out.variance = std::max(second - first * first, 1e-300);
+    if (model == RateModel::Poisson) {
+        out.alpha = first * first / out.variance;
+        out.beta = first / out.variance;
+    } else {
+        const double precision = std::max(first * (1 - first) / out.variance - 1, 1e-9);
+        out.alpha = first * precision;
+        out.beta = (1 - first) * precision;
+    }
+    return out;
+}
+
+double HyperPosterior::signal_share() const {
+    double s = 0;
+    for (const auto& p : points) {
+        const double between = p.kappa * p.kappa * p.mean * p.mean;
+        const double sampling =
+            (model == RateModel::Poisson ? p.mean : p.mean * (1 - p.mean)) * mean_inverse_exposure;
+        s += p.weight * (between + sampling > 0 ? between / (between + sampling) : 0.0);
+    }
+    return s;
+}
+
+} // namespace riskmap::kernels

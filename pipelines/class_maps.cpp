@@ -1,0 +1,343 @@
+#include "pipelines/map_stages.hpp"
+
+#include "core/error.hpp"
+#include "core/period.hpp"
+#include "io/cube.hpp"
+#include "kernels/change_probability.hpp"
+#include "pipelines/map_styles.hpp"
+#include "pipelines/pixel_plan.hpp"
+#include "sched/parallel_rows.hpp"
+
+#include <bit>
+#include <cmath>
+#include <map>
+#include <mutex>
+
+namespace riskmap {
+
+using namespace pixels;
+
+namespace {
+io::MapInfo priority_info(const JobConfig& cfg) {
+    io::MapInfo info;
+    info.description = "priority class (1 = highest fifth of population by risk x burden)";
+    info.units = "class";
+    info.metadata["period"] = cfg.period;
+    info.category_names = {"no data", "1 highest", "2 high", "3 medium", "4 low", "5 lowest"};
+    info.palette = {{0, 0, 0, 0},        {189, 0, 38, 255},   {240, 59, 32, 255},
+                    {253, 141, 60, 255}, {254, 204, 92, 255}, {255, 255, 178, 255}};
+    return info;
+}
+
+/// A pixel's class is where the middle of its population falls in the population ranked by
+/// score (DESIGN.md section 3): 1 + floor(5 (above + w / 2) / total), `above` being the
+/// population of strictly higher scores. Pixels with equal scores share `above`. The
+/// histogram of the scores' float bits by their top 16 bits gives `above` for every bin; only
+/// bins a class boundary falls in need the exact position inside the bin, from a second
+/// histogram of their low 16 bits.
+struct ClassPlan {
+    bool unweighted = false;
+    double total = 0;
+    std::vector<std::int64_t> above; ///< per bin, weight of all higher bins
+    /// Ambiguous bins: per low 16 bits, weight of the bin's strictly higher scores.
+    std::map<std::uint32_t, std::vector<std::int64_t>> inside;
+};
+
+int class_at(double middle, double total) {
+    return 1 + std::min(4, static_cast<int>(5 * middle / total));
+}
+
+std::int64_t pixel_weight(const ClassPlan& plan, float pop) {
+    return plan.unweighted ? 1 : fixed_point(pop > 0 ? pop : 0.0);
+}
+
+ClassPlan coarse_plan(const ScoreHistogram& h) {
+    ClassPlan plan;
+    std::int64_t total = 0;
+    for (auto w : h.weight)
+        total += w;
+    plan.unweighted = total <= 0;
+    const auto& bins = plan.unweighted ? h.count : h.weight;
+    plan.above.assign(ScoreHistogram::kBins, 0);
+    std::int64_t running = 0;
+    for (int b = ScoreHistogram::kBins - 1; b >= 0; --b) {
+        plan.above[b] = running;
+        running += bins[b];
+    }
+    plan.total = static_cast<double>(running);
+    for (int b = 0; b < ScoreHistogram::kBins; ++b)
+        if (bins[b] > 0 && class_at(double(plan.above[b]), plan.total) !=
+                               class_at(double(plan.above[b] + bins[b]), plan.total))
+            plan.inside[static_cast<std::uint32_t>(b)].assign(1 << 16, 0);
+    return plan;
+}
+
+/// Second histogram of the ambiguous bins, then its suffix sums (weight strictly above).
+void refine_plan(JobState& s, ClassPlan& plan) {
+    if (plan.inside.empty() || plan.total <= 0)
+        return;
+    const sched::TileLayout layout(s.grid.width, s.grid.height, s.config.tile_size);
+    std::mutex merge;
+    sched::for_each_tile(layout, [&](std::size_t i) {
+        const Rect& t = layout.tile(i);
+        const auto score = s.score_file->read(t);
+        const auto pop = s.population->read(t);
+        std::map<std::uint32_t, std::vector<std::int64_t>> local;
+        for (std::size_t p = 0; p < score.size(); ++p) {
+            if (std::isnan(score[p]))
+                continue;
+            const auto key = std::bit_cast<std::uint32_t>(score[p]);
+            if (!plan.inside.count(key >> 16))
+                continue;
+            auto& bins = local[key >> 16];
+            bins.resize(1 << 16, 0);
+            bins[key & 0xffff] += pixel_weight(plan, pop[p]);
+        }
+        std::lock_guard lock(merge);
+        for (auto& [bin, counts] : local)
+            for (std::size_t l = 0; l < counts.size(); ++l)
+                plan.inside[bin][l] += counts[l];
+    });
+    for (auto& [bin, counts] : plan.inside) {
+        std::int64_t running = 0;
+        for (int l = (1 << 16) - 1; l >= 0; --l) {
+            const std::int64_t here = counts[l];
+            counts[l] = running;
+            running += here;
+        }
+    }
+}
+
+std::uint8_t pixel_class(const ClassPlan& plan, float score, float pop) {
+    if (std::isnan(score) || plan.total <= 0)
+        return 0;
+    const auto key = std::bit_cast<std::uint32_t>(score);
+    const std::int64_t above = plan.above[key >> 16];
+    const auto it = plan.inside.find(key >> 16);
+    if (it == plan.inside.end())
+        return static_cast<std::uint8_t>(class_at(double(above), plan.total));
+    const double middle =
+        double(above + it->second[key & 0xffff]) + 0.5 * double(pixel_weight(plan, pop));
+    return static_cast<std::uint8_t>(class_at(middle, plan.total));
+}
+
+/// Change maps need this quarter's rates and the previous quarter's layers.
+struct ChangePlan {
+    std::string before;              ///< empty: no previous quarter, no change maps
+    std::vector<std::size_t> rate;   ///< per indicator, index of its rate map
+    std::vector<std::size_t> change; ///< per indicator, index of its change map
+    std::size_t class_change = 0;
+    /// Per indicator with effective denominators in both quarters: its n_eff map, its
+    /// P(increase) map and the share of data the two quarters' pools have in common.
+    struct Increase {
+        std::size_t indicator = 0, information = 0, map = 0;
+        double shared = 0;
+    };
+    std::vector<Increase> increase;
+};
+
+struct ClassTile final : sched::TileWork {
+    Rect core;
+    Layer<float> score, population;
+    std::vector<Layer<float>> now_rate, previous_rate;
+    Layer<float> previous_class;
+    Layer<std::uint8_t> classes;
+    std::vector<Layer<float>> change; ///< per indicator, then the class change
+    std::vector<Layer<float>> now_information, previous_information; ///< per plan.increase
+    std::vector<Layer<float>> increase;                              ///< per plan.increase
+    std::vector<std::vector<float>> samples;
+};
+
+std::size_t map_named(const JobState& s, const std::string& name) {
+    for (std::size_t m = 0; m < s.maps.size(); ++m)
+        if (s.maps[m].name == name)
+            return m;
+    return SIZE_MAX;
+}
+
+/// P(increase) maps need both quarters' effective denominators; a quarter written by a
+/// riskmap before them has none (a warning says so).
+void plan_increase(JobState& s, ChangePlan& plan, std::size_t k,
+                   const std::vector<std::pair<std::string, std::string>>& meta) {
+    const JobConfig& cfg = s.config;
+    const IndicatorSpec& spec = cfg.indicators[k];
+    try {
+        io::cube_read_window(cfg.cube_path, plan.before, spec.name + "_n_eff", s.grid,
+                             Rect{0, 0, 1, 1});
+    } catch (const InputError&) {
+        s.warnings.push_back(spec.name + ": the cube's " + plan.before +
+                             " has no effective denominators (an older riskmap wrote it), so "
+                             "there is no P(increase) map");
+        return;
+    }
+    const int pool = static_cast<int>(s.pools[k].periods.size());
+    const int gap = *quarter_index(cfg.period) - *quarter_index(plan.before);
+    ChangePlan::Increase inc;
+    inc.indicator = k;
+    inc.information = map_named(s, spec.name + "_n_eff");
+    inc.shared = std::max(0, pool - gap) / static_cast<double>(pool);
+    inc.map =
+        add_map(s, spec.name + "_p_increase",
+                float_info("P(" + spec.name + " rate " + cfg.period + " > rate " + plan.before +
+                               ") at the pixel, from the kernel rates and "
+                               "effective denominators of both",
+                           "probability", meta));
+    s.maps.back().in_cube = false;
+    plan.increase.push_back(inc);
+}
+
+ChangePlan plan_changes(JobState& s) {
+    ChangePlan plan;
+    plan.before = s.previous_period;
+    if (plan.before.empty())
+        return plan;
+    const JobConfig& cfg = s.config;
+    const std::vector<std::pair<std::string, std::string>> meta = {
+        {"period", cfg.period}, {"previous_period", plan.before}};
+    for (const auto& spec : cfg.indicators) {
+        for (std::size_t m = 0; m < s.maps.size(); ++m)
+            if (s.maps[m].name == spec.name + "_rate")
+                plan.rate.push_back(m);
+        auto with_indicator = meta;
+        with_indicator.insert(with_indicator.begin(), {"indicator", spec.name});
+        plan.change.push_back(add_map(s, spec.name + "_rate_change",
+                                      float_info(spec.name + " rate change since " + plan.before,
+                                                 "proportion", with_indicator)));
+        s.maps.back().in_cube = false;
+        if (quarter_index(cfg.period) && quarter_index(plan.before))
+            plan_increase(s, plan, static_cast<std::size_t>(&spec - cfg.indicators.data()),
+                          with_indicator);
+    }
+    plan.class_change = add_map(s, "priority_class_change",
+                                float_info("priority class change since " + plan.before +
+                                               " (positive: higher priority now)",
+                                           "classes", meta));
+    s.maps.back().in_cube = false;
+    return plan;
+}
+
+std::unique_ptr<sched::TileWork> read_class_tile(JobState& s, const ChangePlan& plan,
+                                                 const Rect& core) {
+    auto t = std::make_unique<ClassTile>();
+    t->core = core;
+    t->score = s.score_file->read(core);
+    t->population = s.population->read(core);
+    if (plan.before.empty())
+        return t;
+    const std::string& cube = s.config.cube_path;
+    for (std::size_t k = 0; k < plan.rate.size(); ++k) {
+        t->now_rate.push_back(s.maps[plan.rate[k]].file->read(core));
+        t->previous_rate.push_back(io::cube_read_window(
+            cube, plan.before, s.config.indicators[k].name + "_rate", s.grid, core));
+    }
+    t->previous_class = io::cube_read_window(cube, plan.before, "priority_class", s.grid, core);
+    for (const auto& inc : plan.increase) {
+        t->now_information.push_back(s.maps[inc.information].file->read(core));
+        t->previous_information.push_back(io::cube_read_window(
+            cube, plan.before, s.config.indicators[inc.indicator].name + "_n_eff", s.grid, core));
+    }
+    return t;
+}
+
+/// Effective events and denominators of the two quarters at each pixel, compared on the log
+/// or logit scale (kernels/change_probability.hpp).
+void increase_pixels(const JobConfig& cfg, const ChangePlan& plan, ClassTile& t) {
+    for (std::size_t j = 0; j < plan.increase.size(); ++j) {
+        const auto& inc = plan.increase[j];
+        const RateModel model = cfg.indicators[inc.indicator].model;
+        const Layer<float>& now = t.now_rate[inc.indicator];
+        const Layer<float>& before = t.previous_rate[inc.indicator];
+        Layer<float> p(t.core.width, t.core.height, kNaNf);
+        for (std::size_t i = 0; i < p.size(); ++i) {
+            const double n1 = t.now_information[j][i], n0 = t.previous_information[j][i];
+            if (std::isnan(now[i]) || std::isnan(before[i]) || !(n1 > 0) || !(n0 > 0))
+                continue;
+            p[i] = static_cast<float>(kernels::increase_probability_approx(
+                model, now[i] * n1, n1, before[i] * n0, n0, inc.shared));
+        }
+        t.increase.push_back(std::move(p));
+    }
+}
+
+void compute_class_tile(const JobConfig& cfg, const ClassPlan& classes, const ChangePlan& plan,
+                        int stride, ClassTile& t) {
+    t.classes = Layer<std::uint8_t>(t.core.width, t.core.height, 0);
+    for (std::size_t i = 0; i < t.score.size(); ++i)
+        t.classes[i] = pixel_class(classes, t.score[i], t.population[i]);
+    if (plan.before.empty())
+        return;
+    t.samples.resize(plan.rate.size());
+    for (std::size_t k = 0; k < plan.rate.size(); ++k) {
+        Layer<float> change(t.core.width, t.core.height);
+        for (std::size_t i = 0; i < change.size(); ++i)
+            change[i] = t.now_rate[k][i] - t.previous_rate[k][i]; // NaN where either is
+        for (int r = 0; r < t.core.height; ++r)
+            for (int c = 0; c < t.core.width; ++c)
+                if (on_lattice(t.core.y0 + r, t.core.x0 + c, stride) && !std::isnan(change(r, c)))
+                    t.samples[k].push_back(change(r, c));
+        t.change.push_back(std::move(change));
+    }
+    Layer<float> class_change(t.core.width, t.core.height);
+    for (std::size_t i = 0; i < class_change.size(); ++i)
+        class_change[i] = t.classes[i] == 0 || std::isnan(t.previous_class[i])
+                              ? kNaNf
+                              : t.previous_class[i] - static_cast<float>(t.classes[i]);
+    t.change.push_back(std::move(class_change));
+    increase_pixels(cfg, plan, t);
+}
+
+void style_changes(JobState& s, const ChangePlan& plan,
+                   const std::vector<std::vector<float>>& samples) {
+    const JobConfig& cfg = s.config;
+    for (std::size_t k = 0; k < plan.change.size(); ++k) {
+        const IndicatorSpec& spec = cfg.indicators[k];
+        Layer<float> sample_layer(static_cast<int>(samples[k].size()), 1);
+        std::copy(samples[k].begin(), samples[k].end(), sample_layer.data());
+        s.maps[plan.change[k]].style = change_style(
+            sample_layer, spec, spec.name + " rate change " + plan.before + " to " + cfg.period);
+    }
+    s.maps[plan.class_change].style =
+        class_change_style("priority class change " + plan.before + " to " + cfg.period);
+    for (const auto& inc : plan.increase)
+        s.maps[inc.map].style = probability_style(
+            cfg.indicators[inc.indicator].name + " increase " + plan.before + " to " + cfg.period,
+            "P(rate " + cfg.period + " > rate " + plan.before + ")");
+}
+} // namespace
+
+void PriorityMaps::run(JobState& state) {
+    const JobConfig& cfg = state.config;
+    ClassPlan classes = coarse_plan(state.score_histogram);
+    refine_plan(state, classes);
+    const ChangePlan changes = plan_changes(state);
+    const std::size_t class_map = add_map(state, "priority_class", priority_info(cfg), GDT_Byte);
+    state.maps[class_map].style =
+        priority_style("priority class" + (cfg.period.empty() ? std::string() : " " + cfg.period));
+    const int stride = sample_stride(state.grid);
+    std::vector<std::vector<float>> samples(changes.rate.size());
+    const sched::TileLayout layout(state.grid.width, state.grid.height, cfg.tile_size);
+    sched::run_tile_pipeline(
+        layout, 2 * sched::worker_threads(),
+        [&](std::size_t i) { return read_class_tile(state, changes, layout.tile(i)); },
+        [&](sched::TileWork& w) {
+            compute_class_tile(cfg, classes, changes, stride, static_cast<ClassTile&>(w));
+        },
+        [&](sched::TileWork& w) {
+            auto& t = static_cast<ClassTile&>(w);
+            state.maps[class_map].file->write(t.core, t.classes.data());
+            for (std::size_t k = 0; k < changes.change.size(); ++k) {
+                state.maps[changes.change[k]].file->write(t.core, t.change[k].data());
+                samples[k].insert(samples[k].end(), t.samples[k].begin(), t.samples[k].end());
+            }
+            if (!changes.before.empty())
+                state.maps[changes.class_change].file->write(t.core, t.change.back().data());
+            for (std::size_t j = 0; j < changes.increase.size(); ++j)
+                state.maps[changes.increase[j].map].file->write(t.core, t.increase[j].data());
+        });
+    if (!changes.before.empty())
+        style_changes(state, changes, samples);
+    state.score_file.reset(); // the work file is no longer needed
+    state.has_priority_classes = true;
+}
+
+} // namespace riskmap

@@ -1,0 +1,131 @@
+/// \file
+/// One indicator on one tile: village counts spread over pixels by population, the kernel
+/// sums the pixel posterior needs (DESIGN.md "Pixel uncertainty"), and the posteriors.
+
+#include "kernels/adaptive.hpp"
+#include "kernels/disaggregate.hpp"
+#include "pipelines/pixel_plan.hpp"
+#include "sched/parallel_rows.hpp"
+
+#include <array>
+#include <cmath>
+
+namespace riskmap::pixels {
+
+namespace {
+/// Counts of one indicator spread over the window's pixels by population.
+Layer<float> spread(const JobState& s, const PixelTile& t, const std::vector<double>& counts) {
+    Layer<double> px(t.window.width, t.window.height, 0.0);
+    kernels::disaggregate(t.village.view(), t.population.view(), s.footprint, counts,
+                          s.burner->point_pixel(), px.view(),
+                          {t.window.x0, t.window.y0, s.grid.width});
+    Layer<float> out(px.width(), px.height());
+    for (std::size_t i = 0; i < px.size(); ++i)
+        out[i] = static_cast<float>(px[i]);
+    return out;
+}
+
+/// The kernel sums of kernels::PixelSums, in its order, on the core.
+enum Sum : std::size_t { kEvents, kExposure, kExposureW2, kRate2, kShare, kSums };
+
+struct KernelSums {
+    std::array<Layer<float>, kSums> sums;
+    Layer<float> used; ///< adaptive runs: the bandwidth each pixel took
+};
+
+/// The sums at bandwidth rung i from the spread layers (events, exposure, rate2, share).
+std::array<Layer<float>, kSums> sums_at(const Smoothing& sm, std::size_t i, const PixelTile& t,
+                                        const std::array<Layer<float>, 4>& in) {
+    const auto sum = [&](const sched::TiledGaussian& g, const Layer<float>& layer) {
+        return g.sum(layer.view(), t.window, t.core, true);
+    };
+    return {sum(sm.levels[i], in[0]), sum(sm.levels[i], in[1]), sum(sm.squares[i], in[1]),
+            sum(sm.levels[i], in[2]), sum(sm.levels[i], in[3])};
+}
+
+KernelSums smooth(const Smoothing& sm, const PixelTile& t, const std::array<Layer<float>, 4>& in,
+                  float min_denominator) {
+    if (sm.levels.size() == 1)
+        return {sums_at(sm, 0, t, in), {}};
+    const int w = t.core.width, h = t.core.height;
+    KernelSums out;
+    for (auto& layer : out.sums)
+        layer = Layer<float>(w, h, 0.0f);
+    out.used = Layer<float>(w, h, 0.0f);
+    std::array<LayerView<float>, kSums> to;
+    for (std::size_t k = 0; k < kSums; ++k)
+        to[k] = out.sums[k].view();
+    for (std::size_t i = 0; i < sm.levels.size(); ++i) {
+        const auto rung = sums_at(sm, i, t, in);
+        std::array<LayerView<const float>, kSums> from;
+        for (std::size_t k = 0; k < kSums; ++k)
+            from[k] = rung[k].view();
+        kernels::adaptive_step(from, kExposure, static_cast<float>(sm.bandwidths[i]),
+                               min_denominator, to, out.used.view());
+    }
+    return out;
+}
+
+kernels::PixelSums pixel_sums(const KernelSums& k, int r, int c) {
+    return {k.sums[kEvents](r, c), k.sums[kExposure](r, c), k.sums[kExposureW2](r, c),
+            k.sums[kRate2](r, c), k.sums[kShare](r, c)};
+}
+} // namespace
+
+bool any_mapped(const PixelTile& t) {
+    const CoreInWindow o(t);
+    for (int r = 0; r < t.core.height; ++r)
+        for (int c = 0; c < t.core.width; ++c)
+            if (mapped(t, o, r, c))
+                return true;
+    return false;
+}
+
+void indicator_pixels(const JobState& s, const PixelPlan& plan, PixelTile& t, std::size_t k) {
+    const IndicatorSpec& spec = s.config.indicators[k];
+    const IndicatorMaps& m = plan.maps[k];
+    const IndicatorPlan& ind = plan.indicators[k];
+    const std::array<Layer<float>, 4> spread_counts{
+        spread(s, t, s.counts[k].numerator), spread(s, t, s.counts[k].denominator),
+        spread(s, t, ind.rate2), spread(s, t, ind.share)};
+    const KernelSums ks = smooth(plan.smoothing, t, spread_counts, float(spec.min_denominator));
+    const CoreInWindow o(t);
+    sched::for_row_blocks(t.core.height, [&](int begin, int end) {
+        // A row's mapped pixels go to the posterior together (pixel_posteriors runs
+        // neighbours side by side); each gets the value it would alone.
+        std::vector<double> ys, ns;
+        std::vector<int> columns;
+        std::vector<kernels::Posterior> posts;
+        for (int r = begin; r < end; ++r) {
+            ys.clear(), ns.clear(), columns.clear();
+            for (int c = 0; c < t.core.width; ++c) {
+                const kernels::PixelSums sums = pixel_sums(ks, r, c);
+                if (!mapped(t, o, r, c) || !(sums.exposure > 0) ||
+                    sums.exposure < spec.min_denominator)
+                    continue;
+                // plugin: the kernel sums themselves, as spdep's convention has it.
+                const kernels::Effective e = ind.predictive
+                                                 ? kernels::effective_counts(sums, ind.uncertainty)
+                                                 : kernels::Effective{sums.events, sums.exposure};
+                ys.push_back(e.events), ns.push_back(e.exposure), columns.push_back(c);
+            }
+            posts.resize(ys.size());
+            kernels::pixel_posteriors(ind.uncertainty.prior, ys, ns, spec.target, posts);
+            for (std::size_t i = 0; i < columns.size(); ++i) {
+                const int c = columns[i];
+                const kernels::Posterior& post = posts[i];
+                const kernels::PixelSums sums = pixel_sums(ks, r, c);
+                t.maps[m.rate](r, c) = ks.sums[kEvents](r, c) / ks.sums[kExposure](r, c);
+                t.maps[m.mean](r, c) = static_cast<float>(post.mean);
+                t.maps[m.lower](r, c) = static_cast<float>(post.lower);
+                t.maps[m.upper](r, c) = static_cast<float>(post.upper);
+                t.maps[m.exceed](r, c) = static_cast<float>(post.exceed);
+                t.maps[m.information](r, c) = static_cast<float>(kernels::kish_exposure(sums));
+                if (m.bandwidth != SIZE_MAX)
+                    t.maps[m.bandwidth](r, c) = ks.used(r, c);
+            }
+        }
+    });
+}
+
+} // namespace riskmap::pixels

@@ -1,0 +1,118 @@
+#pragma once
+/// \file
+/// What the per-pixel stages share: the maps a run writes, the smoothing plan, a tile of the
+/// pixel stage, and the per-indicator arithmetic on it (pipelines/indicator_pixels.cpp).
+/// Internal to the map stages.
+
+#include "kernels/pixel_uncertainty.hpp"
+#include "pipelines/checkpoints.hpp"
+#include "pipelines/job_state.hpp"
+#include "sched/tiled_smooth.hpp"
+#include "sched/tiles.hpp"
+
+#include <cstddef>
+#include <limits>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace riskmap::pixels {
+
+constexpr float kNaNf = std::numeric_limits<float>::quiet_NaN();
+
+/// Map styles need percentiles; they are taken from the pixels on a fixed lattice of at most
+/// about a million points, the same whatever the tiles.
+int sample_stride(const Grid& g);
+inline bool on_lattice(int row, int col, int stride) {
+    return row % stride == 0 && col % stride == 0;
+}
+
+io::MapInfo float_info(std::string description, std::string units,
+                       const std::vector<std::pair<std::string, std::string>>& metadata);
+
+/// A new work raster in the staging folder, added to state.maps; returns its index.
+std::size_t add_map(JobState& s, const std::string& name, const io::MapInfo& info,
+                    GDALDataType type = GDT_Float32);
+
+/// Where each indicator's maps are in state.maps.
+struct IndicatorMaps {
+    std::size_t rate = 0, mean = 0, lower = 0, upper = 0, exceed = 0, information = 0;
+    std::size_t bandwidth = SIZE_MAX; ///< adaptive runs only
+};
+
+IndicatorMaps add_indicator_maps(JobState& s, const IndicatorSpec& spec);
+
+/// Every Gaussian the run needs (one per bandwidth, and one at bandwidth / sqrt 2 for the
+/// sums of squared weights), planned once for the grid.
+struct Smoothing {
+    std::vector<double> bandwidths;
+    std::vector<sched::TiledGaussian> levels;  ///< w
+    std::vector<sched::TiledGaussian> squares; ///< w^2: a Gaussian of sigma h / sqrt 2
+    int halo = 0;
+};
+
+Smoothing plan_smoothing(const JobState& s);
+
+/// Per indicator: what the pixel posterior needs besides the tile.
+struct IndicatorPlan {
+    kernels::PixelUncertainty uncertainty;
+    bool predictive = true;    ///< false: uncertainty.method = plugin (sampling only, as spdep)
+    std::vector<double> rate2; ///< per village n r^2 = y^2 / n (spread like a count)
+    std::vector<double> share; ///< per village 1 (spread: the pixel's share of its village)
+};
+
+IndicatorPlan plan_indicator(const JobState& s, std::size_t k);
+
+/// What the tiles share, read-only while they run.
+struct PixelPlan {
+    Smoothing smoothing;
+    std::vector<IndicatorMaps> maps;
+    std::vector<IndicatorPlan> indicators;
+    std::size_t risk = 0;
+    int stride = 1;
+    std::unique_ptr<TileCheckpoints> checkpoints;
+};
+
+struct PixelTile final : sched::TileWork {
+    Rect core, window;
+    bool resumed = false;        ///< maps and score loaded from a checkpoint
+    Layer<float> population;     ///< window
+    Layer<std::int32_t> village; ///< window
+    Layer<float> sanitation;     ///< core, deficit 0..1 (empty without sanitation)
+    std::vector<Layer<float>> maps;
+    Layer<float> score;
+    /// On the lattice: per indicator k its posterior means at k, its effective denominators
+    /// at K + k.
+    std::vector<std::vector<float>> samples;
+    std::vector<std::int64_t> weight, count; ///< score histogram of this tile
+};
+
+/// Offsets of the core inside the window.
+struct CoreInWindow {
+    int dx, dy;
+    explicit CoreInWindow(const PixelTile& t)
+        : dx(t.core.x0 - t.window.x0), dy(t.core.y0 - t.window.y0) {}
+    std::size_t window_index(const PixelTile& t, int r, int c) const {
+        return std::size_t(r + dy) * t.window.width + std::size_t(c + dx);
+    }
+};
+
+/// A pixel inside a village with a known population.
+inline bool mapped(const PixelTile& t, const CoreInWindow& o, int r, int c) {
+    const std::size_t i = o.window_index(t, r, c);
+    return t.village.data()[i] >= 0 && !(t.population.data()[i] != t.population.data()[i]);
+}
+
+bool any_mapped(const PixelTile& t);
+
+/// Smoothed rate, posterior and information of indicator k on the tile's core.
+void indicator_pixels(const JobState& s, const PixelPlan& plan, PixelTile& t, std::size_t k);
+
+/// QGIS styles and quicklook titles of indicator k's maps, from its posterior means and
+/// effective denominators sampled on the lattice.
+void style_indicator_maps(JobState& s, const PixelPlan& plan, std::size_t k,
+                          const std::vector<float>& mean_samples,
+                          const std::vector<float>& information_samples);
+
+} // namespace riskmap::pixels
