@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Accuracy against the truth: scores crude rates, global EB, local EB, the fixed-bandwidth and
 # the adaptive-bandwidth kernel on `riskmap synth` data whose true risk surfaces are known,
-# averaged over several seeds (RMSE, Spearman rank correlation, 95 % interval coverage).
+# averaged over several seeds (RMSE, Spearman rank correlation, 95 % interval coverage, and the
+# share of the true top fifth of villages by excess cases that each estimator's top fifth finds).
 #   benchmarks/accuracy.sh [PRESET] [SEEDS]      e.g. benchmarks/accuracy.sh district 10
 set -euo pipefail
 preset=${1:-district}
@@ -36,16 +37,18 @@ done
 
 echo "accuracy, preset $preset, mean over $seeds seed(s): $0 $*"
 echo
-echo "| indicator | estimator | RMSE | rank corr. | 95 % coverage |"
-echo "|---|---|---:|---:|---|"
+echo "| indicator | estimator | RMSE | rank corr. | 95 % coverage | true top fifth found |"
+echo "|---|---|---:|---:|---|---:|"
 LC_ALL=C awk -F, 'NR > 1 {
     key = $1 "|" $2; if (!(key in n)) order[++k] = key
     n[key]++; rmse[key] += $4; rho[key] += $5
     if ($6 != "") { cov[key] += $6; what[key] = $7 }
+    if ($8 != "") { top[key] += $8; tops[key]++ }
 } END {
     for (i = 1; i <= k; i++) {
         key = order[i]; split(key, p, "|")
         c = (key in cov) ? sprintf("%.1f %% of %s", 100 * cov[key] / n[key], what[key]) : "-"
-        printf "| %s | %s | %.4g | %.3f | %s |\n", p[1], p[2], rmse[key] / n[key], rho[key] / n[key], c
+        t = (key in tops) ? sprintf("%.1f %%", 100 * top[key] / tops[key]) : "-"
+        printf "| %s | %s | %.4g | %.3f | %s | %s |\n", p[1], p[2], rmse[key] / n[key], rho[key] / n[key], c, t
     }
 }' "$all"

@@ -17,6 +17,8 @@ bin=$root/build/src/cli/riskmap
 [ -x "$bin" ] || bash "$root/scripts/build.sh" >/dev/null
 work=${WORK:-$root/build/calibration}
 rm -rf "$work" && mkdir -p "$work"
+# A copy, so that a rebuild during the hour this takes cannot swap the binary under it.
+cp "$bin" "$work/riskmap" && bin=$work/riskmap
 all=$work/calibration.csv
 : >"$all"
 

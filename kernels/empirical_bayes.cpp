@@ -99,6 +99,22 @@ double exceedance(const Prior& prior, double y, double n, double target) {
     return exceedance_with<Precision>(prior, y, n, target);
 }
 
+double excess_over(RateModel model, double a, double b, double target) {
+    using namespace boost::math;
+    if (model == RateModel::Poisson) {
+        if (!(target > 0))
+            return a / b - target;
+        return a / b * gamma_upper_tail(a + 1, b * target, Precision()) -
+               target * gamma_upper_tail(a, b * target, Precision());
+    }
+    if (!(target > 0))
+        return a / (a + b) - target;
+    if (target >= 1)
+        return 0;
+    return a / (a + b) * ibetac(a + 1, b, target, Precision()) -
+           target * ibetac(a, b, target, Precision());
+}
+
 namespace {
 template <class Policy>
 Posterior posterior_with(const Prior& prior, double y, double n, double target) {
@@ -108,16 +124,19 @@ Posterior posterior_with(const Prior& prior, double y, double n, double target) 
     out.exceed = exceedance_with<Policy>(prior, y, n, target);
     if (prior.point_mass()) {
         out.lower = out.upper = prior.mean;
+        out.excess = std::max(0.0, prior.mean - target);
         return out;
     }
     if (prior.model == RateModel::Poisson) {
         const double shape = prior.alpha + y;
         const double rate = prior.beta + n;
+        out.excess = excess_over(RateModel::Poisson, shape, rate, target);
         out.lower = gamma_p_inv(shape, 0.025, Policy()) / rate;
         out.upper = gamma_p_inv(shape, 0.975, Policy()) / rate;
     } else {
         const double a = prior.alpha + y;
         const double b = prior.beta + std::max(0.0, n - y);
+        out.excess = excess_over(RateModel::Binomial, a, b, target);
         out.lower = ibeta_inv(a, b, 0.025, Policy());
         out.upper = ibeta_inv(a, b, 0.975, Policy());
     }

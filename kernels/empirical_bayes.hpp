@@ -40,7 +40,13 @@ struct Posterior {
     double lower = 0;  ///< 2.5 % quantile
     double upper = 0;  ///< 97.5 % quantile
     double exceed = 0; ///< P(rate > target)
+    double excess = 0; ///< E[(rate - target)+]: the expected rate above the target
 };
+
+/// E[(theta - t)+] for theta ~ Gamma(shape a, rate b) — (a / b) Q(a + 1, b t) - t Q(a, b t) — or
+/// Beta(a, b) — a / (a + b) I^c_t(a + 1, b) - t I^c_t(a, b) — by Boost.Math: the reference of
+/// every faster path.
+double excess_over(RateModel model, double a, double b, double target);
 
 /// Posterior of one area with y events in n at risk (y, n may be fractional effective counts).
 Posterior posterior(const Prior& prior, double y, double n, double target);

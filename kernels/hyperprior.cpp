@@ -38,35 +38,41 @@ double log_rising_excess(double x, double k) {
            k * std::log(x);
 }
 
-/// Negative binomial: y ~ Poisson(n theta), theta ~ Gamma(shape 1/kappa^2, mean m).
+/// An area's prior mean: m, moved toward its neighbourhood by offset^spatial.
+double area_mean(double m, std::span<const double> offset, std::size_t i, double spatial) {
+    return offset.empty() || spatial == 0 ? m : m * std::pow(offset[i], spatial);
+}
+
+/// Negative binomial: y ~ Poisson(n theta), theta ~ Gamma(shape 1/kappa^2, mean m_i).
 double poisson_log_likelihood(std::span<const double> y, std::span<const double> n, double m,
-                              double kappa) {
-    const double k2 = kappa * kappa, alpha = 1 / k2, log_m = std::log(m);
+                              double kappa, std::span<const double> offset, double spatial) {
+    const double k2 = kappa * kappa, alpha = 1 / k2;
     double sum = 0;
     for (std::size_t i = 0; i < y.size(); ++i) {
         if (!(n[i] > 0))
             continue;
-        sum += log_rising_excess(alpha, y[i]) + y[i] * log_m -
-               (alpha + y[i]) * std::log1p(n[i] * m * k2);
+        const double mi = area_mean(m, offset, i, spatial);
+        sum += log_rising_excess(alpha, y[i]) + y[i] * std::log(mi) -
+               (alpha + y[i]) * std::log1p(n[i] * mi * k2);
     }
     return sum;
 }
 
-/// Beta-binomial: y ~ Binomial(n, theta), theta ~ Beta with mean m and CV kappa.
+/// Beta-binomial: y ~ Binomial(n, theta), theta ~ Beta with mean m_i and CV kappa.
 double binomial_log_likelihood(std::span<const double> y, std::span<const double> n, double m,
-                               double kappa) {
-    const double precision = (1 - m) / (m * kappa * kappa) - 1;
-    if (!(precision > 0) || !(m < 1))
-        return -kInf;
-    const double a = m * precision, b = (1 - m) * precision;
-    const double log_m = std::log(m), log_1m = std::log1p(-m);
+                               double kappa, std::span<const double> offset, double spatial) {
     double sum = 0;
     for (std::size_t i = 0; i < y.size(); ++i) {
         if (!(n[i] > 0))
             continue;
+        const double mi = area_mean(m, offset, i, spatial);
+        const double precision = (1 - mi) / (mi * kappa * kappa) - 1;
+        if (!(precision > 0) || !(mi < 1))
+            return -kInf;
         const double miss = std::max(0.0, n[i] - y[i]);
-        sum += log_rising_excess(a, y[i]) + log_rising_excess(b, miss) -
-               log_rising_excess(precision, n[i]) + y[i] * log_m + miss * log_1m;
+        sum += log_rising_excess(mi * precision, y[i]) +
+               log_rising_excess((1 - mi) * precision, miss) - log_rising_excess(precision, n[i]) +
+               y[i] * std::log(mi) + miss * std::log1p(-mi);
     }
     return sum;
 }
@@ -83,8 +89,8 @@ double inverse_link(RateModel model, double u) {
 class LogPosterior {
 public:
     LogPosterior(RateModel model, std::span<const double> y, std::span<const double> n,
-                 const HyperPrior& prior)
-        : model_(model), y_(y), n_(n), prior_(prior),
+                 const HyperPrior& prior, std::span<const double> offset, double spatial)
+        : model_(model), y_(y), n_(n), offset_(offset), spatial_(spatial), prior_(prior),
           centre_(link(model, std::clamp(prior.mean_centre, 1e-12, 1 - 1e-12))) {}
 
     double operator()(const std::array<double, 2>& psi) const {
@@ -96,7 +102,7 @@ public:
         const double s = kappa / prior_.kappa_scale;
         // Half-normal on kappa, with the Jacobian d kappa / d log kappa = kappa.
         const double log_prior = -0.5 * z * z + psi[1] - 0.5 * s * s;
-        return log_prior + log_marginal_likelihood(model_, y_, n_, m, kappa);
+        return log_prior + log_marginal_likelihood(model_, y_, n_, m, kappa, offset_, spatial_);
     }
 
     /// A start near the mode: the pooled rate and a moderate kappa.
@@ -113,7 +119,8 @@ public:
 
 private:
     RateModel model_;
-    std::span<const double> y_, n_;
+    std::span<const double> y_, n_, offset_;
+    double spatial_;
     HyperPrior prior_;
     double centre_;
 };
@@ -281,43 +288,97 @@ void summarise_data(HyperPosterior& h, std::span<const double> y, std::span<cons
 } // namespace
 
 double log_marginal_likelihood(RateModel model, std::span<const double> events,
-                               std::span<const double> exposure, double m, double kappa) {
-    return model == RateModel::Poisson ? poisson_log_likelihood(events, exposure, m, kappa)
-                                       : binomial_log_likelihood(events, exposure, m, kappa);
+                               std::span<const double> exposure, double m, double kappa,
+                               std::span<const double> offset, double spatial) {
+    return model == RateModel::Poisson
+               ? poisson_log_likelihood(events, exposure, m, kappa, offset, spatial)
+               : binomial_log_likelihood(events, exposure, m, kappa, offset, spatial);
 }
 
-HyperPosterior integrate_hyperparameters(RateModel model, std::span<const double> events,
-                                         std::span<const double> exposure, const HyperPrior& prior,
-                                         const HyperGrid& grid) {
-    HyperPosterior h;
-    h.model = model;
-    summarise_data(h, events, exposure);
-    const LogPosterior f(model, events, exposure, prior);
+namespace {
+/// One spatial strength's grid: its points, their log densities and its cell volume.
+struct SpatialGrid {
+    std::vector<HyperPoint> points;
+    std::vector<double> log_density;
+    double cell = 0;
+    Vec2 mode{};
+};
+
+SpatialGrid walk_grid(const LogPosterior& f, RateModel model, const HyperGrid& grid,
+                      double spatial) {
+    SpatialGrid out;
     const Axes axes = standardise(f, find_mode(f));
     const double top = f(axes.mode);
-    h.mode_mean = inverse_link(model, axes.mode[0]);
-    h.mode_kappa = std::exp(axes.mode[1]);
+    out.mode = axes.mode;
+    out.cell = grid.step * grid.step *
+               std::abs(axes.to_psi[0] * axes.to_psi[3] - axes.to_psi[1] * axes.to_psi[2]);
     const int lo1 = extent(f, axes, top, grid, 0, -1), hi1 = extent(f, axes, top, grid, 0, 1);
     const int lo2 = extent(f, axes, top, grid, 1, -1), hi2 = extent(f, axes, top, grid, 1, 1);
-    std::vector<double> log_density;
     for (int i = -lo1; i <= hi1; ++i) {
         for (int j = -lo2; j <= hi2; ++j) {
             const Vec2 psi = at(axes, i * grid.step, j * grid.step);
             const double v = f(psi);
             if (!(top - v <= grid.drop))
                 continue;
-            h.points.push_back(hyper_point(model, inverse_link(model, psi[0]), std::exp(psi[1])));
-            log_density.push_back(v);
+            out.points.push_back(hyper_point(model, inverse_link(model, psi[0]), std::exp(psi[1])));
+            out.points.back().spatial = spatial;
+            out.log_density.push_back(v);
         }
     }
-    // The regular grid in z has equal cells, so weights are the densities, normalised.
-    const double best = *std::max_element(log_density.begin(), log_density.end());
+    return out;
+}
+} // namespace
+
+HyperPosterior integrate_hyperparameters(RateModel model, std::span<const double> events,
+                                         std::span<const double> exposure, const HyperPrior& prior,
+                                         const HyperGrid& grid, std::span<const double> offset) {
+    HyperPosterior h;
+    h.model = model;
+    summarise_data(h, events, exposure);
+    std::vector<SpatialGrid> grids;
+    for (double spatial : offset.empty() ? std::vector<double>{0} : std::vector<double>{0, 0.5, 1})
+        grids.push_back(walk_grid(LogPosterior(model, events, exposure, prior, offset, spatial),
+                                  model, grid, spatial));
+    // Each grid's points weigh exp(log density) x its cell volume: across grids that is each
+    // strength's marginal likelihood (the hyperprior's constants are the same in all).
+    double best = -kInf;
+    for (const auto& g : grids)
+        for (double v : g.log_density)
+            best = std::max(best, v);
     double total = 0;
-    for (std::size_t k = 0; k < h.points.size(); ++k)
-        total += h.points[k].weight = std::exp(log_density[k] - best);
+    for (auto& g : grids) {
+        for (std::size_t k = 0; k < g.points.size(); ++k) {
+            g.points[k].weight = std::exp(g.log_density[k] - best) * g.cell;
+            total += g.points[k].weight;
+        }
+    }
+    for (auto& g : grids)
+        for (auto& p : g.points)
+            if ((p.weight /= total) > 1e-9)
+                h.points.push_back(p);
+    const auto& exchangeable = grids.front();
+    h.mode_mean = inverse_link(model, exchangeable.mode[0]);
+    h.mode_kappa = std::exp(exchangeable.mode[1]);
+    double kept = 0;
+    for (const auto& p : h.points)
+        kept += p.weight;
     for (auto& p : h.points)
-        p.weight /= total;
+        p.weight /= kept;
     return h;
+}
+
+std::pair<double, double> area_prior(RateModel model, const HyperPoint& p, double offset) {
+    if (p.spatial == 0 || offset == 1)
+        return {p.alpha, p.beta};
+    const HyperPoint q = hyper_point(model, p.mean * std::pow(offset, p.spatial), p.kappa);
+    return {q.alpha, q.beta};
+}
+
+double HyperPosterior::spatial_weight(double beta) const {
+    double s = 0;
+    for (const auto& p : points)
+        s += p.spatial == beta ? p.weight : 0.0;
+    return s;
 }
 
 double HyperPosterior::mean_m() const {

@@ -17,8 +17,10 @@
 
 #include "core/indicator.hpp"
 #include "kernels/empirical_bayes.hpp"
+#include "kernels/random_draws.hpp"
 
 #include <span>
+#include <utility>
 #include <vector>
 
 namespace riskmap::kernels {
@@ -33,13 +35,15 @@ struct HyperPrior {
     double kappa_scale = 1;
 };
 
-/// One grid point: the prior of an area's rate there, and its posterior weight.
+/// One grid point: the prior of an area's rate there, and its posterior weight. With a
+/// spatial offset s_i (kernels/local_rates.hpp) the area's prior mean is m s_i^spatial.
 struct HyperPoint {
-    double mean = 0;   ///< m
-    double kappa = 0;  ///< between-area coefficient of variation
-    double alpha = 0;  ///< Gamma shape / Beta a of the area prior at (m, kappa)
-    double beta = 0;   ///< Gamma rate / Beta b
-    double weight = 0; ///< posterior weight; the weights sum to 1
+    double mean = 0;    ///< m
+    double kappa = 0;   ///< between-area coefficient of variation
+    double alpha = 0;   ///< Gamma shape / Beta a of the prior of an area with s = 1
+    double beta = 0;    ///< Gamma rate / Beta b
+    double weight = 0;  ///< posterior weight; the weights sum to 1
+    double spatial = 0; ///< beta: how far the prior follows the neighbourhood (0, 1/2, 1)
 };
 
 struct HyperPosterior {
@@ -54,6 +58,8 @@ struct HyperPosterior {
     double mean_m() const;
     double mean_kappa() const;
     double mean_kappa2() const;
+    /// Posterior weight of each spatial strength beta (0, 1/2, 1).
+    double spatial_weight(double beta) const;
     /// Posterior probability that kappa lies in [lo, hi].
     double kappa_probability(double lo, double hi) const;
     /// The rate of a new area as one Gamma/Beta with the mixture's mean and variance (used
@@ -77,25 +83,44 @@ struct HyperGrid {
 
 /// Integrates over (m, kappa) for areas with `events` in `exposure`; areas with exposure 0
 /// carry no information and are ignored. With no area at all the result is the hyperprior.
+/// With spatial offsets `offset` (one per area), also over the strength beta of the spatial
+/// borrowing, beta in {0, 1/2, 1} with equal prior weight, each weighed by its marginal
+/// likelihood (the grid's sum of densities times its cell volume): Bayesian model averaging
+/// between exchangeable areas and areas centred on their neighbourhood.
 HyperPosterior integrate_hyperparameters(RateModel model, std::span<const double> events,
                                          std::span<const double> exposure, const HyperPrior& prior,
-                                         const HyperGrid& grid = {});
+                                         const HyperGrid& grid = {},
+                                         std::span<const double> offset = {});
 
-/// Log of the marginal likelihood of all areas at (m, kappa), constants dropped; -inf where
-/// (m, kappa) has no prior (kappa^2 >= (1 - m) / m for a Beta). Exposed for tests.
+/// Log of the marginal likelihood of all areas at (m, kappa) — each area's prior mean
+/// m offset_i^spatial when offsets are given — constants dropped; -inf where an area's prior
+/// does not exist (kappa^2 >= (1 - m_i) / m_i for a Beta). Exposed for tests.
 double log_marginal_likelihood(RateModel model, std::span<const double> events,
-                               std::span<const double> exposure, double m, double kappa);
+                               std::span<const double> exposure, double m, double kappa,
+                               std::span<const double> offset = {}, double spatial = 0);
 
 /// An area's posterior as the mixture over the grid: mean, 95 % interval (bisection-safe
-/// Newton on the mixture distribution function) and P(rate > target).
-Posterior mixture_posterior(const HyperPosterior& h, double y, double n, double target);
+/// Newton on the mixture distribution function), P(rate > target) and E[(rate - target)+].
+/// `offset` is the area's spatial offset (1 without one).
+Posterior mixture_posterior(const HyperPosterior& h, double y, double n, double target,
+                            double offset = 1);
 
 /// The mixture's distribution function at x, and its p-quantile.
-double mixture_cdf(const HyperPosterior& h, double y, double n, double x);
-double mixture_quantile(const HyperPosterior& h, double y, double n, double p);
+double mixture_cdf(const HyperPosterior& h, double y, double n, double x, double offset = 1);
+double mixture_quantile(const HyperPosterior& h, double y, double n, double p, double offset = 1);
 
-/// The mixture's mean and P(rate > target) alone.
-double mixture_mean(const HyperPosterior& h, double y, double n);
-double mixture_exceedance(const HyperPosterior& h, double y, double n, double target);
+/// The mixture's mean, P(rate > target) and E[(rate - target)+] alone.
+double mixture_mean(const HyperPosterior& h, double y, double n, double offset = 1);
+double mixture_exceedance(const HyperPosterior& h, double y, double n, double target,
+                          double offset = 1);
+double mixture_excess(const HyperPosterior& h, double y, double n, double target,
+                      double offset = 1);
+
+/// One draw of the area's rate from the mixture (a grid point by its weight, then its Gamma or
+/// Beta).
+double mixture_draw(const HyperPosterior& h, double y, double n, Draws& d, double offset = 1);
+
+/// The prior of an area at a grid point given its spatial offset: (shape a, b).
+std::pair<double, double> area_prior(RateModel model, const HyperPoint& p, double offset);
 
 } // namespace riskmap::kernels

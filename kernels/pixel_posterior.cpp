@@ -361,6 +361,7 @@ void finish_beta(const BetaPixel& p, const std::array<double, 3>& cdf, double ta
         out.exceed = target <= 0   ? 1.0
                      : target >= 1 ? 0.0
                                    : boost::math::ibetac(a, b, target, Fast());
+        out.excess = excess_over(RateModel::Binomial, a, b, target);
         out.lower =
             a < 0.1 && p.start[0] == 0 ? 0.0 : boost::math::ibeta_inv(a, b, kLevels[0], Fast());
         out.upper =
@@ -368,6 +369,11 @@ void finish_beta(const BetaPixel& p, const std::array<double, 3>& cdf, double ta
         return;
     }
     out.exceed = target <= 0 ? 1.0 : target >= 1 ? 0.0 : 1 - cdf[0];
+    // I^c_t(a + 1, b) = I^c_t(a, b) + t^a (1 - t)^b / (a B(a, b)) (Abramowitz & Stegun
+    // 26.5.16): the excess from the exceedance and the front already at hand.
+    out.excess = target <= 0   ? a / (a + b) - target
+                 : target >= 1 ? 0.0
+                               : (a / (a + b) - target) * out.exceed + p.front[0] / (a + b);
     std::array<std::optional<Probe>, 2> first;
     for (std::size_t k = 0; k < 2; ++k)
         if (p.at[k + 1] > 0)
@@ -441,11 +447,17 @@ Posterior pixel_posterior(const Prior& prior, double y, double n, double target)
     if (prior.point_mass()) {
         out.exceed = prior.mean > target ? 1.0 : 0.0;
         out.lower = out.upper = prior.mean;
+        out.excess = std::max(0.0, prior.mean - target);
         return out;
     }
     if (prior.model == RateModel::Poisson) {
         const double shape = prior.alpha + y, rate = prior.beta + n;
         out.exceed = target > 0 ? gamma_upper_tail(shape, rate * target, Fast()) : 1.0;
+        // Q(a + 1, x) = Q(a, x) + x^a e^-x / Gamma(a + 1) (Abramowitz & Stegun 6.5.21).
+        out.excess =
+            target > 0 ? (shape / rate - target) * out.exceed +
+                             target * boost::math::gamma_p_derivative(shape, rate * target, Fast())
+                       : shape / rate - target;
         gamma_interval(shape, rate, out);
     } else {
         const auto [a, b] = beta_shapes(prior, y, n);

@@ -42,6 +42,7 @@ const HyperPoint& draw_point(const HyperPosterior& h, Draws& d) {
 } // namespace
 
 CoverageCount self_check_replicate(RateModel model, std::span<const double> exposure,
+                                   std::span<const double> offset,
                                    std::span<const std::size_t> areas, const HyperPrior& prior,
                                    const HyperPosterior& fitted, std::uint64_t seed,
                                    int replicate) {
@@ -50,29 +51,33 @@ CoverageCount self_check_replicate(RateModel model, std::span<const double> expo
         return out;
     Draws d(stream_key(seed, 0x5e1fc4ecULL, static_cast<std::uint64_t>(replicate)));
     const HyperPoint& truth = draw_point(fitted, d);
-    std::vector<double> y, n, rate;
+    std::vector<double> y, n, rate, s;
     for (std::size_t i : areas) {
         const double exposure_i = std::round(exposure[i]);
+        s.push_back(offset.empty() ? 1.0 : offset[i]);
+        const auto [a, b] = area_prior(model, truth, s.back());
         double theta;
         std::int64_t events;
         if (model == RateModel::Poisson) {
-            theta = d.gamma(truth.alpha) / truth.beta;
+            theta = d.gamma(a) / b;
             events = d.poisson(exposure_i * theta);
         } else {
-            theta = d.beta(truth.alpha, truth.beta);
+            theta = d.beta(a, b);
             events = d.binomial(static_cast<std::int64_t>(exposure_i), theta);
         }
         y.push_back(static_cast<double>(events));
         n.push_back(exposure_i);
         rate.push_back(theta);
     }
-    const HyperPosterior refit = integrate_hyperparameters(model, y, n, prior);
+    const HyperPosterior refit = integrate_hyperparameters(
+        model, y, n, prior, {},
+        offset.empty() ? std::span<const double>{} : std::span<const double>(s));
     for (std::size_t k = 0; k < y.size(); ++k) {
         if (!(n[k] > 0))
             continue;
         // The central p interval holds the truth exactly when its PIT is within (1 - p) / 2 of
         // the ends.
-        const double u = mixture_cdf(refit, y[k], n[k], rate[k]);
+        const double u = mixture_cdf(refit, y[k], n[k], rate[k], s[k]);
         const double from_end = std::min(u, 1 - u);
         out.inside50 += from_end > 0.25;
         out.inside80 += from_end > 0.10;

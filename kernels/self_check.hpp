@@ -24,10 +24,12 @@ struct CoverageCount {
 /// coverage). Returns indices into the spans.
 std::vector<std::size_t> self_check_areas(std::span<const double> exposure, std::size_t limit);
 
-/// One replicate: hyperparameters drawn from `fitted`, rates from the prior there, counts from
-/// the rates and the areas' denominators; refitted with `prior`. The same (seed, replicate)
+/// One replicate: hyperparameters drawn from `fitted`, rates from the prior there (with the
+/// areas' spatial offsets, which may be empty), counts from the rates and the areas'
+/// denominators; refitted with `prior`. The same (seed, replicate)
 /// gives the same count on any machine and thread.
 CoverageCount self_check_replicate(RateModel model, std::span<const double> exposure,
+                                   std::span<const double> offset,
                                    std::span<const std::size_t> areas, const HyperPrior& prior,
                                    const HyperPosterior& fitted, std::uint64_t seed, int replicate);
 

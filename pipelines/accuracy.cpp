@@ -5,8 +5,10 @@
 #include "core/village_code.hpp"
 #include "io/csv.hpp"
 #include "io/raster_io.hpp"
+#include "io/run_json.hpp"
 #include "io/vector_io.hpp"
 #include "kernels/disaggregate.hpp"
+#include "kernels/priority.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -165,20 +167,70 @@ double pixel_coverage(const Truth& t, const Layer<float>& truth, const Layer<flo
     return all > 0 ? in / all : kNaN;
 }
 
+/// The indicator's target and population share, from the run's settings.
+struct Planning {
+    double target = 0, share = 0;
+};
+
+Planning planning_of(const std::string& run, const std::string& ind) {
+    const auto record = io::read_run_json(run + "/run.json");
+    const auto get = [&](const std::string& key) {
+        const auto it = record.config.find("indicator." + ind + "." + key);
+        return it == record.config.end()
+                   ? kNaN
+                   : parse_double(trim(it->second.substr(0, it->second.find(',')))).value_or(kNaN);
+    };
+    return {get("target"), get("population_share")};
+}
+
+/// Excess cases implied by rates: population x share x (rate - target)+.
+std::vector<double> excess_cases(const Truth& t, const std::vector<double>& rate,
+                                 const Planning& p) {
+    const auto pop = column(t.villages, t.codes, "population");
+    std::vector<double> out(rate.size(), kNaN);
+    for (std::size_t i = 0; i < rate.size(); ++i)
+        if (!std::isnan(rate[i]))
+            out[i] = pop[i] * p.share * std::max(0.0, rate[i] - p.target);
+    return out;
+}
+
+/// Share of the true top fifth (by excess cases) inside the estimate's top fifth; villages
+/// without an estimate rank last.
+double top_found(const std::vector<double>& truth, const std::vector<double>& estimate) {
+    const auto top = [](const std::vector<double>& v) {
+        const auto order = kernels::rank_order(v);
+        const std::size_t k = (v.size() + 4) / 5;
+        return std::vector<std::size_t>(order.begin(), order.begin() + std::ptrdiff_t(k));
+    };
+    auto a = top(truth), b = top(estimate);
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    std::vector<std::size_t> both;
+    std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(both));
+    return a.empty() ? kNaN : static_cast<double>(both.size()) / static_cast<double>(a.size());
+}
+
 void add_village_rows(std::vector<Row>& rows, const Truth& t, const std::string& run,
                       const std::string& ind) {
     const CodeTable est = read_code_table(run + "/villages.csv", "code");
     const auto truth = column(t.villages, t.codes, "true_" + ind);
     const auto lo = column(est, t.codes, ind + "_lo");
     const auto hi = column(est, t.codes, ind + "_hi");
-    const std::pair<const char*, const char*> estimators[] = {
-        {"crude", "_crude"}, {"global EB", "_eb"}, {"local EB", "_ebl"}};
+    const Planning plan = planning_of(run, ind);
+    const auto true_excess = excess_cases(t, truth, plan);
+    const std::pair<const char*, const char*> estimators[] = {{"crude", "_crude"},
+                                                              {"global EB", "_eb"},
+                                                              {"local EB", "_ebl"},
+                                                              {"posterior (excess list)", "_mean"}};
     for (const auto& [label, suffix] : estimators) {
         const auto e = column(est, t.codes, ind + suffix);
-        const bool bounded = std::string(suffix) == "_eb";
+        const bool bounded = std::string(suffix) == "_mean";
         Row r = score(truth, e, bounded ? &lo : nullptr, bounded ? &hi : nullptr);
         r.indicator = ind;
         r.estimator = label;
+        // The list ranks by the posterior's expected excess, not by the excess of its mean.
+        r.top_found = top_found(true_excess, bounded ? column(est, t.codes, ind + "_excess")
+                                                     : excess_cases(t, e, plan));
         rows.push_back(r);
     }
 }
@@ -187,8 +239,11 @@ void add_kernel_row(std::vector<Row>& rows, const Truth& t, const std::string& r
                     const std::string& truth_dir, const std::string& ind) {
     const auto map = [&](const std::string& name) { return io::read_band(name, t.grid); };
     const auto rate = map(run + "/" + ind + "_rate.tif");
-    Row r =
-        score(column(t.villages, t.codes, "true_" + ind), village_means(t, rate), nullptr, nullptr);
+    const auto truth = column(t.villages, t.codes, "true_" + ind);
+    const auto means = village_means(t, rate);
+    Row r = score(truth, means, nullptr, nullptr);
+    const Planning plan = planning_of(run, ind);
+    r.top_found = top_found(excess_cases(t, truth, plan), excess_cases(t, means, plan));
     r.indicator = ind;
     r.estimator = "kernel " + std::filesystem::path(run).filename().string();
     r.coverage = pixel_coverage(t, map(truth_dir + "/truth_" + ind + ".tif"),
@@ -212,25 +267,30 @@ std::vector<Row> evaluate(const std::string& truth_dir, const std::vector<std::s
 }
 
 std::string csv(const std::vector<Row>& rows) {
-    std::string out = io::csv_line(
-        {"indicator", "estimator", "villages", "rmse", "rank_corr", "coverage", "coverage_of"});
+    std::string out = io::csv_line({"indicator", "estimator", "villages", "rmse", "rank_corr",
+                                    "coverage", "coverage_of", "top_found"});
     for (const auto& r : rows)
         out += io::csv_line({r.indicator, r.estimator, std::to_string(r.villages),
                              format_double(r.rmse), format_double(r.rank_corr),
-                             r.coverage < 0 ? "" : format_double(r.coverage), r.coverage_of});
+                             r.coverage < 0 ? "" : format_double(r.coverage), r.coverage_of,
+                             r.top_found < 0 ? "" : format_double(r.top_found)});
     return out;
 }
 
 std::string markdown(const std::vector<Row>& rows) {
-    std::string out = "| indicator | estimator | villages | RMSE | rank corr. | 95 % coverage |\n"
-                      "|---|---|---:|---:|---:|---|\n";
+    std::string out = "| indicator | estimator | villages | RMSE | rank corr. | 95 % coverage | "
+                      "true top fifth found |\n"
+                      "|---|---|---:|---:|---:|---|---:|\n";
     for (const auto& r : rows) {
         const std::string cov = r.coverage < 0 || std::isnan(r.coverage)
                                     ? "—"
                                     : format_double(100 * r.coverage, 3) + " % of " + r.coverage_of;
+        const std::string found = r.top_found < 0 || std::isnan(r.top_found)
+                                      ? "—"
+                                      : format_double(100 * r.top_found, 3) + " %";
         out += "| " + r.indicator + " | " + r.estimator + " | " + std::to_string(r.villages) +
                " | " + format_double(r.rmse, 3) + " | " + format_double(r.rank_corr, 3) + " | " +
-               cov + " |\n";
+               cov + " | " + found + " |\n";
     }
     return out;
 }

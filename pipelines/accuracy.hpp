@@ -16,6 +16,9 @@ struct Row {
     double rank_corr = 0;    ///< Spearman, against the true village rates
     double coverage = -1;    ///< share of true rates inside the 95 % interval; -1: none
     std::string coverage_of; ///< "villages" or "pixels (population-weighted)"
+    /// Share of the true top fifth of villages by excess cases (population at risk x (true
+    /// rate - target)+) that this estimator's top fifth finds; -1: not evaluated.
+    double top_found = -1;
 };
 
 /// Evaluates the village estimators of runs[0] and the kernel estimate of every run against

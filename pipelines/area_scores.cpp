@@ -3,7 +3,9 @@
 #include "core/village_code.hpp"
 #include "kernels/change_probability.hpp"
 #include "kernels/local_eb.hpp"
+#include "kernels/local_rates.hpp"
 #include "kernels/priority.hpp"
+#include "pipelines/targeting.hpp"
 #include "sched/parallel_rows.hpp"
 
 #include <algorithm>
@@ -41,13 +43,14 @@ constexpr std::size_t kSelfCheckAreas = 2000;
 
 kernels::CoverageCount self_check(const IndicatorSpec& spec, const UncertaintyConfig& u,
                                   const std::vector<double>& exposure,
+                                  const std::vector<double>& offset,
                                   const kernels::HyperPosterior& fitted) {
     const auto areas = kernels::self_check_areas(exposure, kSelfCheckAreas);
     std::vector<kernels::CoverageCount> replicates(
         static_cast<std::size_t>(u.self_check_replicates));
     sched::for_each_index(u.self_check_replicates, [&](int r) {
         replicates[static_cast<std::size_t>(r)] = kernels::self_check_replicate(
-            spec.model, exposure, areas, hyperprior_for(spec, u), fitted, u.seed, r);
+            spec.model, exposure, offset, areas, hyperprior_for(spec, u), fitted, u.seed, r);
     });
     kernels::CoverageCount total;
     for (const auto& r : replicates)
@@ -68,26 +71,44 @@ std::vector<double> increase_probabilities(const AreaScores& a, std::size_t k, R
     return out;
 }
 
-IndicatorScores score_indicator(const IndicatorCounts& counts, const IndicatorSpec& spec,
-                                const kernels::NeighbourLists& neighbours,
-                                const UncertaintyConfig& u) {
+/// Each area's neighbourhood as a relative rate (kernels/local_rates.hpp), or none.
+std::vector<double> spatial_offsets(const AreaScores& a, const IndicatorCounts& counts,
+                                    const UncertaintyConfig& u) {
+    if (!u.spatial || a.x.size() != counts.numerator.size())
+        return {};
+    return kernels::local_relative_rates(a.x, a.y, counts.numerator, counts.denominator,
+                                         counts.reported, a.bandwidth_m);
+}
+
+IndicatorScores score_indicator(const AreaScores& a, std::size_t k, const JobConfig& cfg) {
+    const IndicatorCounts& counts = a.counts[k];
+    const IndicatorSpec& spec = cfg.indicators[k];
+    const UncertaintyConfig& u = cfg.uncertainty;
     const std::size_t n = counts.numerator.size();
-    std::vector<double> y, d;
+    IndicatorScores s;
+    s.offset = spatial_offsets(a, counts, u);
+    std::vector<double> y, d, offset;
     for (std::size_t i = 0; i < n; ++i) {
         if (counts.reported[i]) {
             y.push_back(counts.numerator[i]);
             d.push_back(counts.denominator[i]);
+            if (!s.offset.empty())
+                offset.push_back(s.offset[i]);
         }
     }
-    IndicatorScores s;
-    for (auto* column : {&s.crude, &s.eb, &s.mean, &s.lower, &s.upper, &s.exceed})
+    for (auto* column : {&s.crude, &s.eb, &s.mean, &s.lower, &s.upper, &s.exceed, &s.excess_rate})
         column->assign(n, kNaN);
     s.prior = kernels::fit_global_prior(spec.model, y, d);
-    s.local_eb = local_eb(counts, spec, neighbours);
+    s.local_eb = local_eb(counts, spec, a.neighbours);
     if (u.integrated) {
-        s.hyper = kernels::integrate_hyperparameters(spec.model, y, d, hyperprior_for(spec, u));
+        s.hyper = kernels::integrate_hyperparameters(spec.model, y, d, hyperprior_for(spec, u), {},
+                                                     offset);
+        s.exchangeable =
+            offset.empty()
+                ? s.hyper
+                : kernels::integrate_hyperparameters(spec.model, y, d, hyperprior_for(spec, u));
         if (u.self_check_replicates > 0)
-            s.self_check = self_check(spec, u, d, s.hyper);
+            s.self_check = self_check(spec, u, d, offset, s.hyper);
     }
     // Each area's mixture posterior takes about 0.1 ms (two Newton searches over ~60
     // components): areas run in parallel, each written by one task.
@@ -98,33 +119,19 @@ IndicatorScores score_indicator(const IndicatorCounts& counts, const IndicatorSp
             const double num = counts.numerator[i], den = counts.denominator[i];
             s.crude[i] = den > 0 ? num / den : kNaN;
             s.eb[i] = kernels::eb_estimate(s.prior, num, den);
-            const auto post = u.integrated
-                                  ? kernels::mixture_posterior(s.hyper, num, den, spec.target)
-                                  : kernels::posterior(s.prior, num, den, spec.target);
+            const auto post = u.integrated ? kernels::mixture_posterior(s.hyper, num, den,
+                                                                        spec.target, s.offset_of(i))
+                                           : kernels::posterior(s.prior, num, den, spec.target);
             s.mean[i] = post.mean;
             s.lower[i] = post.lower;
             s.upper[i] = post.upper;
             s.exceed[i] = post.exceed;
+            s.excess_rate[i] = post.excess;
         }
     });
     return s;
 }
 
-double burden(const AreaScores& a, std::size_t i, const JobConfig& cfg) {
-    double total = 0;
-    for (std::size_t k = 0; k < cfg.indicators.size(); ++k) {
-        const double rate = a.scores[k].mean[i];
-        if (std::isnan(rate))
-            continue;
-        // Expected affected persons: rate x the indicator's population; without a population
-        // raster the reported denominator is the best count of that population we have.
-        const double at_risk = std::isnan(a.population[i])
-                                   ? a.counts[k].denominator[i]
-                                   : a.population[i] * cfg.indicators[k].population_share;
-        total += rate * at_risk;
-    }
-    return total;
-}
 } // namespace
 
 double risk_index(const std::vector<double>& exceed, double sanitation, const JobConfig& cfg) {
@@ -146,25 +153,18 @@ void score_areas(AreaScores& a, const JobConfig& cfg) {
     const std::size_t n = a.code.size();
     a.scores.clear();
     for (std::size_t k = 0; k < cfg.indicators.size(); ++k) {
-        a.scores.push_back(
-            score_indicator(a.counts[k], cfg.indicators[k], a.neighbours, cfg.uncertainty));
+        a.scores.push_back(score_indicator(a, k, cfg));
         a.scores.back().p_increase = increase_probabilities(a, k, cfg.indicators[k].model);
     }
     a.risk_index.assign(n, kNaN);
-    a.priority_score.assign(n, kNaN);
     std::vector<double> exceed(cfg.indicators.size());
     for (std::size_t i = 0; i < n; ++i) {
         for (std::size_t k = 0; k < exceed.size(); ++k)
             exceed[k] = a.scores[k].exceed[i];
         a.risk_index[i] = risk_index(exceed, a.sanitation[i], cfg);
-        a.priority_score[i] = a.risk_index[i] * burden(a, i, cfg);
     }
-    a.order = kernels::rank_order(a.priority_score);
-    a.rank.assign(n, kNaN);
-    for (std::size_t r = 0; r < n; ++r)
-        if (!std::isnan(a.priority_score[a.order[r]]))
-            a.rank[a.order[r]] = static_cast<double>(r + 1);
-    a.priority_class = kernels::priority_classes(a.priority_score, a.population);
+    expected_cases(a, cfg);
+    rank_lists(a, cfg);
 }
 
 AreaScores village_areas(const JobState& state) {
@@ -175,9 +175,15 @@ AreaScores village_areas(const JobState& state) {
         a.name.push_back(v.name);
     }
     a.counts = state.counts;
+    for (const auto& pool : state.pools)
+        a.periods.push_back(static_cast<double>(std::max<std::size_t>(1, pool.found.size())));
     a.entering = state.entering;
     a.leaving = state.leaving;
     a.neighbours = state.neighbours;
+    const io::Points points = io::village_points_m(state.villages);
+    a.x = points.x;
+    a.y = points.y;
+    a.bandwidth_m = state.config.bandwidth_m;
     a.population.assign(n, kNaN);
     a.sanitation.assign(n, kNaN);
     if (!state.has_rasters)
@@ -241,6 +247,10 @@ AreaScores kecamatan_areas(const AreaScores& villages, std::size_t indicator_cou
     a.entering.resize(villages.entering.empty() ? 0 : indicator_count);
     a.leaving.resize(villages.leaving.empty() ? 0 : indicator_count);
     a.neighbours = kecamatan_neighbours(villages, members);
+    a.periods = villages.periods;
+    // As many areas under the kernel as for villages: the bandwidth grows with their size.
+    a.bandwidth_m = villages.bandwidth_m *
+                    std::sqrt(double(villages.code.size()) / std::max<double>(1, members.size()));
     for (const auto& [code, list] : members) {
         a.code.push_back(code);
         a.name.emplace_back();
@@ -253,6 +263,12 @@ AreaScores kecamatan_areas(const AreaScores& villages, std::size_t indicator_cou
             }
         }
         a.population.push_back(std::isnan(villages.population[list[0]]) ? kNaN : pop);
+        double x = 0, y = 0, points = 0;
+        for (std::size_t i : list)
+            if (i < villages.x.size() && std::isfinite(villages.x[i]))
+                x += villages.x[i], y += villages.y[i], points += 1;
+        a.x.push_back(points > 0 ? x / points : kNaN);
+        a.y.push_back(points > 0 ? y / points : kNaN);
         a.sanitation.push_back(san_weight > 0 ? san / san_weight : kNaN);
         for (std::size_t k = 0; k < indicator_count; ++k) {
             add_sum(a.counts[k], villages.counts[k], list);
@@ -265,32 +281,60 @@ AreaScores kecamatan_areas(const AreaScores& villages, std::size_t indicator_cou
     return a;
 }
 
+namespace {
+void add_list_columns(Table& t, const TargetList& list, const std::string& prefix) {
+    t.add_integer(prefix + "_rank", list.rank);
+    t.add_real(prefix + "_p_top", list.p_top);
+    t.add_integer(prefix + "_rank_lo", list.rank_lo);
+    t.add_integer(prefix + "_rank_hi", list.rank_hi);
+}
+
+void add_indicator_columns(Table& t, const AreaScores& a, const JobConfig& cfg, std::size_t k) {
+    const IndicatorSpec& spec = cfg.indicators[k];
+    const std::string& p = spec.name;
+    const auto& s = a.scores[k];
+    std::vector<double> num = a.counts[k].numerator, den = a.counts[k].denominator;
+    for (std::size_t i = 0; i < num.size(); ++i)
+        if (!a.counts[k].reported[i])
+            num[i] = den[i] = kNaN;
+    t.add_integer(p + "_num", std::move(num));
+    t.add_integer(p + "_den", std::move(den));
+    t.add_real(p + "_crude", s.crude);
+    t.add_real(p + "_eb", s.eb);
+    t.add_real(p + "_ebl", s.local_eb);
+    if (!s.offset.empty()) {
+        std::vector<double> local = s.offset;
+        for (std::size_t i = 0; i < local.size(); ++i)
+            if (!a.counts[k].reported[i])
+                local[i] = kNaN;
+        t.add_real(p + "_local", std::move(local));
+    }
+    t.add_real(p + "_mean", s.mean);
+    t.add_real(p + "_lo", s.lower);
+    t.add_real(p + "_hi", s.upper);
+    t.add_real(p + "_exceed", s.exceed);
+    for (std::size_t j = 0; j < spec.more_targets.size(); ++j)
+        t.add_real(p + "_p_above_" + threshold_label(spec.more_targets[j], spec), s.p_above[j]);
+    if (!spec.class_breaks.empty())
+        t.add_integer(p + "_class", s.prevalence_class);
+    t.add_real(p + "_p_increase", s.p_increase);
+    t.add_real(p + "_expected", s.expected);
+    t.add_real(p + "_excess", s.excess);
+    add_list_columns(t, a.lists[k], p);
+}
+} // namespace
+
 Table area_table(const AreaScores& a, const JobConfig& cfg) {
     Table t;
     t.add_text("code").text = a.code;
     t.add_text("name").text = a.name;
-    for (std::size_t k = 0; k < cfg.indicators.size(); ++k) {
-        const std::string& p = cfg.indicators[k].name;
-        const auto& s = a.scores[k];
-        std::vector<double> num = a.counts[k].numerator, den = a.counts[k].denominator;
-        for (std::size_t i = 0; i < num.size(); ++i)
-            if (!a.counts[k].reported[i])
-                num[i] = den[i] = kNaN;
-        t.add_integer(p + "_num", std::move(num));
-        t.add_integer(p + "_den", std::move(den));
-        t.add_real(p + "_crude", s.crude);
-        t.add_real(p + "_eb", s.eb);
-        t.add_real(p + "_ebl", s.local_eb);
-        t.add_real(p + "_mean", s.mean);
-        t.add_real(p + "_lo", s.lower);
-        t.add_real(p + "_hi", s.upper);
-        t.add_real(p + "_exceed", s.exceed);
-        t.add_real(p + "_p_increase", s.p_increase);
-    }
+    for (std::size_t k = 0; k < cfg.indicators.size(); ++k)
+        add_indicator_columns(t, a, cfg, k);
     t.add_real("population", a.population);
     t.add_real("sanitation", a.sanitation);
     t.add_real("risk_index", a.risk_index);
-    t.add_integer("priority_rank", a.rank);
+    t.add_real("priority_score", a.priority_score);
+    add_list_columns(t, a.lists.back(), "priority");
     std::vector<double> classes;
     for (auto c : a.priority_class)
         classes.push_back(c ? static_cast<double>(c) : kNaN);

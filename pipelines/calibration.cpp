@@ -92,9 +92,10 @@ kernels::HyperPosterior grid_of(const io::RunRecord& run, const Indicator& ind,
     const auto it = run.grids.find(ind.name + "/" + level);
     if (it == run.grids.end())
         return h;
-    for (const auto& [m, kappa, weight] : it->second) {
+    for (const auto& [m, kappa, weight, spatial] : it->second) {
         h.points.push_back(kernels::hyper_point(ind.model, m, kappa));
         h.points.back().weight = weight;
+        h.points.back().spatial = spatial;
     }
     return h;
 }
@@ -127,7 +128,10 @@ Tally area_tally(const Rows& estimates, const Rows& truth, const Indicator& ind,
             continue;
         const double theta = cell(tr->second, "true_" + p);
         const double y = cell(row, p + "_num"), n = cell(row, p + "_den");
-        const double pit = h.points.empty() ? kNaN : kernels::mixture_cdf(h, y, n, theta);
+        const double local = cell(row, p + "_local");
+        const double pit =
+            h.points.empty() ? kNaN
+                             : kernels::mixture_cdf(h, y, n, theta, std::isnan(local) ? 1 : local);
         add(t, 1, pit, cell(row, p + "_lo"), cell(row, p + "_hi"), theta, cell(row, p + "_exceed"),
             ind.target);
         if (const double inc = cell(row, p + "_p_increase"); !std::isnan(inc)) {

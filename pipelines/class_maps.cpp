@@ -20,7 +20,8 @@ using namespace pixels;
 namespace {
 io::MapInfo priority_info(const JobConfig& cfg) {
     io::MapInfo info;
-    info.description = "priority class (1 = highest fifth of population by risk x burden)";
+    info.description = "priority class (1 = the fifth of the population with the most "
+                       "weighted expected excess cases per km2)";
     info.units = "class";
     info.metadata["period"] = cfg.period;
     info.category_names = {"no data", "1 highest", "2 high", "3 medium", "4 low", "5 lowest"};
@@ -146,6 +147,13 @@ struct ClassTile final : sched::TileWork {
     std::vector<Layer<float>> now_information, previous_information; ///< per plan.increase
     std::vector<Layer<float>> increase;                              ///< per plan.increase
     std::vector<std::vector<float>> samples;
+    std::vector<Layer<float>> means;             ///< per prevalence map
+    std::vector<Layer<std::uint8_t>> prevalence; ///< per prevalence map
+};
+
+/// Prevalence class maps (stunting: WHO/UNICEF, de Onis et al. 2019) of the posterior means.
+struct PrevalenceMaps {
+    std::vector<std::size_t> indicator, mean, map;
 };
 
 std::size_t map_named(const JobState& s, const std::string& name) {
@@ -153,6 +161,42 @@ std::size_t map_named(const JobState& s, const std::string& name) {
         if (s.maps[m].name == name)
             return m;
     return SIZE_MAX;
+}
+
+PrevalenceMaps plan_prevalence(JobState& s) {
+    PrevalenceMaps plan;
+    const JobConfig& cfg = s.config;
+    for (std::size_t k = 0; k < cfg.indicators.size(); ++k) {
+        const IndicatorSpec& spec = cfg.indicators[k];
+        if (spec.class_breaks.empty())
+            continue;
+        io::MapInfo info;
+        info.description = spec.name + " prevalence class of the posterior mean";
+        info.units = "class";
+        info.metadata["period"] = cfg.period;
+        info.category_names = {"no data"};
+        info.palette = {{0, 0, 0, 0}};
+        const auto labels = prevalence_labels(spec);
+        for (std::size_t c = 0; c < labels.size(); ++c) {
+            info.category_names.push_back(labels[c]);
+            const auto rgb = sequential_color(c, labels.size());
+            info.palette.push_back({rgb[0], rgb[1], rgb[2], 255});
+        }
+        plan.indicator.push_back(k);
+        plan.mean.push_back(map_named(s, spec.name + "_mean"));
+        plan.map.push_back(add_map(s, spec.name + "_class", info, GDT_Byte));
+        s.maps.back().in_cube = false;
+        s.maps.back().style = prevalence_style(
+            spec, spec.name + " prevalence class" + (cfg.period.empty() ? "" : " " + cfg.period));
+    }
+    return plan;
+}
+
+std::uint8_t prevalence_class(float mean, const std::vector<double>& breaks) {
+    if (std::isnan(mean))
+        return 0;
+    return static_cast<std::uint8_t>(
+        1 + (std::upper_bound(breaks.begin(), breaks.end(), double(mean)) - breaks.begin()));
 }
 
 /// P(increase) maps need both quarters' effective denominators; a quarter written by a
@@ -217,11 +261,14 @@ ChangePlan plan_changes(JobState& s) {
 }
 
 std::unique_ptr<sched::TileWork> read_class_tile(JobState& s, const ChangePlan& plan,
+                                                 const PrevalenceMaps& prevalence,
                                                  const Rect& core) {
     auto t = std::make_unique<ClassTile>();
     t->core = core;
     t->score = s.score_file->read(core);
     t->population = s.population->read(core);
+    for (std::size_t mean : prevalence.mean)
+        t->means.push_back(s.maps[mean].file->read(core));
     if (plan.before.empty())
         return t;
     const std::string& cube = s.config.cube_path;
@@ -260,10 +307,17 @@ void increase_pixels(const JobConfig& cfg, const ChangePlan& plan, ClassTile& t)
 }
 
 void compute_class_tile(const JobConfig& cfg, const ClassPlan& classes, const ChangePlan& plan,
-                        int stride, ClassTile& t) {
+                        const PrevalenceMaps& prevalence, int stride, ClassTile& t) {
     t.classes = Layer<std::uint8_t>(t.core.width, t.core.height, 0);
     for (std::size_t i = 0; i < t.score.size(); ++i)
         t.classes[i] = pixel_class(classes, t.score[i], t.population[i]);
+    for (std::size_t j = 0; j < prevalence.map.size(); ++j) {
+        const auto& breaks = cfg.indicators[prevalence.indicator[j]].class_breaks;
+        Layer<std::uint8_t> layer(t.core.width, t.core.height, 0);
+        for (std::size_t i = 0; i < layer.size(); ++i)
+            layer[i] = prevalence_class(t.means[j][i], breaks);
+        t.prevalence.push_back(std::move(layer));
+    }
     if (plan.before.empty())
         return;
     t.samples.resize(plan.rate.size());
@@ -310,6 +364,7 @@ void PriorityMaps::run(JobState& state) {
     ClassPlan classes = coarse_plan(state.score_histogram);
     refine_plan(state, classes);
     const ChangePlan changes = plan_changes(state);
+    const PrevalenceMaps prevalence = plan_prevalence(state);
     const std::size_t class_map = add_map(state, "priority_class", priority_info(cfg), GDT_Byte);
     state.maps[class_map].style =
         priority_style("priority class" + (cfg.period.empty() ? std::string() : " " + cfg.period));
@@ -318,13 +373,16 @@ void PriorityMaps::run(JobState& state) {
     const sched::TileLayout layout(state.grid.width, state.grid.height, cfg.tile_size);
     sched::run_tile_pipeline(
         layout, 2 * sched::worker_threads(),
-        [&](std::size_t i) { return read_class_tile(state, changes, layout.tile(i)); },
+        [&](std::size_t i) { return read_class_tile(state, changes, prevalence, layout.tile(i)); },
         [&](sched::TileWork& w) {
-            compute_class_tile(cfg, classes, changes, stride, static_cast<ClassTile&>(w));
+            compute_class_tile(cfg, classes, changes, prevalence, stride,
+                               static_cast<ClassTile&>(w));
         },
         [&](sched::TileWork& w) {
             auto& t = static_cast<ClassTile&>(w);
             state.maps[class_map].file->write(t.core, t.classes.data());
+            for (std::size_t j = 0; j < prevalence.map.size(); ++j)
+                state.maps[prevalence.map[j]].file->write(t.core, t.prevalence[j].data());
             for (std::size_t k = 0; k < changes.change.size(); ++k) {
                 state.maps[changes.change[k]].file->write(t.core, t.change[k].data());
                 samples[k].insert(samples[k].end(), t.samples[k].begin(), t.samples[k].end());

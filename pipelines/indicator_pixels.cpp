@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cmath>
+#include <numbers>
 
 namespace riskmap::pixels {
 
@@ -72,6 +73,19 @@ kernels::PixelSums pixel_sums(const KernelSums& k, int r, int c) {
 }
 } // namespace
 
+Layer<float> population_density(const JobState& s, const PixelPlan& plan, const PixelTile& t) {
+    Layer<float> people = t.population;
+    for (float& v : people.values())
+        v = v > 0 ? v : 0.0f; // water and nodata hold nobody
+    Layer<float> out = plan.smoothing.density[0].sum(people.view(), t.window, t.core, true);
+    // A peak-normalised Gaussian of sigma h integrates to 2 pi h^2 over the plane.
+    const double h = s.config.bandwidth_m;
+    const auto per_km2 = static_cast<float>(1e6 / (2 * std::numbers::pi * h * h));
+    for (float& v : out.values())
+        v *= per_km2;
+    return out;
+}
+
 bool any_mapped(const PixelTile& t) {
     const CoreInWindow o(t);
     for (int r = 0; r < t.core.height; ++r)
@@ -120,6 +134,7 @@ void indicator_pixels(const JobState& s, const PixelPlan& plan, PixelTile& t, st
                 t.maps[m.lower](r, c) = static_cast<float>(post.lower);
                 t.maps[m.upper](r, c) = static_cast<float>(post.upper);
                 t.maps[m.exceed](r, c) = static_cast<float>(post.exceed);
+                t.excess[k](r, c) = static_cast<float>(post.excess);
                 t.maps[m.information](r, c) = static_cast<float>(kernels::kish_exposure(sums));
                 if (m.bandwidth != SIZE_MAX)
                     t.maps[m.bandwidth](r, c) = ks.used(r, c);

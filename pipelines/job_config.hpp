@@ -19,7 +19,9 @@ struct UncertaintyConfig {
     /// GeoDa plug-in moment prior ("plugin"), every posterior as before that existed.
     bool integrated = true;
     double kappa_scale = 1; ///< half-normal scale of the between-area CV kappa
-    double mean_sd = 2.3;   ///< sd of log m (logit m) about the indicator's target
+    /// Areas' priors may centre on their neighbourhood (strength integrated, 0 to 1).
+    bool spatial = true;
+    double mean_sd = 2.3; ///< sd of log m (logit m) about the indicator's target
     /// Pixels: the stated variation of the true rate inside one village, which village counts
     /// cannot see: its sd as a share of the between-village sd, and a floor CV.
     double subvillage_share = 0.5;
@@ -29,6 +31,13 @@ struct UncertaintyConfig {
     double local_prior_areas = 10;
     int self_check_replicates = 20; ///< simulations of the run's own self-check; 0: none
     std::uint64_t seed = 1;         ///< of every random draw a run makes
+};
+
+/// [priority] Targeting lists and their certainty (DESIGN.md section 3).
+struct PriorityConfig {
+    /// Areas in "the top" whose probability each area gets; 0: a fifth of the ranked areas.
+    int top_k = 0;
+    int draws = 200; ///< posterior draws behind P(top K) and the rank intervals
 };
 
 enum class RejectPolicy {
@@ -58,6 +67,7 @@ struct JobConfig {
     std::vector<IndicatorSpec> indicators;
 
     UncertaintyConfig uncertainty;
+    PriorityConfig priority;
 
     // [smoothing]
     double bandwidth_m = 2000;

@@ -59,8 +59,32 @@ struct IndicatorScores {
     /// P(rate this period > rate in the period that left the pool), from each period's own
     /// counts (kernels/change_probability.hpp); NaN where either is missing.
     std::vector<double> p_increase;
-    kernels::HyperPosterior hyper;     ///< integrated method only
+    std::vector<double> excess_rate; ///< E[(rate - target)+] under the posterior
+    /// The population at risk in one period (population x population_share; without
+    /// population, the reported denominator over the pooled periods), the cases expected
+    /// among it (x E[rate]) and those above the target (x E[(rate - target)+]).
+    std::vector<double> at_risk, expected, excess;
+    std::vector<std::vector<double>> p_above; ///< P(rate > each of spec.more_targets)
+    std::vector<double> prevalence_class;     ///< 1.. by the posterior mean; NaN without
+    kernels::HyperPosterior hyper;            ///< integrated method only
+    /// The same without spatial offsets: the total between-area variation (kappa of
+    /// exchangeable areas), for pixel priors and the signal share.
+    kernels::HyperPosterior exchangeable;
+    /// Each area's neighbourhood as a relative rate, the prior's spatial offset
+    /// (kernels/local_rates.hpp); empty with uncertainty.spatial = false.
+    std::vector<double> offset;
+    double offset_of(std::size_t i) const { return offset.empty() ? 1.0 : offset[i]; }
     kernels::CoverageCount self_check; ///< simulated coverage of this fit's intervals
+};
+
+/// One targeting list: areas ranked by a score of expected excess cases, with the certainty
+/// of each rank from posterior draws.
+struct TargetList {
+    std::string name;          ///< the indicator's, or "priority" for the weighted overall list
+    std::vector<double> score; ///< NaN: not ranked
+    std::vector<double> rank;  ///< 1 = first; NaN when unscored
+    std::vector<double> p_top; ///< P(among the first top_k)
+    std::vector<double> rank_lo, rank_hi; ///< 95 % interval of the rank
 };
 
 /// Counts, scores and ranking of a set of areas.
@@ -72,11 +96,16 @@ struct AreaScores {
     /// Per indicator: counts of this period alone and of the period that left the pool.
     std::vector<IndicatorCounts> entering, leaving;
     std::vector<IndicatorScores> scores; ///< per indicator
+    std::vector<double> periods;         ///< per indicator: periods whose counts were pooled
+    std::vector<double> x, y;            ///< representative points in metres (NaN: none)
+    double bandwidth_m = 2000;           ///< of the spatial offsets between these areas
     std::vector<double> population;      ///< NaN without a population raster
     std::vector<double> sanitation;      ///< population-weighted deficit, NaN if unknown
-    std::vector<double> risk_index;
-    std::vector<double> priority_score;
-    std::vector<double> rank; ///< 1 = highest priority, NaN when unscored
+    std::vector<double> risk_index;      ///< context: weighted exceedance and sanitation deficit
+    /// Per indicator, then the overall list ("priority": sum of priority_weight x excess).
+    std::vector<TargetList> lists;
+    std::vector<double> priority_score; ///< the overall list's score
+    std::vector<double> rank;           ///< 1 = highest priority, NaN when unscored
     std::vector<std::uint8_t> priority_class;
     std::vector<std::size_t> order; ///< areas by rank
     /// Last quarter's values of some columns ("stunting_eb_prev", ...), NaN where unknown.

@@ -32,7 +32,10 @@ void keep_small_work_rasters_in_memory(JobState& s) {
         io::allow_block_cache(bytes + kStreaming);
 }
 
-/// Risk index and priority score per pixel, and the tile's score histogram.
+/// Risk index and priority score per pixel: the overall list's weighted excess cases per
+/// km^2, from the population density around the pixel (at the fixed bandwidth), so that
+/// neither the pixel size nor one pixel's count of people decides a class (DESIGN.md section
+/// 3). Pixels where nobody lives, or with no indicator data, are nodata in both.
 void risk_and_score(const JobState& s, const PixelPlan& plan, PixelTile& t) {
     const JobConfig& cfg = s.config;
     const CoreInWindow o(t);
@@ -40,20 +43,25 @@ void risk_and_score(const JobState& s, const PixelPlan& plan, PixelTile& t) {
         std::vector<double> ex(cfg.indicators.size());
         for (int r = begin; r < end; ++r) {
             for (int c = 0; c < t.core.width; ++c) {
-                if (!mapped(t, o, r, c))
-                    continue;
                 const double pop = t.population.data()[o.window_index(t, r, c)];
-                double affected = 0;
+                if (!mapped(t, o, r, c) || !(pop > 0))
+                    continue;
+                double cases = 0;
+                bool any = false;
                 for (std::size_t k = 0; k < ex.size(); ++k) {
                     ex[k] = t.maps[plan.maps[k].exceed](r, c);
-                    const float mean = t.maps[plan.maps[k].mean](r, c);
-                    if (!std::isnan(mean))
-                        affected += mean * pop * cfg.indicators[k].population_share;
+                    const float excess = t.excess[k](r, c);
+                    if (std::isnan(excess))
+                        continue;
+                    const IndicatorSpec& spec = cfg.indicators[k];
+                    cases += spec.priority_weight * excess * spec.population_share;
+                    any = true;
                 }
+                if (!any)
+                    continue;
                 const double san = t.sanitation.size() ? t.sanitation(r, c) : NAN;
-                const double risk = risk_index(ex, san, cfg);
-                t.maps[plan.risk](r, c) = static_cast<float>(risk);
-                t.score(r, c) = static_cast<float>(std::max(0.0, risk * affected));
+                t.maps[plan.risk](r, c) = static_cast<float>(risk_index(ex, san, cfg));
+                t.score(r, c) = static_cast<float>(std::max(0.0, cases * t.density(r, c)));
             }
         }
     });
@@ -79,12 +87,14 @@ void compute_maps(const JobState& s, const PixelPlan& plan, PixelTile& t) {
     t.village = s.burner->burn(t.window); // thread-safe, so not in the serial read
     t.maps.assign(s.maps.size(), Layer<float>(t.core.width, t.core.height, kNaNf));
     t.score = Layer<float>(t.core.width, t.core.height, kNaNf);
+    t.excess.assign(s.config.indicators.size(), Layer<float>(t.core.width, t.core.height, kNaNf));
     // Every map is NaN off the mapped pixels, so a tile without one (open sea: most of a
     // national grid) has nothing to compute; skipping it changes no value.
     if (!any_mapped(t))
         return;
     for (std::size_t k = 0; k < s.config.indicators.size(); ++k)
         indicator_pixels(s, plan, t, k);
+    t.density = population_density(s, plan, t);
     risk_and_score(s, plan, t);
 }
 
@@ -165,7 +175,8 @@ void PixelMaps::run(JobState& state) {
     }
     plan.risk = add_map(state, "risk_index",
                         float_info("composite risk index (weighted exceedance and sanitation "
-                                   "deficit)",
+                                   "deficit; context, not used for ranking); nodata where "
+                                   "nobody lives",
                                    "index 0-1", {{"period", cfg.period}}));
     keep_small_work_rasters_in_memory(state);
     state.unplaced_events = unplaced_events(state);

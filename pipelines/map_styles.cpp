@@ -159,6 +159,32 @@ io::MapStyle class_change_style(const std::string& title) {
     return style;
 }
 
+std::vector<std::string> prevalence_labels(const IndicatorSpec& spec) {
+    std::vector<std::string> labels;
+    const auto& b = spec.class_breaks;
+    for (std::size_t c = 0; c <= b.size(); ++c) {
+        const std::string range = c == 0          ? "< " + display_label(b[0], spec)
+                                  : c == b.size() ? ">= " + display_label(b[c - 1], spec)
+                                                  : display_number(b[c - 1] * spec.display_scale) +
+                                                        "-" + display_label(b[c], spec);
+        labels.push_back(spec.class_names[c] + " (" + range + ")");
+    }
+    return labels;
+}
+
+std::array<std::uint8_t, 3> sequential_color(std::size_t c, std::size_t classes) {
+    return kYlOrRd[classes <= 1 ? 0 : c * 4 / (classes - 1)];
+}
+
+io::MapStyle prevalence_style(const IndicatorSpec& spec, const std::string& title) {
+    io::MapStyle style{title, spec.name + " prevalence class of the posterior mean", true, {}};
+    const auto labels = prevalence_labels(spec);
+    for (std::size_t c = 0; c < labels.size(); ++c)
+        style.stops.push_back(
+            {static_cast<double>(c + 1), sequential_color(c, labels.size()), labels[c]});
+    return style;
+}
+
 io::MapStyle priority_style(const std::string& title) {
     io::MapStyle style{title, "priority class (population fifths)", true, {}};
     const char* labels[] = {"1 highest", "2 high", "3 medium", "4 low", "5 lowest"};

@@ -40,6 +40,15 @@ io::MapStyle information_style(const Layer<float>& values, const IndicatorSpec& 
 /// Priority class changes -4 .. 4 (positive: rose in priority).
 io::MapStyle class_change_style(const std::string& title);
 
+/// "very low (< 2.5 %)" ... per prevalence class of spec.class_breaks and class_names.
+std::vector<std::string> prevalence_labels(const IndicatorSpec& spec);
+
+/// Light to dark (ColorBrewer YlOrRd) for class c of `classes`.
+std::array<std::uint8_t, 3> sequential_color(std::size_t c, std::size_t classes);
+
+/// Prevalence classes 1 .. n (e.g. the WHO/UNICEF stunting classes).
+io::MapStyle prevalence_style(const IndicatorSpec& spec, const std::string& title);
+
 /// Priority classes 1 (highest) to 5.
 io::MapStyle priority_style(const std::string& title);
 

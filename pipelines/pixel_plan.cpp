@@ -116,6 +116,8 @@ Smoothing plan_smoothing(const JobState& s) {
                                  s.grid.width);
         out.halo = std::max({out.halo, out.levels.back().halo(), out.squares.back().halo()});
     }
+    out.density.emplace_back(sched::gaussian_rows_for(s.grid, s.config.bandwidth_m), s.grid.width);
+    out.halo = std::max(out.halo, out.density.back().halo());
     return out;
 }
 
@@ -125,8 +127,10 @@ IndicatorPlan plan_indicator(const JobState& s, std::size_t k) {
     const IndicatorCounts& counts = s.counts[k];
     IndicatorPlan plan;
     plan.predictive = u.integrated;
-    plan.uncertainty.prior = u.integrated ? scores.hyper.moment_prior() : scores.prior;
-    plan.uncertainty.global_cv2 = u.integrated ? scores.hyper.mean_kappa2() : 0;
+    // Pixels see their neighbourhood through the kernel, not through a spatial offset: their
+    // prior and global between-village variance are those of exchangeable villages.
+    plan.uncertainty.prior = u.integrated ? scores.exchangeable.moment_prior() : scores.prior;
+    plan.uncertainty.global_cv2 = u.integrated ? scores.exchangeable.mean_kappa2() : 0;
     plan.uncertainty.subvillage_cv2 = u.subvillage_cv * u.subvillage_cv;
     plan.uncertainty.subvillage_share2 = u.subvillage_share * u.subvillage_share;
     plan.uncertainty.local_prior_areas = u.local_prior_areas;

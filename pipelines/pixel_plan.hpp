@@ -49,6 +49,9 @@ struct Smoothing {
     std::vector<double> bandwidths;
     std::vector<sched::TiledGaussian> levels;  ///< w
     std::vector<sched::TiledGaussian> squares; ///< w^2: a Gaussian of sigma h / sqrt 2
+    /// Population density for the priority score, at smoothing.bandwidth_m in every run: a
+    /// density of people around the pixel, the same whatever the pixel size.
+    std::vector<sched::TiledGaussian> density;
     int halo = 0;
 };
 
@@ -81,6 +84,8 @@ struct PixelTile final : sched::TileWork {
     Layer<std::int32_t> village; ///< window
     Layer<float> sanitation;     ///< core, deficit 0..1 (empty without sanitation)
     std::vector<Layer<float>> maps;
+    std::vector<Layer<float>> excess; ///< per indicator, E[(rate - target)+] (core, unwritten)
+    Layer<float> density;             ///< persons per km^2 around each core pixel
     Layer<float> score;
     /// On the lattice: per indicator k its posterior means at k, its effective denominators
     /// at K + k.
@@ -105,6 +110,9 @@ inline bool mapped(const PixelTile& t, const CoreInWindow& o, int r, int c) {
 }
 
 bool any_mapped(const PixelTile& t);
+
+/// Persons per km^2 under the density kernel at each core pixel (sum w pop / 2 pi h^2).
+Layer<float> population_density(const JobState& s, const PixelPlan& plan, const PixelTile& t);
 
 /// Smoothed rate, posterior and information of indicator k on the tile's core.
 void indicator_pixels(const JobState& s, const PixelPlan& plan, PixelTile& t, std::size_t k);

@@ -82,17 +82,23 @@ std::string hyper_json(const IndicatorScores& s) {
     std::string grid = "[";
     for (std::size_t i = 0; i < h.points.size(); ++i)
         grid += (i ? ", " : "") + std::string("[") + format_double(h.points[i].mean) + ", " +
-                format_double(h.points[i].kappa) + ", " + format_double(h.points[i].weight) + "]";
+                format_double(h.points[i].kappa) + ", " + format_double(h.points[i].weight) + ", " +
+                format_double(h.points[i].spatial) + "]";
     grid += "]";
     const auto& c = s.self_check;
     const auto share = [&](double inside) {
         return c.areas > 0 ? number(inside / c.areas) : "null";
     };
+    // grid: [m, kappa, weight, spatial strength beta] per point.
     return "{\"areas\": " + number(h.areas) + ", \"events\": " + number(h.events) +
            ", \"exposure\": " + number(h.exposure) + ", \"mean_rate\": " + number(h.mean_m()) +
            ", \"kappa_mean\": " + number(h.mean_kappa()) +
            ", \"kappa_mode\": " + number(h.mode_kappa) +
-           ", \"signal_share\": " + number(h.signal_share()) +
+           ", \"signal_share\": " + number(s.exchangeable.signal_share()) +
+           ", \"kappa_total\": " + number(s.exchangeable.mean_kappa()) +
+           ", \"spatial_weight\": {\"0\": " + number(h.spatial_weight(0)) +
+           ", \"0.5\": " + number(h.spatial_weight(0.5)) +
+           ", \"1\": " + number(h.spatial_weight(1)) + "}" +
            ", \"self_check\": {\"areas_simulated\": " + number(c.areas) +
            ", \"coverage_50\": " + share(c.inside50) + ", \"coverage_80\": " + share(c.inside80) +
            ", \"coverage_95\": " + share(c.inside95) + "}, \"grid\": " + grid + "}";

@@ -72,7 +72,7 @@ void warn_little_information(JobState& state) {
                             : (cfg.period.empty() ? "" : " in " + cfg.period);
         const std::string counted = format_double(s.hyper.events, 6) + " " + spec.numerator +
                                     " in " + format_double(s.hyper.areas, 6) + " villages" + when;
-        const double signal = s.hyper.signal_share();
+        const double signal = s.exchangeable.signal_share();
         if (s.hyper.events == 0)
             state.warnings.push_back(spec.name + ": no " + spec.numerator + " at all (" + counted +
                                      "): every village estimate is the prior");

@@ -52,10 +52,18 @@ const KeySpec kInputKeys[] = {
     {"smoothing.ladder_m", "500,1000,2000,4000,8000", "adaptive bandwidths in metres, ascending"},
     {"neighbours.snap", "1.4901161193847656e-08",
      "vertices closer than this (villages' CRS units) touch; spdep::poly2nb's default"},
-    {"risk.sanitation_weight", "1", "weight of the sanitation deficit in the risk index"},
+    {"risk.sanitation_weight", "1",
+     "weight of the sanitation deficit in the risk index (context only: ranks use excess "
+     "cases)"},
+    {"priority.top_k", "fifth",
+     "areas counted as the top of a list for P(top K): a number, or fifth (a fifth of them)"},
+    {"priority.draws", "200", "posterior draws behind P(top K) and the 95 % rank intervals"},
     {"uncertainty.method", "integrated",
      "integrated: the prior's mean and between-area CV weighted on a grid by the marginal "
      "likelihood and a hyperprior; plugin: spdep/GeoDa moment estimates taken as known"},
+    {"uncertainty.spatial", "true",
+     "villages' and kecamatan priors may centre on their neighbourhood (a leave-one-out "
+     "kernel rate at smoothing.bandwidth_m); how far is weighed by the data"},
     {"uncertainty.kappa_scale", "1",
      "scale of the half-normal prior on the between-area coefficient of variation"},
     {"uncertainty.mean_sd", "2.3",
@@ -85,7 +93,11 @@ const IndicatorKey kIndicatorKeys[] = {
     {"numerator", "records column with the events"},
     {"denominator", "records column with the population at risk"},
     {"model", "binomial (proportions) or poisson (rare events)"},
-    {"target", "rate (proportion) whose exceedance is reported"},
+    {"target", "planning target (proportion): exceedance and excess cases; more, comma "
+               "separated, add P(rate > each)"},
+    {"class_breaks", "ascending prevalence class breaks (proportions) of the posterior mean"},
+    {"class_names", "one name per class, comma separated"},
+    {"priority_weight", "priority points per expected excess case in the overall list"},
     {"display_scale", "100 for percent, 100000 for per 100,000"},
     {"display_unit", "legend unit after display_scale, e.g. % or per 100,000 live births"},
     {"weight", "weight in the risk index"},
@@ -100,7 +112,10 @@ const std::map<std::string, std::map<std::string, std::string>> kKnownIndicators
      {{"numerator", "children_stunted"},
       {"denominator", "children_measured"},
       {"model", "binomial"},
-      {"target", "0.14"},
+      {"target", "0.14, 0.20, 0.30"},
+      {"class_breaks", "0.025, 0.10, 0.20, 0.30"},
+      {"class_names", "very low, low, medium, high, very high"},
+      {"priority_weight", "1"},
       {"display_scale", "100"},
       {"display_unit", "% of children measured"},
       {"weight", "1"},
@@ -112,6 +127,9 @@ const std::map<std::string, std::map<std::string, std::string>> kKnownIndicators
       {"denominator", "live_births"},
       {"model", "poisson"},
       {"target", "0.00183"},
+      {"class_breaks", ""},
+      {"class_names", ""},
+      {"priority_weight", "200"},
       {"display_scale", "100000"},
       {"display_unit", "per 100,000 live births"},
       {"weight", "1"},
@@ -211,7 +229,9 @@ public:
                 if (known != kKnownIndicators.end())
                     fallback = known->second.at(k.key);
                 else if (std::string(k.key) == "display_unit" ||
-                         std::string(k.key) == "pool_periods")
+                         std::string(k.key) == "pool_periods" ||
+                         std::string(k.key) == "class_breaks" ||
+                         std::string(k.key) == "class_names")
                     fallback = "";
                 else if (std::string(k.key) != "numerator" && std::string(k.key) != "denominator")
                     fallback = kKnownIndicators.at("stunting").at(k.key);
@@ -293,6 +313,31 @@ public:
         return out;
     }
 
+    /// Comma-separated numbers, ascending when `ascending`; empty text gives none.
+    std::vector<double> numbers(const std::string& key, bool ascending) const {
+        const std::string value = text(key);
+        std::vector<double> out;
+        std::stringstream items(value);
+        for (std::string item; std::getline(items, item, ',');) {
+            const auto v = parse_double(trim(item));
+            if (!v || (ascending && !out.empty() && *v <= out.back()))
+                throw UsageError(source(key) + "the value of '" + key + "' must be numbers" +
+                                 (ascending ? " in ascending order" : "") +
+                                 " separated by commas, not '" + value + "'");
+            out.push_back(*v);
+        }
+        return out;
+    }
+
+    /// Comma-separated words, each trimmed; empty text gives none.
+    std::vector<std::string> words(const std::string& key) const {
+        std::vector<std::string> out;
+        std::stringstream items(text(key));
+        for (std::string item; std::getline(items, item, ',');)
+            out.emplace_back(trim(item));
+        return out;
+    }
+
     std::string choice(const std::string& key, const std::vector<std::string>& allowed) const {
         const std::string v = text(key);
         if (std::find(allowed.begin(), allowed.end(), v) != allowed.end())
@@ -354,10 +399,27 @@ IndicatorSpec indicator_from(const Settings& s, const std::string& name) {
     spec.denominator = s.text(p + "denominator");
     spec.model = s.choice(p + "model", {"binomial", "poisson"}) == "binomial" ? RateModel::Binomial
                                                                               : RateModel::Poisson;
-    spec.target = s.number(p + "target", 0, true);
-    if (spec.model == RateModel::Binomial && spec.target >= 1)
+    const auto targets = s.numbers(p + "target", false);
+    if (targets.empty() || targets.front() <= 0)
         throw UsageError(s.source(p + "target") + "the value of '" + p +
-                         "target' is a proportion and must be below 1");
+                         "target' must be one or more numbers above 0, not '" +
+                         s.text(p + "target") + "'");
+    spec.target = targets.front();
+    spec.more_targets.assign(targets.begin() + 1, targets.end());
+    for (double t : targets)
+        if (t <= 0 || (spec.model == RateModel::Binomial && t >= 1))
+            throw UsageError(s.source(p + "target") + "the value of '" + p + "target' holds " +
+                             format_double(t) +
+                             (t <= 0 ? ", not above 0" : ", not a proportion below 1"));
+    spec.class_breaks = s.numbers(p + "class_breaks", true);
+    spec.class_names = s.words(p + "class_names");
+    if (!spec.class_breaks.empty() && spec.class_names.size() != spec.class_breaks.size() + 1)
+        throw UsageError(s.source(p + "class_names") + "'" + p + "class_names' must name " +
+                         std::to_string(spec.class_breaks.size() + 1) +
+                         " classes (one more "
+                         "than '" +
+                         p + "class_breaks'), not " + std::to_string(spec.class_names.size()));
+    spec.priority_weight = s.number(p + "priority_weight", 0, false);
     spec.display_scale = s.number(p + "display_scale", 0, true);
     spec.display_unit = s.text(p + "display_unit");
     spec.weight = s.number(p + "weight", 0, false);
@@ -367,10 +429,31 @@ IndicatorSpec indicator_from(const Settings& s, const std::string& name) {
     return spec;
 }
 
+PriorityConfig priority_from(const Settings& s) {
+    PriorityConfig p;
+    const std::string top = s.text("priority.top_k");
+    const auto k = parse_count(top);
+    if (top != "fifth" && (!k || *k < 1 || *k > 100000000))
+        throw UsageError(s.source("priority.top_k") +
+                         "the value of 'priority.top_k' must be a whole number of areas or "
+                         "'fifth', not '" +
+                         top + "'");
+    p.top_k = top == "fifth" ? 0 : static_cast<int>(*k);
+    const auto draws = parse_count(s.text("priority.draws"));
+    if (!draws || *draws < 20 || *draws > 100000)
+        throw UsageError(s.source("priority.draws") +
+                         "the value of 'priority.draws' must be a whole number from 20 to "
+                         "100000, not '" +
+                         s.text("priority.draws") + "'");
+    p.draws = static_cast<int>(*draws);
+    return p;
+}
+
 UncertaintyConfig uncertainty_from(const Settings& s) {
     UncertaintyConfig u;
     u.integrated = s.choice("uncertainty.method", {"integrated", "plugin"}) == "integrated";
     u.kappa_scale = s.number("uncertainty.kappa_scale", 0, true);
+    u.spatial = s.flag("uncertainty.spatial");
     u.mean_sd = s.number("uncertainty.mean_sd", 0, true);
     u.subvillage_share = s.number("uncertainty.subvillage_share", 0, false);
     u.subvillage_cv = s.number("uncertainty.subvillage_cv", 0, false);
@@ -420,6 +503,7 @@ JobConfig job_config_from(const Settings& s, const OptionSet& set,
     c.neighbour_snap = s.number("neighbours.snap", 0, false);
     c.sanitation_weight = s.number("risk.sanitation_weight", 0, false);
     c.uncertainty = uncertainty_from(s);
+    c.priority = priority_from(s);
     c.output_dir = s.path("output.dir");
     const std::string cube = s.text("output.cube");
     c.cube_path = cube.empty() || std::filesystem::path(cube).is_absolute()

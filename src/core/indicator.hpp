@@ -4,6 +4,7 @@
 /// them, and the target planners compare against (DESIGN.md sections 1 and 3).
 
 #include <string>
+#include <vector>
 
 namespace riskmap {
 
@@ -17,7 +18,16 @@ struct IndicatorSpec {
     std::string numerator;   ///< record column with the events
     std::string denominator; ///< record column with the population at risk
     RateModel model = RateModel::Binomial;
-    double target = 0;        ///< rate (as a proportion) whose exceedance is reported
+    double target = 0; ///< the planning target (a proportion): exceedance, excess cases
+    /// Further thresholds whose exceedance is reported (P(stunting > 20 %), P(> 30 %)).
+    std::vector<double> more_targets;
+    /// Prevalence classes by the posterior mean: ascending breaks and one name per class
+    /// (stunting: WHO/UNICEF, de Onis et al. 2019); empty: none.
+    std::vector<double> class_breaks;
+    std::vector<std::string> class_names;
+    /// Priority points per expected excess case (a stunted child, a maternal death) in the
+    /// overall list: an explicit value judgement, never an implicit sum of unlike cases.
+    double priority_weight = 1;
     double display_scale = 1; ///< 100 for percent, 100000 for MMR
     std::string display_unit; ///< legend unit after scaling: "%", "per 100,000 live births"
     double weight = 1;        ///< weight in the composite risk index

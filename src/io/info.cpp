@@ -64,16 +64,61 @@ std::string describe_run(const std::string& json_path) {
     return out;
 }
 
-std::string top_villages(const std::string& csv_path, std::size_t count) {
+/// What a run's priority score adds up: each indicator's name, priority weight and the words
+/// for its cases (its numerator column, "maternal_deaths" -> "maternal deaths").
+struct ScoreTerm {
+    std::string indicator, weight, cases;
+};
+
+std::vector<ScoreTerm> score_terms(const std::string& json_path) {
+    std::vector<ScoreTerm> terms;
+    CPLJSONDocument doc;
+    if (!doc.Load(json_path))
+        return terms;
+    for (const auto& item : doc.GetRoot().GetObj("config").GetChildren()) {
+        const std::string key = item.GetName(), suffix = ".priority_weight";
+        if (key.rfind("indicator.", 0) != 0 || key.size() <= suffix.size() ||
+            key.compare(key.size() - suffix.size(), suffix.size(), suffix) != 0)
+            continue;
+        const std::string name = key.substr(10, key.size() - 10 - suffix.size());
+        std::string cases =
+            doc.GetRoot().GetObj("config").GetString("indicator." + name + ".numerator", name);
+        std::replace(cases.begin(), cases.end(), '_', ' ');
+        terms.push_back({name, item.ToString(), cases});
+    }
+    return terms;
+}
+
+/// "score 143 = 1 x 93.3 excess children stunted + 200 x 0.249 excess maternal deaths; rank 1
+/// (95 %: 1-7), P(top) 1.00": the key of the ranking, from the table's own columns.
+std::string top_villages(const std::string& csv_path, const std::vector<ScoreTerm>& terms,
+                         std::size_t count) {
     CsvReader csv(csv_path);
     const std::size_t code = csv.column("code"), name = csv.column("name"),
-                      rank = csv.column("priority_rank"), risk = csv.column("risk_index");
-    std::string out = "highest priority villages:\n";
+                      rank = csv.column("priority_rank"), score = csv.column("priority_score");
+    const auto optional = [&](const std::string& column) {
+        const auto& h = csv.header();
+        const auto it = std::find(h.begin(), h.end(), column);
+        return it == h.end() ? h.size() : static_cast<std::size_t>(it - h.begin());
+    };
+    std::string out = "highest priority villages (score = priority weight x expected excess "
+                      "cases a quarter):\n";
     CsvRow row;
-    for (std::size_t i = 0; i < count && csv.next(row); ++i)
+    const auto cell = [&](std::size_t c, int digits) {
+        return c < row.fields.size() && !row.fields[c].empty()
+                   ? format_double(parse_double(row.fields[c]).value_or(0), digits)
+                   : std::string("-");
+    };
+    for (std::size_t i = 0; i < count && csv.next(row); ++i) {
+        std::string key;
+        for (const auto& t : terms)
+            key += (key.empty() ? "" : " + ") + t.weight + " x " +
+                   cell(optional(t.indicator + "_excess"), 3) + " excess " + t.cases;
         out += "  " + row.fields[rank] + ". " + row.fields[code] + " " + row.fields[name] +
-               " (risk index " + format_double(parse_double(row.fields[risk]).value_or(0), 2) +
-               ")\n";
+               ": score " + cell(score, 3) + (key.empty() ? "" : " = " + key) + "; rank 95 % " +
+               cell(optional("priority_rank_lo"), 6) + "-" + cell(optional("priority_rank_hi"), 6) +
+               ", P(top) " + cell(optional("priority_p_top"), 2) + "\n";
+    }
     return out;
 }
 
@@ -112,7 +157,8 @@ std::string describe_folder(const fs::path& dir) {
     if (fs::exists(dir / "riskmap.nc"))
         out += describe_cube((dir / "riskmap.nc").string());
     if (fs::exists(dir / "villages.csv"))
-        out += top_villages((dir / "villages.csv").string(), 5);
+        out += top_villages((dir / "villages.csv").string(),
+                            score_terms((dir / "run.json").string()), 5);
     return out;
 }
 } // namespace

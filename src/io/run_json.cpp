@@ -19,9 +19,11 @@ RunRecord read_run_json(const std::string& path) {
             continue;
         for (const char* level : {"villages", "kecamatan"}) {
             auto& points = run.grids[indicator.GetName() + "/" + level];
-            for (const auto& p : indicator.GetObj(level).GetArray("grid"))
-                points.push_back({p.ToArray()[0].ToDouble(), p.ToArray()[1].ToDouble(),
-                                  p.ToArray()[2].ToDouble()});
+            for (const auto& p : indicator.GetObj(level).GetArray("grid")) {
+                const auto v = p.ToArray();
+                points.push_back({v[0].ToDouble(), v[1].ToDouble(), v[2].ToDouble(),
+                                  v.Size() > 3 ? v[3].ToDouble() : 0.0});
+            }
         }
     }
     return run;

@@ -12,8 +12,9 @@ namespace riskmap::io {
 
 struct RunRecord {
     std::map<std::string, std::string> config; ///< "indicator.maternal.target" -> "0.00183"
-    /// "maternal/villages" -> (m, kappa, weight) points; absent with uncertainty.method = plugin.
-    std::map<std::string, std::vector<std::array<double, 3>>> grids;
+    /// "maternal/villages" -> (m, kappa, weight, spatial strength) points; absent with
+    /// uncertainty.method = plugin.
+    std::map<std::string, std::vector<std::array<double, 4>>> grids;
 };
 
 /// Throws InputError when the file is missing or not a run.json.

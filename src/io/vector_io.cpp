@@ -308,4 +308,39 @@ void write_villages_gpkg(const std::string& path, const VillageLayer& villages,
         throw failed("cannot write the end of"); // closing commits the file: a full disk shows here
 }
 
+Points village_points_m(const VillageLayer& villages) {
+    Points p;
+    for (const auto& g : villages.geometries) {
+        OGRPoint point;
+        const bool ok = g && g->Centroid(&point) == OGRERR_NONE;
+        p.x.push_back(ok ? point.getX() : std::nan(""));
+        p.y.push_back(ok ? point.getY() : std::nan(""));
+    }
+    if (villages.srs.IsGeographic()) {
+        // Points come in the layer's axis order; GDAL 3 keeps latitude first for EPSG:4326
+        // unless the layer says otherwise, so ask the SRS which axis is which.
+        const bool lat_first = villages.srs.EPSGTreatsAsLatLong() &&
+                               villages.srs.GetAxisMappingStrategy() == OAMS_AUTHORITY_COMPLIANT;
+        if (lat_first)
+            std::swap(p.x, p.y);
+        double lat = 0, count = 0;
+        for (double v : p.y)
+            if (std::isfinite(v))
+                lat += v, count += 1;
+        const double mean_lat = count > 0 ? lat / count : 0;
+        const double east = 111320.0 * std::cos(mean_lat * 3.14159265358979 / 180);
+        for (double& v : p.x)
+            v *= east;
+        for (double& v : p.y)
+            v *= 110574.0;
+    } else if (!villages.srs.IsEmpty()) {
+        const double unit = villages.srs.GetLinearUnits();
+        for (double& v : p.x)
+            v *= unit;
+        for (double& v : p.y)
+            v *= unit;
+    }
+    return p;
+}
+
 } // namespace riskmap::io

@@ -38,6 +38,14 @@ struct VillageLayer {
 /// empty, non-polygonal or invalid geometry, and for a missing field or layer.
 VillageLayer read_villages(const VillageSource& source);
 
+/// The centroid of every village in metres (distances between villages): projected CRS
+/// units times their metres per unit, or longitude/latitude as local east/north metres
+/// (equirectangular about the layer's mean latitude). NaN for a village without one.
+struct Points {
+    std::vector<double> x, y;
+};
+Points village_points_m(const VillageLayer& villages);
+
 /// Village polygons burnt onto windows of the grid (GDAL rasterizer, pixel-centre rule).
 /// Polygons are reprojected once; a window's pixel coordinates are the grid's minus the
 /// window origin (exact in floating point), so a pixel gets the same village in every window.

@@ -3,6 +3,7 @@
 // likelihoods written with plain lgamma.
 
 #include "kernels/hyperprior.hpp"
+#include "kernels/local_rates.hpp"
 #include "kernels/random_draws.hpp"
 
 #include <boost/math/special_functions/beta.hpp>
@@ -257,4 +258,95 @@ TEST(Hyperprior, IntervalsCoverDrawsFromTheModel) {
     }
     EXPECT_GT(covered / total, 0.92);
     EXPECT_LT(covered / total, 0.985);
+}
+
+TEST(Hyperprior, ExcessIsTheIntegralOfTheTailAboveTheTarget) {
+    // E[(theta - t)+] = integral over x > t of P(theta > x): midpoint sums against Boost.
+    const auto integrate = [](auto survival, double t, double top) {
+        double s = 0;
+        const int steps = 200000;
+        for (int i = 0; i < steps; ++i)
+            s += survival(t + (top - t) * (i + 0.5) / steps);
+        return s * (top - t) / steps;
+    };
+    const double a = 3.5, b = 900, t = 0.00183;
+    const double gamma =
+        integrate([&](double x) { return boost::math::gamma_q(a, b * x); }, t, 0.05);
+    EXPECT_NEAR(excess_over(RateModel::Poisson, a, b, t), gamma, 1e-9);
+    const double p = 30, q = 120, s = 0.14;
+    const double beta = integrate([&](double x) { return boost::math::ibetac(p, q, x); }, s, 1.0);
+    EXPECT_NEAR(excess_over(RateModel::Binomial, p, q, s), beta, 1e-9);
+    // A mixture's excess is the weighted sum of its components'.
+    HyperPosterior h;
+    h.model = RateModel::Poisson;
+    h.points = {{0.002, 0.5, 4, 2000, 0.25}, {0.003, 0.3, 11, 3700, 0.75}};
+    EXPECT_NEAR(mixture_excess(h, 2, 500, t),
+                0.25 * excess_over(RateModel::Poisson, 6, 2500, t) +
+                    0.75 * excess_over(RateModel::Poisson, 13, 4200, t),
+                1e-15);
+}
+
+TEST(Hyperprior, DrawsFollowTheMixture) {
+    HyperPosterior h;
+    h.model = RateModel::Binomial;
+    h.points = {hyper_point(RateModel::Binomial, 0.2, 0.3),
+                hyper_point(RateModel::Binomial, 0.25, 0.2)};
+    h.points[0].weight = 0.4, h.points[1].weight = 0.6;
+    Draws d(stream_key(5));
+    double inside = 0;
+    const double median = mixture_quantile(h, 30, 150, 0.5);
+    for (int i = 0; i < 20000; ++i)
+        inside += mixture_draw(h, 30, 150, d) < median;
+    EXPECT_NEAR(inside / 20000, 0.5, 0.015);
+}
+
+TEST(LocalRates, LeaveOneOutKernelWithOnePseudoEvent) {
+    // Three areas on a line 1 km apart, bandwidth 1 km; the far one is 100 km away.
+    const std::vector<double> x{0, 1000, 2000, 1e5}, y{0, 0, 0, 0};
+    const std::vector<double> events{0, 10, 2, 4}, exposure{100, 100, 100, 100};
+    const std::vector<char> use{1, 1, 1, 1};
+    const auto s = local_relative_rates(x, y, events, exposure, use, 1000);
+    const double m = 16.0 / 400, w1 = std::exp(-0.5), w2 = std::exp(-2.0);
+    // Area 0 sees area 1 at 1 km and area 2 at 2 km, not itself.
+    EXPECT_NEAR(s[0], (w1 * 10 + w2 * 2 + 1) / (m * (w1 + w2) * 100 + 1), 1e-12);
+    // The far area has no neighbour: one pseudo-event at the global rate, s = 1.
+    EXPECT_DOUBLE_EQ(s[3], 1.0);
+}
+
+TEST(Hyperprior, SpatialOffsetsGainWeightWhereNeighboursShareTheirRate) {
+    // Rates follow a smooth east-west gradient; each area's offset is its neighbours' rate.
+    Draws d(stream_key(31));
+    std::vector<double> x, y, n, events, truth;
+    for (int i = 0; i < 400; ++i) {
+        x.push_back(1000.0 * (i % 20)), y.push_back(1000.0 * (i / 20));
+        n.push_back(200);
+        truth.push_back(0.002 * std::exp(1.2 * (x.back() / 19000 - 0.5)));
+        events.push_back(static_cast<double>(d.poisson(n.back() * truth.back())));
+    }
+    const std::vector<char> use(400, 1);
+    const auto offset = local_relative_rates(x, y, events, n, use, 1500);
+    const auto h =
+        integrate_hyperparameters(RateModel::Poisson, events, n, {0.00183, 2.3, 1.0}, {}, offset);
+    EXPECT_GT(h.spatial_weight(0.5) + h.spatial_weight(1), 0.8);
+    // Without the gradient (the same rate everywhere), the exchangeable model keeps weight.
+    std::vector<double> flat;
+    for (int i = 0; i < 400; ++i)
+        flat.push_back(static_cast<double>(d.poisson(200 * 0.002)));
+    const auto flat_offset = local_relative_rates(x, y, flat, n, use, 1500);
+    const auto g = integrate_hyperparameters(RateModel::Poisson, flat, n, {0.00183, 2.3, 1.0}, {},
+                                             flat_offset);
+    EXPECT_GT(g.spatial_weight(0), 0.3);
+    // Offsets reach the posteriors: a village in a high-rate neighbourhood reads higher.
+    EXPECT_GT(mixture_mean(h, 0, 200, 1.5), mixture_mean(h, 0, 200, 0.7));
+}
+
+TEST(Hyperprior, OffsetsMoveEachAreasPriorMean) {
+    const std::vector<double> y{0, 3, 7}, n{100, 300, 500}, offset{0.5, 1.0, 2.0};
+    const double m = 0.01, kappa = 0.4;
+    double expected = 0;
+    for (std::size_t i = 0; i < y.size(); ++i)
+        expected += nb_log_pmf(y[i], n[i], m * std::sqrt(offset[i]), kappa) +
+                    std::lgamma(y[i] + 1) - y[i] * std::log(n[i]);
+    EXPECT_NEAR(log_marginal_likelihood(RateModel::Poisson, y, n, m, kappa, offset, 0.5), expected,
+                1e-9 * std::abs(expected));
 }
