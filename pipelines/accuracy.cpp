@@ -20,23 +20,25 @@ namespace riskmap::accuracy {
 
 namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+} // namespace
 
-/// Columns of a CSV keyed by normalised village code.
-using CodeTable = std::map<std::string, std::map<std::string, double>>;
-
-CodeTable read_code_table(const std::string& path, const std::string& code_column) {
+CodeTable read_code_table(const std::string& path, const std::string& code_column,
+                          bool village_codes) {
     io::CsvReader csv(path);
     const std::size_t code = csv.column(code_column);
     CodeTable out;
     io::CsvRow row;
     while (csv.next(row)) {
-        const auto key = normalise_village_code(row.fields[code]);
-        auto& cells = out[key.digits];
+        const std::string key = village_codes ? normalise_village_code(row.fields[code]).digits
+                                              : std::string(trim(row.fields[code]));
+        auto& cells = out[key];
         for (std::size_t c = 0; c < row.fields.size(); ++c)
             cells[csv.header()[c]] = parse_double(row.fields[c]).value_or(kNaN);
     }
     return out;
 }
+
+namespace {
 
 std::vector<double> ranks(const std::vector<double>& v) {
     std::vector<std::size_t> idx(v.size());

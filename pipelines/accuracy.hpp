@@ -3,6 +3,7 @@
 /// Accuracy of riskmap's estimates against the true risk surfaces `riskmap synth` writes:
 /// RMSE, rank correlation and 95 % interval coverage per estimator and indicator.
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,12 @@ struct Row {
     /// rate - target)+) that this estimator's top fifth finds; -1: not evaluated.
     double top_found = -1;
 };
+
+/// Numeric cells of a CSV by column name, rows keyed by their code (normalised to 10 digits
+/// when `village_codes`, else as written, trimmed); empty or text cells are NaN.
+using CodeTable = std::map<std::string, std::map<std::string, double>>;
+CodeTable read_code_table(const std::string& path, const std::string& code_column,
+                          bool village_codes = true);
 
 /// Evaluates the village estimators of runs[0] and the kernel estimate of every run against
 /// the truth in `truth_dir` (a `riskmap synth` folder). Kernel estimates are compared per

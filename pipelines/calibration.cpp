@@ -6,6 +6,7 @@
 #include "io/raster_io.hpp"
 #include "io/run_json.hpp"
 #include "kernels/hyperprior.hpp"
+#include "pipelines/accuracy.hpp"
 
 #include <boost/math/special_functions/beta.hpp>
 #include <boost/math/special_functions/gamma.hpp>
@@ -21,20 +22,10 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 using Precision = boost::math::policies::policy<boost::math::policies::promote_double<false>>;
 
-/// Rows of a CSV by the text of its code column; cells as numbers (NaN when empty).
-using Rows = std::map<std::string, std::map<std::string, double>>;
+using Rows = accuracy::CodeTable;
 
 Rows read_rows(const std::string& path, const std::string& code_column) {
-    io::CsvReader csv(path);
-    const std::size_t code = csv.column(code_column);
-    Rows out;
-    io::CsvRow row;
-    while (csv.next(row)) {
-        auto& cells = out[std::string(trim(row.fields[code]))];
-        for (std::size_t c = 0; c < row.fields.size(); ++c)
-            cells[csv.header()[c]] = parse_double(row.fields[c]).value_or(kNaN);
-    }
-    return out;
+    return accuracy::read_code_table(path, code_column, false);
 }
 
 double cell(const std::map<std::string, double>& row, const std::string& name) {

@@ -20,28 +20,8 @@ using namespace riskmap::test;
 namespace {
 using Rows = std::vector<std::map<std::string, std::string>>;
 
-/// A CSV's rows in file order as cells by column name.
 Rows rows_of(const std::string& path) {
-    std::istringstream in(read_text(path));
-    std::string line;
-    std::getline(in, line);
-    std::vector<std::string> header;
-    std::stringstream hs(line);
-    for (std::string h; std::getline(hs, h, ',');)
-        header.push_back(h);
-    Rows out;
-    while (std::getline(in, line)) {
-        std::vector<std::string> cells;
-        std::stringstream cs(line);
-        for (std::string c; std::getline(cs, c, ',');)
-            cells.push_back(c);
-        cells.resize(header.size());
-        std::map<std::string, std::string> row;
-        for (std::size_t i = 0; i < header.size(); ++i)
-            row[header[i]] = cells[i];
-        out.push_back(row);
-    }
-    return out;
+    return csv_rows(path);
 }
 
 double num(const std::map<std::string, std::string>& row, const std::string& column) {

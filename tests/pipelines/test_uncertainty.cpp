@@ -21,23 +21,9 @@ using namespace riskmap::test;
 namespace {
 /// villages.csv as rows of cells by column name, keyed by code.
 std::map<std::string, std::map<std::string, std::string>> table(const std::string& path) {
-    std::istringstream in(read_text(path));
-    std::string line;
-    std::getline(in, line);
-    std::vector<std::string> header;
-    std::stringstream hs(line);
-    for (std::string h; std::getline(hs, h, ',');)
-        header.push_back(h);
     std::map<std::string, std::map<std::string, std::string>> out;
-    while (std::getline(in, line)) {
-        std::vector<std::string> cells;
-        std::stringstream cs(line);
-        for (std::string c; std::getline(cs, c, ',');)
-            cells.push_back(c);
-        cells.resize(header.size());
-        for (std::size_t i = 0; i < header.size(); ++i)
-            out[cells[0]][header[i]] = cells[i];
-    }
+    for (auto& row : csv_rows(path))
+        out[row.at("code")] = std::move(row);
     return out;
 }
 

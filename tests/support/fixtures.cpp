@@ -182,4 +182,27 @@ std::vector<std::string> list_dir(const std::string& path) {
     return names;
 }
 
+std::vector<std::map<std::string, std::string>> csv_rows(const std::string& path) {
+    std::istringstream in(read_text(path));
+    const auto split = [](const std::string& line) {
+        std::vector<std::string> cells;
+        std::stringstream cs(line);
+        for (std::string c; std::getline(cs, c, ',');)
+            cells.push_back(c);
+        return cells;
+    };
+    std::string line;
+    std::getline(in, line);
+    const auto header = split(line);
+    std::vector<std::map<std::string, std::string>> out;
+    while (std::getline(in, line)) {
+        auto cells = split(line);
+        cells.resize(header.size());
+        auto& row = out.emplace_back();
+        for (std::size_t i = 0; i < header.size(); ++i)
+            row[header[i]] = cells[i];
+    }
+    return out;
+}
+
 } // namespace riskmap::test

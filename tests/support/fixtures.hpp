@@ -72,6 +72,9 @@ void write_rect_villages(const std::string& path, const std::vector<Rect>& rects
 void write_text(const std::string& path, const std::string& text);
 std::string read_text(const std::string& path);
 
+/// A plain CSV (no quoted commas) as rows of cells by column name, in file order.
+std::vector<std::map<std::string, std::string>> csv_rows(const std::string& path);
+
 /// INI text from section -> (key, value) lines.
 std::string ini(const std::map<std::string, std::map<std::string, std::string>>& sections);
 
