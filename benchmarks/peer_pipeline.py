@@ -106,7 +106,8 @@ def read_config(path, data_dir):
         Indicator(name=section.split(".", 1)[1], numerator=ini[section]["numerator"],
                   denominator=ini[section]["denominator"],
                   binomial=ini[section].get("model", "poisson") == "binomial",
-                  target=ini.getfloat(section, "target"),
+                  # the planning target: the first of a list ("0.14, 0.20, 0.30")
+                  target=float(ini.get(section, "target").split(",")[0]),
                   population_share=ini.getfloat(section, "population_share", fallback=0.0),
                   min_denominator=ini.getfloat(section, "min_denominator", fallback=0.0),
                   weight=ini.getfloat(section, "weight", fallback=1.0))

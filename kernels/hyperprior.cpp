@@ -40,7 +40,11 @@ double log_rising_excess(double x, double k) {
 
 /// An area's prior mean: m, moved toward its neighbourhood by offset^spatial.
 double area_mean(double m, std::span<const double> offset, std::size_t i, double spatial) {
-    return offset.empty() || spatial == 0 ? m : m * std::pow(offset[i], spatial);
+    if (offset.empty() || spatial == 0)
+        return m;
+    return m * (spatial == 1     ? offset[i]
+                : spatial == 0.5 ? std::sqrt(offset[i])
+                                 : std::pow(offset[i], spatial));
 }
 
 /// Negative binomial: y ~ Poisson(n theta), theta ~ Gamma(shape 1/kappa^2, mean m_i).
@@ -352,10 +356,18 @@ HyperPosterior integrate_hyperparameters(RateModel model, std::span<const double
             total += g.points[k].weight;
         }
     }
-    for (auto& g : grids)
+    for (auto& g : grids) {
+        double grid_weight = 0;
         for (auto& p : g.points)
-            if ((p.weight /= total) > 1e-9)
+            grid_weight += p.weight /= total;
+        // A spatial strength the data all but rule out (under 1 %) is left out, as are
+        // points holding under 1e-5 of the mass: each costs every area's posterior time.
+        if (grid_weight < 0.01)
+            continue;
+        for (const auto& p : g.points)
+            if (p.weight > 1e-5)
                 h.points.push_back(p);
+    }
     const auto& exchangeable = grids.front();
     h.mode_mean = inverse_link(model, exchangeable.mode[0]);
     h.mode_kappa = std::exp(exchangeable.mode[1]);
@@ -370,8 +382,15 @@ HyperPosterior integrate_hyperparameters(RateModel model, std::span<const double
 std::pair<double, double> area_prior(RateModel model, const HyperPoint& p, double offset) {
     if (p.spatial == 0 || offset == 1)
         return {p.alpha, p.beta};
-    const HyperPoint q = hyper_point(model, p.mean * std::pow(offset, p.spatial), p.kappa);
-    return {q.alpha, q.beta};
+    // The strengths on the grid are 1/2 and 1: a square root, not pow, per area and point.
+    const double factor = p.spatial == 1     ? offset
+                          : p.spatial == 0.5 ? std::sqrt(offset)
+                                             : std::pow(offset, p.spatial);
+    const double m = p.mean * factor;
+    if (model == RateModel::Poisson)
+        return {p.alpha, p.alpha / m};
+    const double precision = (1 - m) / (m * p.kappa * p.kappa) - 1;
+    return {m * precision, (1 - m) * precision};
 }
 
 double HyperPosterior::spatial_weight(double beta) const {

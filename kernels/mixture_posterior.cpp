@@ -14,92 +14,141 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <tuple>
+#include <utility>
+#include <vector>
 
 namespace riskmap::kernels {
 
 namespace {
 using Precision = boost::math::policies::policy<boost::math::policies::promote_double<false>>;
 
-/// Shapes of component k's posterior.
-struct Shapes {
-    double a, b;
+/// One area's mixture: every component's posterior shapes, weight and the log of its density's
+/// normalising constant, computed once so that the Newton steps of the quantiles cost one
+/// distribution function and one exp per component.
+class AreaMixture {
+public:
+    AreaMixture(const HyperPosterior& h, double y, double n, double offset) : model_(h.model) {
+        for (const auto& p : h.points) {
+            const auto [a0, b0] = area_prior(h.model, p, offset);
+            const double missing = model_ == RateModel::Poisson ? n : std::max(0.0, n - y);
+            Component c{p.weight, a0 + y, b0 + missing, 0};
+            using boost::math::lgamma;
+            c.log_norm = model_ == RateModel::Poisson
+                             ? c.a * std::log(c.b) - lgamma(c.a, Precision())
+                             : lgamma(c.a + c.b, Precision()) - lgamma(c.a, Precision()) -
+                                   lgamma(c.b, Precision());
+            parts_.push_back(c);
+        }
+    }
+
+    double cdf(double x) const {
+        if (!(x > 0))
+            return 0;
+        if (model_ == RateModel::Binomial && x >= 1)
+            return 1;
+        double s = 0;
+        for (const auto& c : parts_)
+            s += c.weight * component_cdf(c, x);
+        return std::clamp(s, 0.0, 1.0);
+    }
+
+    double quantile(double p) const;
+
+    double mean() const {
+        double s = 0;
+        for (const auto& c : parts_)
+            s += c.weight * component_mean(c);
+        return s;
+    }
+
+    /// P(rate > t) and E[(rate - t)+] in one pass: the excess from the tail by the
+    /// recurrences Q(a + 1, x) = Q(a, x) + x^a e^-x / Gamma(a + 1) (A&S 6.5.21) and
+    /// I^c_t(a + 1, b) = I^c_t(a, b) + t^a (1 - t)^b / (a B(a, b)) (A&S 26.5.16).
+    std::pair<double, double> tail(double t) const {
+        double exceed = 0, excess = 0;
+        for (const auto& c : parts_) {
+            double q, e;
+            if (!(t > 0)) {
+                q = 1, e = component_mean(c) - t;
+            } else if (model_ == RateModel::Binomial && t >= 1) {
+                q = 0, e = 0;
+            } else if (model_ == RateModel::Poisson) {
+                q = gamma_upper_tail(c.a, c.b * t, Precision());
+                // x^(a-1) e^-x / Gamma(a) at x = b t is the density at t over b.
+                e = (c.a / c.b - t) * q + t * std::exp(log_density(c, t)) / c.b;
+            } else {
+                q = boost::math::ibetac(c.a, c.b, t, Precision());
+                e = (c.a / (c.a + c.b) - t) * q +
+                    std::exp(c.a * std::log(t) + c.b * std::log1p(-t) + c.log_norm) / (c.a + c.b);
+            }
+            exceed += c.weight * q;
+            excess += c.weight * e;
+        }
+        return {std::clamp(exceed, 0.0, 1.0), std::max(0.0, excess)};
+    }
+
+private:
+    struct Component {
+        double weight, a, b, log_norm;
+    };
+
+    double component_cdf(const Component& c, double x) const {
+        if (model_ == RateModel::Poisson)
+            return 1 - gamma_upper_tail(c.a, c.b * x, Precision());
+        return boost::math::ibeta(c.a, c.b, x, Precision());
+    }
+    /// log of the component's density at x in (0, 1) or (0, inf).
+    double log_density(const Component& c, double x) const {
+        if (model_ == RateModel::Poisson)
+            return c.log_norm + (c.a - 1) * std::log(x) - c.b * x;
+        return c.log_norm + (c.a - 1) * std::log(x) + (c.b - 1) * std::log1p(-x);
+    }
+    double component_mean(const Component& c) const {
+        return model_ == RateModel::Poisson ? c.a / c.b : c.a / (c.a + c.b);
+    }
+    double component_variance(const Component& c) const {
+        if (model_ == RateModel::Poisson)
+            return c.a / (c.b * c.b);
+        const double t = c.a + c.b;
+        return c.a * c.b / (t * t * (t + 1));
+    }
+    double moment_matched_quantile(double p) const;
+
+    RateModel model_;
+    std::vector<Component> parts_;
 };
 
-Shapes shapes(const HyperPosterior& h, const HyperPoint& p, double y, double n, double offset) {
-    const auto [a, b] = area_prior(h.model, p, offset);
-    if (h.model == RateModel::Poisson)
-        return {a + y, b + n};
-    return {a + y, b + std::max(0.0, n - y)};
-}
-
-double component_cdf(RateModel model, const Shapes& s, double x) {
-    if (model == RateModel::Poisson)
-        return 1 - gamma_upper_tail(s.a, s.b * x, Precision());
-    return boost::math::ibeta(s.a, s.b, x, Precision());
-}
-
-double component_density(RateModel model, const Shapes& s, double x) {
-    if (model == RateModel::Poisson)
-        return s.b * boost::math::gamma_p_derivative(s.a, s.b * x, Precision());
-    return boost::math::ibeta_derivative(s.a, s.b, x, Precision());
-}
-
-double component_mean(RateModel model, const Shapes& s) {
-    return model == RateModel::Poisson ? s.a / s.b : s.a / (s.a + s.b);
-}
-
-double component_variance(RateModel model, const Shapes& s) {
-    if (model == RateModel::Poisson)
-        return s.a / (s.b * s.b);
-    const double t = s.a + s.b;
-    return s.a * s.b / (t * t * (t + 1));
-}
-
 /// A start for the quantile search: the Gamma/Beta with the mixture's mean and variance.
-double moment_matched_quantile(const HyperPosterior& h, double y, double n, double p,
-                               double offset) {
+double AreaMixture::moment_matched_quantile(double p) const {
     double first = 0, second = 0;
-    for (const auto& pt : h.points) {
-        const Shapes s = shapes(h, pt, y, n, offset);
-        const double mu = component_mean(h.model, s);
-        first += pt.weight * mu;
-        second += pt.weight * (component_variance(h.model, s) + mu * mu);
+    for (const auto& c : parts_) {
+        const double mu = component_mean(c);
+        first += c.weight * mu;
+        second += c.weight * (component_variance(c) + mu * mu);
     }
     const double var = std::max(second - first * first, first * first * 1e-12);
-    if (h.model == RateModel::Poisson) {
+    if (model_ == RateModel::Poisson) {
         const double shape = first * first / var;
         return boost::math::gamma_p_inv(shape, p, Precision()) * var / first;
     }
     const double precision = std::max(first * (1 - first) / var - 1, 1e-9);
     return boost::math::ibeta_inv(first * precision, (1 - first) * precision, p, Precision());
 }
-} // namespace
 
-double mixture_cdf(const HyperPosterior& h, double y, double n, double x, double offset) {
-    if (!(x > 0))
-        return 0;
-    if (h.model == RateModel::Binomial && x >= 1)
-        return 1;
-    double s = 0;
-    for (const auto& p : h.points)
-        s += p.weight * component_cdf(h.model, shapes(h, p, y, n, offset), x);
-    return std::clamp(s, 0.0, 1.0);
-}
-
-double mixture_quantile(const HyperPosterior& h, double y, double n, double p, double offset) {
-    const bool bounded = h.model == RateModel::Binomial;
+double AreaMixture::quantile(double p) const {
+    const bool bounded = model_ == RateModel::Binomial;
     double lo = 0, hi = bounded ? 1 : std::numeric_limits<double>::infinity();
-    double x = moment_matched_quantile(h, y, n, p, offset);
+    double x = moment_matched_quantile(p);
     if (!(x > 0) || (bounded && !(x < 1)))
         x = bounded ? 0.5 : 1e-3;
     // Newton on F(x) = p inside a bracket that only shrinks; a step that leaves the bracket
     // bisects instead (geometrically while the upper end is open).
     for (int iter = 0; iter < 200; ++iter) {
         double cdf = 0, density = 0;
-        for (const auto& pt : h.points) {
-            const Shapes s = shapes(h, pt, y, n, offset);
-            cdf += pt.weight * component_cdf(h.model, s, x);
-            density += pt.weight * component_density(h.model, s, x);
+        for (const auto& c : parts_) {
+            cdf += c.weight * component_cdf(c, x);
+            density += c.weight * std::exp(log_density(c, x));
         }
         const double gap = cdf - p;
         if (gap < 0)
@@ -117,37 +166,27 @@ double mixture_quantile(const HyperPosterior& h, double y, double n, double p, d
     }
     return x;
 }
+} // namespace
+
+double mixture_cdf(const HyperPosterior& h, double y, double n, double x, double offset) {
+    return AreaMixture(h, y, n, offset).cdf(x);
+}
+
+double mixture_quantile(const HyperPosterior& h, double y, double n, double p, double offset) {
+    return AreaMixture(h, y, n, offset).quantile(p);
+}
 
 double mixture_mean(const HyperPosterior& h, double y, double n, double offset) {
-    double s = 0;
-    for (const auto& p : h.points)
-        s += p.weight * component_mean(h.model, shapes(h, p, y, n, offset));
-    return s;
+    return AreaMixture(h, y, n, offset).mean();
 }
 
 double mixture_exceedance(const HyperPosterior& h, double y, double n, double target,
                           double offset) {
-    if (!(target > 0))
-        return 1;
-    if (h.model == RateModel::Binomial && target >= 1)
-        return 0;
-    double s = 0;
-    for (const auto& p : h.points) {
-        const Shapes c = shapes(h, p, y, n, offset);
-        s += p.weight * (h.model == RateModel::Poisson
-                             ? gamma_upper_tail(c.a, c.b * target, Precision())
-                             : boost::math::ibetac(c.a, c.b, target, Precision()));
-    }
-    return std::clamp(s, 0.0, 1.0);
+    return AreaMixture(h, y, n, offset).tail(target).first;
 }
 
 double mixture_excess(const HyperPosterior& h, double y, double n, double target, double offset) {
-    double s = 0;
-    for (const auto& p : h.points) {
-        const Shapes c = shapes(h, p, y, n, offset);
-        s += p.weight * excess_over(h.model, c.a, c.b, target);
-    }
-    return std::max(0.0, s);
+    return AreaMixture(h, y, n, offset).tail(target).second;
 }
 
 double mixture_draw(const HyperPosterior& h, double y, double n, Draws& d, double offset) {
@@ -160,18 +199,20 @@ double mixture_draw(const HyperPosterior& h, double y, double n, Draws& d, doubl
         }
         u -= p.weight;
     }
-    const Shapes c = shapes(h, *chosen, y, n, offset);
-    return h.model == RateModel::Poisson ? d.gamma(c.a) / c.b : d.beta(c.a, c.b);
+    const auto [a, b] = area_prior(h.model, *chosen, offset);
+    if (h.model == RateModel::Poisson)
+        return d.gamma(a + y) / (b + n);
+    return d.beta(a + y, b + std::max(0.0, n - y));
 }
 
 Posterior mixture_posterior(const HyperPosterior& h, double y, double n, double target,
                             double offset) {
+    const AreaMixture mix(h, y, n, offset);
     Posterior out;
-    out.mean = mixture_mean(h, y, n, offset);
-    out.lower = mixture_quantile(h, y, n, 0.025, offset);
-    out.upper = mixture_quantile(h, y, n, 0.975, offset);
-    out.exceed = mixture_exceedance(h, y, n, target, offset);
-    out.excess = mixture_excess(h, y, n, target, offset);
+    out.mean = mix.mean();
+    out.lower = mix.quantile(0.025);
+    out.upper = mix.quantile(0.975);
+    std::tie(out.exceed, out.excess) = mix.tail(target);
     return out;
 }
 

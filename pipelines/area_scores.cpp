@@ -39,7 +39,7 @@ kernels::HyperPrior hyperprior_for(const IndicatorSpec& spec, const UncertaintyC
 
 /// Areas a self-check replicate simulates: enough for a stable coverage figure, few enough
 /// that a national run's replicates take a second.
-constexpr std::size_t kSelfCheckAreas = 2000;
+constexpr std::size_t kSelfCheckAreas = 500;
 
 kernels::CoverageCount self_check(const IndicatorSpec& spec, const UncertaintyConfig& u,
                                   const std::vector<double>& exposure,

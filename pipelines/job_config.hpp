@@ -29,7 +29,7 @@ struct UncertaintyConfig {
     /// Pixels: weight of the global between-area variance against the local estimate under
     /// the kernel, in areas.
     double local_prior_areas = 10;
-    int self_check_replicates = 20; ///< simulations of the run's own self-check; 0: none
+    int self_check_replicates = 10; ///< simulations of the run's own self-check; 0: none
     std::uint64_t seed = 1;         ///< of every random draw a run makes
 };
 

@@ -76,7 +76,7 @@ const KeySpec kInputKeys[] = {
      "pixels: stated floor of the coefficient of variation of the true rate inside a village"},
     {"uncertainty.local_prior_areas", "10",
      "pixels: weight, in areas, of the global between-area variance against the local one"},
-    {"uncertainty.self_check", "20",
+    {"uncertainty.self_check", "10",
      "simulations from the fitted model whose expected coverage goes to run.json (0: none)"},
     {"uncertainty.seed", "1", "seed of the run's random draws (self-check)"},
     {"output.dir", "out", "output folder"},
