@@ -76,8 +76,8 @@ HyperPoint hyper_point(RateModel model, double m, double kappa);
 
 /// Settings of the grid walk.
 struct HyperGrid {
-    double step = 1.0; ///< in standard deviations of the Gaussian at the mode
-    double drop = 3.5; ///< keep points whose log density is within this of the mode
+    double step = 1.0;  ///< in standard deviations of the Gaussian at the mode
+    double drop = 3.5;  ///< keep points whose log density is within this of the mode
     int max_steps = 12; ///< per direction
 };
 
