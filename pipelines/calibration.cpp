@@ -60,6 +60,14 @@ struct Indicator {
     double target = 0;
 };
 
+/// The first of an indicator's targets: the one `_exceed` and the map P(rate > target) are for.
+double first_target(const std::string& list, const std::string& name) {
+    const auto value = parse_double(list.substr(0, list.find(',')));
+    if (!value || !(*value > 0))
+        throw Error("run.json: indicator '" + name + "' has no usable target in '" + list + "'");
+    return *value;
+}
+
 std::vector<Indicator> indicators_of(const io::RunRecord& run) {
     std::vector<Indicator> out;
     for (const auto& [key, value] : run.config) {
@@ -70,7 +78,7 @@ std::vector<Indicator> indicators_of(const io::RunRecord& run) {
         Indicator ind;
         ind.name = key.substr(10, key.size() - 10 - suffix.size());
         ind.model = value == "poisson" ? RateModel::Poisson : RateModel::Binomial;
-        ind.target = parse_double(run.config.at("indicator." + ind.name + ".target")).value_or(0);
+        ind.target = first_target(run.config.at("indicator." + ind.name + ".target"), ind.name);
         out.push_back(ind);
     }
     return out;

@@ -5,6 +5,7 @@
 #include "io/raster_io.hpp"
 #include "io/run_json.hpp"
 #include "kernels/empirical_bayes.hpp"
+#include "pipelines/calibration.hpp"
 #include "pipelines/synth.hpp"
 #include "support/small_job.hpp"
 
@@ -181,4 +182,18 @@ TEST(UncertaintyDistrict, SelfCheckAndWarningsInRunJson) {
     EXPECT_GT(lo, 0);
     EXPECT_LT(hi, 1);
     EXPECT_LT(lo, hi);
+    // The calibration tool scores P(rate > first target) against the truth above that target.
+    std::map<std::string, double> above;
+    for (const auto& row : csv_rows(dir / "data/truth_villages.csv")) {
+        above["stunting"] += number(row.at("true_stunting")) > 0.14;
+        above["maternal"] += number(row.at("true_maternal")) > 0.00183;
+    }
+    int checked = 0;
+    for (const auto& t : calibration::evaluate(dir / "data", dir / "out"))
+        if (t.level == "villages") {
+            EXPECT_DOUBLE_EQ(t.observed, above.at(t.indicator)) << t.indicator;
+            EXPECT_GT(t.weight, 0) << t.indicator;
+            ++checked;
+        }
+    EXPECT_EQ(checked, 2);
 }
