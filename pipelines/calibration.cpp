@@ -62,7 +62,7 @@ struct Indicator {
 
 /// The first of an indicator's targets: the one `_exceed` and the map P(rate > target) are for.
 double first_target(const std::string& list, const std::string& name) {
-    const auto value = parse_double(list.substr(0, list.find(',')));
+    const auto value = parse_double(trim(std::string_view(list).substr(0, list.find(','))));
     if (!value || !(*value > 0))
         throw Error("run.json: indicator '" + name + "' has no usable target in '" + list + "'");
     return *value;
