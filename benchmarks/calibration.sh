@@ -18,7 +18,9 @@ bin=$root/build/src/cli/riskmap
 work=${WORK:-$root/build/calibration}
 rm -rf "$work" && mkdir -p "$work"
 # A copy, so that a rebuild during the hour this takes cannot swap the binary under it.
+# The config too: a key added to it during the run would be unknown to the copied binary.
 cp "$bin" "$work/riskmap" && bin=$work/riskmap
+cp "$root/configs/district.ini" "$work/district.ini" && config=$work/district.ini
 all=$work/calibration.csv
 : >"$all"
 
@@ -33,7 +35,7 @@ one() { # preset kappa deaths stunting seed
         [ "$kernel" = adaptive ] && extra=(--smoothing.adaptive true
             --indicator.maternal.min_denominator 1000 --indicator.stunting.min_denominator 300)
         # shellcheck disable=SC2086
-        "$bin" run --config "$root/configs/district.ini" --quiet --inputs.pool_periods 1 ${RUN_ARGS:-} \
+        "$bin" run --config "$config" --quiet --inputs.pool_periods 1 ${RUN_ARGS:-} \
             --inputs.villages "$data/villages.gpkg" --inputs.records "$data/records.csv" \
             --inputs.population "$data/population.tif" --inputs.sanitation "$data/sanitation.tif" \
             --output.dir "$out/$kernel" --output.cube "" "${extra[@]}"

@@ -18,11 +18,18 @@ bool cell_before(std::int64_t ax, std::int64_t ay, std::int64_t bx, std::int64_t
     return ax < bx || (ax == bx && ay < by);
 }
 
+bool finite(const Vertex& v) {
+    return std::isfinite(v.x) && std::isfinite(v.y);
+}
+
+// A vertex with a NaN or infinite coordinate is close to nothing, so it is left out.
 std::vector<CellVertex> sorted_by_cell(std::span<const Vertex> vertices, double size) {
-    std::vector<CellVertex> out(vertices.size());
+    std::vector<CellVertex> out;
+    out.reserve(vertices.size());
     for (std::uint32_t i = 0; i < vertices.size(); ++i)
-        out[i] = {static_cast<std::int64_t>(std::floor(vertices[i].x / size)),
-                  static_cast<std::int64_t>(std::floor(vertices[i].y / size)), i};
+        if (finite(vertices[i]))
+            out.push_back({static_cast<std::int64_t>(std::floor(vertices[i].x / size)),
+                           static_cast<std::int64_t>(std::floor(vertices[i].y / size)), i});
     std::sort(out.begin(), out.end(), [](const CellVertex& a, const CellVertex& b) {
         return cell_before(a.cx, a.cy, b.cx, b.cy) ||
                (a.cx == b.cx && a.cy == b.cy && a.vertex < b.vertex);
@@ -60,7 +67,8 @@ NeighbourLists queen_neighbours(std::span<const Vertex> vertices, std::size_t po
     // keep cell indices far inside int64 (2^40) whatever the CRS units.
     double largest = 0;
     for (const auto& v : vertices)
-        largest = std::max({largest, std::abs(v.x), std::abs(v.y)});
+        if (finite(v))
+            largest = std::max({largest, std::abs(v.x), std::abs(v.y)});
     const double size = std::max({snap, 1e-12, largest * 0x1p-40});
     const std::vector<CellVertex> sorted = sorted_by_cell(vertices, size);
     const std::vector<std::size_t> starts = cell_starts(sorted);

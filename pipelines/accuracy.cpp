@@ -128,7 +128,8 @@ struct Truth {
 Truth read_truth(const std::string& dir) {
     Truth t;
     t.villages = read_code_table(dir + "/truth_villages.csv", "kode_desa");
-    const auto layer = io::read_villages({dir + "/villages.gpkg", "", "kode_desa", "", false});
+    const auto layer =
+        io::read_villages({dir + "/villages.gpkg", "", "kode_desa", AreaUnit::Village, "", false});
     for (const auto& v : layer.table.villages())
         t.codes.push_back(v.code);
     t.grid = io::read_grid(dir + "/population.tif");

@@ -238,10 +238,10 @@ void add_sum(IndicatorCounts& to, const IndicatorCounts& from,
 }
 } // namespace
 
-AreaScores kecamatan_areas(const AreaScores& villages, std::size_t indicator_count) {
+AreaScores parent_areas(const AreaScores& villages, AreaUnit unit, std::size_t indicator_count) {
     std::map<std::string, std::vector<std::size_t>> members;
     for (std::size_t i = 0; i < villages.code.size(); ++i)
-        members[kecamatan_of(villages.code[i])].push_back(i);
+        members[parent_code(villages.code[i], unit)].push_back(i);
     AreaScores a;
     a.counts.resize(indicator_count);
     a.entering.resize(villages.entering.empty() ? 0 : indicator_count);

@@ -14,8 +14,9 @@ void score_areas(AreaScores& areas, const JobConfig& cfg);
 /// Village areas from the joined counts and, with rasters, zonal population and sanitation.
 AreaScores village_areas(const JobState& state);
 
-/// Kecamatan (first 6 code digits): counts summed first, never rates averaged.
-AreaScores kecamatan_areas(const AreaScores& villages, std::size_t indicator_count);
+/// The areas one level up (kecamatan of villages: the first 6 code digits, and so on): counts
+/// summed first, never rates averaged. `unit` must have a parent_unit.
+AreaScores parent_areas(const AreaScores& areas, AreaUnit unit, std::size_t indicator_count);
 
 /// The table of DESIGN.md section 4, rows in priority order.
 Table area_table(const AreaScores& areas, const JobConfig& cfg);

@@ -143,7 +143,8 @@ struct ClassTile final : sched::TileWork {
     std::vector<Layer<float>> now_rate, previous_rate;
     Layer<float> previous_class;
     Layer<std::uint8_t> classes;
-    std::vector<Layer<float>> change; ///< per indicator, then the class change
+    std::vector<Layer<float>> change; ///< per indicator
+    Layer<std::uint8_t> class_change; ///< stored as change + kClassChangeOffset, 0 nodata
     std::vector<Layer<float>> now_information, previous_information; ///< per plan.increase
     std::vector<Layer<float>> increase;                              ///< per plan.increase
     std::vector<std::vector<float>> samples;
@@ -230,6 +231,24 @@ void plan_increase(JobState& s, ChangePlan& plan, std::size_t k,
     plan.increase.push_back(inc);
 }
 
+io::MapInfo class_change_info(const std::string& before,
+                              const std::vector<std::pair<std::string, std::string>>& meta,
+                              const io::MapStyle& style) {
+    io::MapInfo info;
+    // No band offset: QGIS would apply it and read Float32 values the palette does not know.
+    info.description = "priority class change since " + before +
+                       " + 5: 5 same, 6..9 one to four classes higher priority now, 4..1 lower";
+    info.units = "classes";
+    info.metadata.insert(meta.begin(), meta.end());
+    info.category_names = {"no data"};
+    info.palette = {{0, 0, 0, 0}};
+    for (const auto& stop : style.stops) {
+        info.category_names.push_back(stop.label);
+        info.palette.push_back({stop.rgb[0], stop.rgb[1], stop.rgb[2], 255});
+    }
+    return info;
+}
+
 ChangePlan plan_changes(JobState& s) {
     ChangePlan plan;
     plan.before = s.previous_period;
@@ -252,11 +271,12 @@ ChangePlan plan_changes(JobState& s) {
             plan_increase(s, plan, static_cast<std::size_t>(&spec - cfg.indicators.data()),
                           with_indicator);
     }
-    plan.class_change = add_map(s, "priority_class_change",
-                                float_info("priority class change since " + plan.before +
-                                               " (positive: higher priority now)",
-                                           "classes", meta));
+    const io::MapStyle style =
+        class_change_style("priority class change " + plan.before + " to " + cfg.period);
+    plan.class_change =
+        add_map(s, "priority_class_change", class_change_info(plan.before, meta, style), GDT_Byte);
     s.maps.back().in_cube = false;
+    s.maps.back().style = style;
     return plan;
 }
 
@@ -331,12 +351,11 @@ void compute_class_tile(const JobConfig& cfg, const ClassPlan& classes, const Ch
                     t.samples[k].push_back(change(r, c));
         t.change.push_back(std::move(change));
     }
-    Layer<float> class_change(t.core.width, t.core.height);
-    for (std::size_t i = 0; i < class_change.size(); ++i)
-        class_change[i] = t.classes[i] == 0 || std::isnan(t.previous_class[i])
-                              ? kNaNf
-                              : t.previous_class[i] - static_cast<float>(t.classes[i]);
-    t.change.push_back(std::move(class_change));
+    t.class_change = Layer<std::uint8_t>(t.core.width, t.core.height, 0);
+    for (std::size_t i = 0; i < t.class_change.size(); ++i)
+        if (t.classes[i] != 0 && !std::isnan(t.previous_class[i]))
+            t.class_change[i] = static_cast<std::uint8_t>(static_cast<int>(t.previous_class[i]) -
+                                                          t.classes[i] + kClassChangeOffset);
     increase_pixels(cfg, plan, t);
 }
 
@@ -350,8 +369,6 @@ void style_changes(JobState& s, const ChangePlan& plan,
         s.maps[plan.change[k]].style = change_style(
             sample_layer, spec, spec.name + " rate change " + plan.before + " to " + cfg.period);
     }
-    s.maps[plan.class_change].style =
-        class_change_style("priority class change " + plan.before + " to " + cfg.period);
     for (const auto& inc : plan.increase)
         s.maps[inc.map].style = probability_style(
             cfg.indicators[inc.indicator].name + " increase " + plan.before + " to " + cfg.period,
@@ -388,7 +405,7 @@ void PriorityMaps::run(JobState& state) {
                 samples[k].insert(samples[k].end(), t.samples[k].begin(), t.samples[k].end());
             }
             if (!changes.before.empty())
-                state.maps[changes.class_change].file->write(t.core, t.change.back().data());
+                state.maps[changes.class_change].file->write(t.core, t.class_change.data());
             for (std::size_t j = 0; j < changes.increase.size(); ++j)
                 state.maps[changes.increase[j].map].file->write(t.core, t.increase[j].data());
         });

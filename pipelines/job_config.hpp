@@ -4,8 +4,11 @@
 /// (src/cli parses; the pipeline only reads this struct).
 
 #include "core/indicator.hpp"
+#include "core/language.hpp"
+#include "core/village_code.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -53,8 +56,17 @@ struct JobConfig {
     std::string villages_layer;
     std::string village_code = "kode_desa";
     std::string village_name;
+    std::optional<AreaUnit> unit = AreaUnit::Village; ///< nullopt: from the codes' length
     bool repair_geometry = false;
     std::string records;
+    std::string records_sheet;      ///< spreadsheets: the sheet; empty: the only one
+    std::string record_name;        ///< join by this name column instead of codes
+    std::string record_parent_code; ///< by name: the kecamatan (or regency) code column
+    std::string record_puskesmas;   ///< join by this puskesmas column through puskesmas_table
+    std::string puskesmas_table;    ///< CSV: puskesmas, code of the area it serves
+    std::string code_crosswalk;     ///< records' codes -> polygons' codes; empty: the same codes
+    bool children = false;          ///< records are a child-level register (inputs.records_kind)
+    std::string child_id, child_haz, child_status, child_age; ///< its columns
     std::string record_code = "kode_desa";
     std::string record_period; ///< column holding the period; empty: none
     std::string period;        ///< this run's quarter, e.g. 2025Q3
@@ -77,12 +89,15 @@ struct JobConfig {
     // [neighbours] Vertices closer than this (in the villages' CRS units) are one point, as
     // spdep::poly2nb's snap, whose default sqrt(double epsilon) this is.
     double neighbour_snap = 1.4901161193847656e-08;
+    double neighbour_snap_m = 0; ///< polygons this close (metres) are neighbours too
 
     // [risk]
     double sanitation_weight = 1;
 
     // [output]
     std::string output_dir = "out";
+    bool report = false;                   ///< [output] report: report_<period>.html after the run
+    Language language = Language::English; ///< [output] language of what people read
     /// The quarterly cube (riskmap.nc) that keeps every period; empty: none.
     std::string cube_path;
 

@@ -8,6 +8,7 @@
 #include "core/table.hpp"
 #include "core/village_table.hpp"
 #include "io/map_style.hpp"
+#include "io/neighbours_io.hpp"
 #include "io/staged_output.hpp"
 #include "io/tile_io.hpp"
 #include "io/vector_io.hpp"
@@ -16,16 +17,26 @@
 #include "kernels/empirical_bayes.hpp"
 #include "kernels/hyperprior.hpp"
 #include "kernels/self_check.hpp"
+#include "pipelines/child_register.hpp"
 #include "pipelines/job_config.hpp"
 
 #include <cstdint>
 #include <future>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace riskmap {
+
+/// What neighbours.queen found: the lists, the near pairs the snap tolerance linked and those
+/// it left apart, and the seconds it took.
+struct QueenResult {
+    kernels::NeighbourLists lists;
+    std::vector<io::NearPair> snapped, near_unlinked;
+    double seconds = 0;
+};
 
 struct RejectedRecord {
     std::size_t line = 0;
@@ -133,14 +144,17 @@ struct JobState {
     const JobConfig& config;
 
     io::VillageLayer villages;
-    kernels::NeighbourLists neighbours;  ///< queen contiguity of the villages
-    std::size_t islands = 0;             ///< villages without a neighbour
-    std::vector<IndicatorCounts> counts; ///< per indicator, per village (pooled)
-    std::vector<PoolInfo> pools;         ///< per indicator
+    kernels::NeighbourLists neighbours;      ///< queen contiguity of the villages
+    std::vector<io::NearPair> snapped;       ///< linked only by neighbours.snap_m
+    std::vector<io::NearPair> near_unlinked; ///< closer than 1 m (or snap_m) but not linked
+    std::size_t islands = 0;                 ///< villages without a neighbour
+    std::vector<IndicatorCounts> counts;     ///< per indicator, per village (pooled)
+    std::vector<PoolInfo> pools;             ///< per indicator
     /// Per indicator: this period's own counts, and those of the period that left the pool
     /// since last quarter (for P(increase)); `reported` is 0 where a village has no row.
     std::vector<IndicatorCounts> entering, leaving;
     std::vector<RejectedRecord> rejects;
+    std::optional<RegisterSummary> register_summary; ///< child-level records: what was counted
     RecordCounts records;
 
     /// Output files go into its staging folder as they are made (maps tile by tile).
@@ -156,7 +170,7 @@ struct JobState {
     double unplaced_events = 0;             ///< counts of villages outside the grid
 
     AreaScores village_scores;
-    AreaScores kecamatan_scores;
+    AreaScores parent_scores; ///< the level above the areas (kecamatan of villages); may be empty
     std::vector<NamedMap> maps;
     std::unique_ptr<io::TiledMapFile> score_file; ///< pixel priority scores (work file)
     bool work_in_memory = false; ///< work rasters kept in GDAL's block cache (small grids)
@@ -173,7 +187,7 @@ struct JobState {
 
     /// neighbours.queen, computed on its own thread beside the raster stages until score.areas
     /// collects it. Last member: destroyed first, it waits for the thread, which reads villages.
-    std::future<std::pair<kernels::NeighbourLists, double>> queen; ///< lists, seconds taken
+    std::future<QueenResult> queen;
 };
 
 } // namespace riskmap

@@ -6,6 +6,10 @@
 #include "core/village_code.hpp"
 #include "io/checksum.hpp"
 #include "io/csv.hpp"
+#include "io/sheet_reader.hpp"
+#include "pipelines/code_crosswalk.hpp"
+#include "pipelines/name_join.hpp"
+#include "pipelines/puskesmas_table.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -18,8 +22,8 @@ namespace riskmap {
 
 void ChecksumInputs::run(JobState& state) {
     const JobConfig& cfg = state.config;
-    for (const std::string* path :
-         {&cfg.villages, &cfg.records, &cfg.population, &cfg.sanitation}) {
+    for (const std::string* path : {&cfg.villages, &cfg.records, &cfg.code_crosswalk,
+                                    &cfg.puskesmas_table, &cfg.population, &cfg.sanitation}) {
         // A missing file is reported by the stage that reads it, with its own context.
         if (path->empty() || !std::filesystem::exists(*path))
             continue;
@@ -30,8 +34,9 @@ void ChecksumInputs::run(JobState& state) {
 
 void LoadVillages::run(JobState& state) {
     const JobConfig& cfg = state.config;
-    state.villages = io::read_villages(io::VillageSource{
-        cfg.villages, cfg.villages_layer, cfg.village_code, cfg.village_name, cfg.repair_geometry});
+    state.villages =
+        io::read_villages(io::VillageSource{cfg.villages, cfg.villages_layer, cfg.village_code,
+                                            cfg.unit, cfg.village_name, cfg.repair_geometry});
 }
 
 namespace {
@@ -46,14 +51,19 @@ struct IndicatorColumns {
 };
 
 struct RecordLayout {
-    std::size_t code = 0;
+    std::size_t code = 0;              ///< the code column, or the name column by name
+    std::optional<std::size_t> parent; ///< by name: the parent unit's code column
     std::optional<std::size_t> period;
     std::vector<IndicatorColumns> indicators;
 };
 
-RecordLayout layout_of(const io::CsvReader& csv, const JobConfig& cfg) {
+RecordLayout layout_of(const io::RowReader& csv, const JobConfig& cfg) {
     RecordLayout layout;
-    layout.code = csv.column(cfg.record_code);
+    layout.code = csv.column(!cfg.record_puskesmas.empty() ? cfg.record_puskesmas
+                             : !cfg.record_name.empty()    ? cfg.record_name
+                                                           : cfg.record_code);
+    if (!cfg.record_parent_code.empty())
+        layout.parent = csv.column(cfg.record_parent_code);
     if (!cfg.record_period.empty())
         layout.period = csv.column(cfg.record_period);
     for (const auto& ind : cfg.indicators)
@@ -101,7 +111,10 @@ void check_duplicates(const std::map<std::string, std::vector<std::size_t>>& lin
         if (lines.size() < 2)
             continue;
         const auto tab = key.find('\t');
-        const std::string period = key.substr(tab + 1);
+        std::string period = key.substr(tab + 1); // "2025Q2", "2025Q2\tJul", "\tJul" or ""
+        std::replace(period.begin(), period.end(), '\t', ' ');
+        if (!period.empty() && period[0] == ' ')
+            period.erase(0, 1);
         list += (list.empty() ? "" : "; ") + dotted_code(key.substr(0, tab)) +
                 (period.empty() ? "" : " (" + period + ")") + " at lines";
         for (std::size_t l : lines)
@@ -159,7 +172,7 @@ void add_counts(IndicatorCounts& to, std::size_t village, const std::pair<double
 
 class RecordJoiner {
 public:
-    RecordJoiner(JobState& state, const io::CsvReader& csv)
+    RecordJoiner(JobState& state, const io::RowReader& csv)
         : state_(state), cfg_(state.config), layout_(layout_of(csv, state.config)) {
         const std::size_t n = state.villages.table.size();
         for (std::size_t k = 0; k < cfg_.indicators.size(); ++k) {
@@ -168,13 +181,23 @@ public:
             state.leaving.push_back(empty_counts(n));
         }
         uses_ = period_uses(state);
+        if (!cfg_.code_crosswalk.empty())
+            crosswalk_.emplace(cfg_.code_crosswalk, state.villages.unit);
+        if (!cfg_.record_name.empty())
+            names_.emplace(state.villages.table);
+        if (!cfg_.puskesmas_table.empty())
+            puskesmas_.emplace(cfg_.puskesmas_table, state.villages.unit);
     }
 
     void add(const io::CsvRow& row) {
         ++state_.records.rows;
         std::string period = cfg_.period;
+        int month = 0;
         if (layout_.period) {
-            period = std::string(trim(row.fields[*layout_.period]));
+            const std::string text(trim(row.fields[*layout_.period]));
+            const auto parsed = parse_record_period(text);
+            period = parsed ? parsed->quarter : text; // other labels are matched as written
+            month = parsed ? parsed->month : 0;
             periods_.insert(period);
             if (!cfg_.period.empty() && !uses_.count(period)) {
                 ++state_.records.other_period;
@@ -183,7 +206,7 @@ public:
         }
         const std::string raw_code(trim(row.fields[layout_.code]));
         try {
-            join(row, raw_code, cfg_.period.empty() ? cfg_.period : period);
+            join(row, raw_code, cfg_.period.empty() ? cfg_.period : period, month);
         } catch (const RowRejected& rejected) {
             state_.rejects.push_back({row.line, raw_code, rejected.reason});
         }
@@ -192,6 +215,7 @@ public:
     void finish(const std::string& path) {
         check_single_period(periods_, cfg_);
         check_duplicates(lines_of_, path);
+        check_months(path);
         state_.records.rejected = state_.rejects.size();
         for (std::size_t k = 0; k < state_.pools.size(); ++k)
             for (const auto& p : state_.pools[k].periods)
@@ -200,30 +224,79 @@ public:
     }
 
 private:
-    void join(const io::CsvRow& row, const std::string& raw_code, const std::string& period) {
-        const NormalisedCode code = normalise_village_code(raw_code);
+    /// The village a row is for, and the key its duplicates are found by (the records' own
+    /// code; the village's code for a row keyed by name).
+    std::pair<std::size_t, std::string> area_of(const io::CsvRow& row, const std::string& raw) {
+        if (puskesmas_) {
+            const auto match = puskesmas_->find(raw);
+            if (match.code.empty())
+                throw RowRejected{match.problem};
+            const auto village = state_.villages.table.find(match.code);
+            if (!village)
+                throw RowRejected{"puskesmas '" + raw + "' serves " + dotted_code(match.code) +
+                                  ", which is not in the villages layer"};
+            return {*village, "puskesmas:" + match.key};
+        }
+        if (names_) {
+            const auto match = names_->find(raw, parent_of(row));
+            if (!match.village)
+                throw RowRejected{match.problem};
+            return {*match.village, state_.villages.table[*match.village].code};
+        }
+        const NormalisedCode code = normalise_area_code(raw, state_.villages.unit);
         if (!code.ok())
             throw RowRejected{code.problem};
-        const auto village = state_.villages.table.find(code.digits);
+        const NormalisedCode target = crosswalk_ ? crosswalk_->polygon_code(code.digits) : code;
+        if (!target.ok())
+            throw RowRejected{target.problem};
+        const auto village = state_.villages.table.find(target.digits);
         if (!village)
-            throw RowRejected{"unknown village code " + dotted_code(code.digits) +
-                              " (not in the villages layer)"};
+            throw RowRejected{"unknown " + code_noun(state_.villages.unit) + " " +
+                              dotted_code(target.digits) + " (not in the villages layer)"};
+        return {*village, code.digits};
+    }
+
+    /// Digits of the row's parent-unit code (name joins), empty when there is none.
+    std::string parent_of(const io::CsvRow& row) const {
+        if (!layout_.parent)
+            return "";
+        std::string digits;
+        for (char c : trim(row.fields[*layout_.parent]))
+            if (c >= '0' && c <= '9')
+                digits.push_back(c);
+            else if (c != '.' && c != ' ' && c != '-')
+                throw RowRejected{"parent code '" + row.fields[*layout_.parent] +
+                                  "' is not a Kemendagri code"};
+        if (!digits.empty() && !unit_from_digits(digits.size()))
+            throw RowRejected{"parent code '" + row.fields[*layout_.parent] + "' has " +
+                              std::to_string(digits.size()) + " digits; expected 2, 4 or 6"};
+        return digits;
+    }
+
+    void join(const io::CsvRow& row, const std::string& raw_code, const std::string& period,
+              int month) {
+        const auto [village, area_key] = area_of(row, raw_code);
         const auto& uses = uses_.at(period);
         std::vector<std::optional<std::pair<double, double>>> parsed(cfg_.indicators.size());
         for (const PeriodUse& use : uses)
             parsed[use.indicator] = parse_counts(row, layout_.indicators[use.indicator],
                                                  cfg_.indicators[use.indicator]);
-        lines_of_[code.digits + "\t" + (period == cfg_.period ? "" : period)].push_back(row.line);
+        const std::string key = area_key + "\t" + (period == cfg_.period ? "" : period);
+        lines_of_[key + (month ? std::string("\t") + month_abbreviation(month) : "")].push_back(
+            row.line);
+        auto& seen = months_of_[area_key + "\t" + period];
+        seen.mask |= 1u << month;
+        seen.lines.push_back(row.line);
         for (const PeriodUse& use : uses) {
             const auto& c = parsed[use.indicator];
             if (!c)
                 continue;
             if (use.pooled)
-                add_counts(state_.counts[use.indicator], *village, *c);
+                add_counts(state_.counts[use.indicator], village, *c);
             if (use.current)
-                add_counts(state_.entering[use.indicator], *village, *c);
+                add_counts(state_.entering[use.indicator], village, *c);
             if (use.leaving)
-                add_counts(state_.leaving[use.indicator], *village, *c);
+                add_counts(state_.leaving[use.indicator], village, *c);
         }
         found_.insert(period);
         ++(period == cfg_.period ? state_.records.joined : state_.records.earlier);
@@ -232,9 +305,56 @@ private:
     JobState& state_;
     const JobConfig& cfg_;
     RecordLayout layout_;
+    std::optional<CodeCrosswalk> crosswalk_;
+    std::optional<NameIndex> names_;
+    std::optional<PuskesmasTable> puskesmas_;
     std::map<std::string, std::vector<PeriodUse>> uses_;
     std::set<std::string> periods_, found_;
     std::map<std::string, std::vector<std::size_t>> lines_of_;
+    struct Months {
+        unsigned mask = 0; ///< bit m: a row of month m (bit 0: a quarterly row)
+        std::vector<std::size_t> lines;
+    };
+    std::map<std::string, Months> months_of_; ///< code \t quarter
+
+    /// Monthly rows are summed to their quarter; a village with both a quarterly row and
+    /// monthly rows of one quarter would count twice (an error), and a quarter whose months are
+    /// not all there is short (a warning, per quarter, with an example).
+    void check_months(const std::string& path) {
+        std::map<std::string, std::pair<std::size_t, std::string>> short_quarters;
+        for (const auto& [key, seen] : months_of_) {
+            const auto tab = key.find('\t');
+            const std::string code = dotted_code(key.substr(0, tab));
+            const std::string quarter = key.substr(tab + 1);
+            if ((seen.mask & 1u) && seen.mask != 1u) {
+                std::string lines;
+                for (std::size_t l : seen.lines)
+                    lines += " " + std::to_string(l);
+                throw InputError("'" + path + "': " + code + " has both a quarterly row and " +
+                                 "monthly rows for " + quarter + " (lines" + lines +
+                                 "); keep one or the other");
+            }
+            const auto index = quarter_index(quarter);
+            if ((seen.mask & 1u) || !index)
+                continue;
+            std::string months;
+            for (int m = 1; m <= 12; ++m)
+                if (seen.mask & (1u << m))
+                    months += (months.empty() ? "" : ", ") + std::string(month_abbreviation(m));
+            const int first = (*index % 4) * 3 + 1;
+            const unsigned full = (1u << first) | (1u << (first + 1)) | (1u << (first + 2));
+            if (seen.mask == full)
+                continue;
+            auto& entry = short_quarters[quarter];
+            if (entry.first++ == 0)
+                entry.second = code + " has " + months + " only";
+        }
+        for (const auto& [quarter, entry] : short_quarters)
+            state_.warnings.push_back("'" + path + "': " + quarter + " is summed from monthly " +
+                                      "rows, but " + std::to_string(entry.first) +
+                                      " village(s) lack a month of it (e.g. " + entry.second +
+                                      "); their counts for the quarter are short");
+    }
 };
 
 std::string reject_summary(const JobState& state) {
@@ -266,11 +386,52 @@ void warn_short_pools(JobState& state) {
 }
 } // namespace
 
+namespace {
+std::unique_ptr<io::RowReader> counts_from_register(JobState& state, io::RowReader& rows) {
+    const JobConfig& cfg = state.config;
+    const IndicatorSpec& ind = cfg.indicators.front();
+    std::vector<RegisterReject> rejects;
+    RegisterSummary summary;
+    auto counts =
+        aggregate_register(rows,
+                           {cfg.record_code, cfg.record_period, cfg.child_id, cfg.child_haz,
+                            cfg.child_status, cfg.child_age, ind.numerator, ind.denominator},
+                           state.villages.unit, rejects, summary);
+    for (auto& r : rejects)
+        state.rejects.push_back({r.line, std::move(r.code), std::move(r.reason)});
+    state.register_summary = summary;
+    return counts;
+}
+} // namespace
+
+std::vector<std::string> record_quarters(const JobConfig& cfg) {
+    if (cfg.record_period.empty())
+        throw UsageError("--periods needs inputs.record_period, the records' period column");
+    const auto table = io::open_records(cfg.records, cfg.delimiter, cfg.records_sheet);
+    const std::size_t column = table->column(cfg.record_period);
+    std::set<int> quarters;
+    io::CsvRow row;
+    while (table->next(row))
+        if (const auto p = parse_record_period(trim(row.fields[column])))
+            quarters.insert(*quarter_index(p->quarter));
+    if (quarters.empty())
+        throw InputError("'" + cfg.records + "': no quarter, month or date in column '" +
+                         cfg.record_period + "'");
+    std::vector<std::string> out;
+    for (int q : quarters)
+        out.push_back(quarter_label(q));
+    return out;
+}
+
 void JoinRecords::run(JobState& state) {
-    io::CsvReader csv(state.config.records, state.config.delimiter);
+    auto table =
+        io::open_records(state.config.records, state.config.delimiter, state.config.records_sheet);
+    if (state.config.children)
+        table = counts_from_register(state, *table);
+    const io::RowReader& csv = *table;
     RecordJoiner joiner(state, csv);
     io::CsvRow row;
-    while (csv.next(row))
+    while (table->next(row))
         joiner.add(row);
     joiner.finish(csv.path());
     warn_short_pools(state);

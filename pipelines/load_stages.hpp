@@ -2,7 +2,11 @@
 /// \file
 /// Stages that read the villages and join this quarter's records to them.
 
+#include "pipelines/job_config.hpp"
 #include "pipelines/stage.hpp"
+
+#include <string>
+#include <vector>
 
 namespace riskmap {
 
@@ -35,5 +39,9 @@ public:
     }
     void run(JobState& state) override;
 };
+
+/// Every quarter the records hold (their inputs.record_period column, monthly rows and dates
+/// read as their quarter), oldest first. Throws UsageError without a period column.
+std::vector<std::string> record_quarters(const JobConfig& config);
 
 } // namespace riskmap

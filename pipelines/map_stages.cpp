@@ -206,7 +206,7 @@ void PixelMaps::run(JobState& state) {
         style_indicator_maps(state, plan, k, samples[k], samples[cfg.indicators.size() + k]);
     const std::string when = cfg.period.empty() ? "" : " " + cfg.period;
     state.maps[plan.risk].style =
-        probability_style("risk index" + when, "weighted exceedance and sanitation");
+        index_style("risk index" + when, "weighted exceedance and sanitation");
 }
 
 } // namespace riskmap

@@ -39,9 +39,16 @@ io::MapStyle ramp(const std::string& title, const std::string& legend,
                   const std::vector<std::pair<double, std::string>>& stops) {
     io::MapStyle style{title, legend, false, {}};
     for (std::size_t i = 0; i < stops.size(); ++i) {
-        // Spread the five colours over however many stops there are.
-        const std::size_t c = stops.size() == 1 ? 0 : i * 4 / (stops.size() - 1);
-        style.stops.push_back({stops[i].first, kYlOrRd[c], stops[i].second});
+        // Spread the five colours over however many stops there are, interpolating between
+        // them so that no two legend rows share a colour.
+        const double at = stops.size() == 1 ? 0 : 4.0 * double(i) / double(stops.size() - 1);
+        const std::size_t lo = std::min<std::size_t>(3, static_cast<std::size_t>(at));
+        const double f = at - double(lo);
+        std::array<std::uint8_t, 3> rgb{};
+        for (int k = 0; k < 3; ++k)
+            rgb[k] = static_cast<std::uint8_t>(
+                std::lround((1 - f) * kYlOrRd[lo][k] + f * kYlOrRd[lo + 1][k]));
+        style.stops.push_back({stops[i].first, rgb, stops[i].second});
     }
     return style;
 }
@@ -71,8 +78,9 @@ io::MapStyle rate_style(const Layer<float>& values, const IndicatorSpec& spec,
         breaks.push_back(round_to(p * spec.display_scale, 2) / spec.display_scale);
     if (breaks.empty())
         breaks = {0, spec.target};
-    if (spec.target > breaks.front() && spec.target < breaks.back())
-        breaks.push_back(spec.target);
+    // The target is always a stop, even outside the rates' range: "every village is above
+    // 14 %" is what a planner needs to read off the legend.
+    breaks.push_back(spec.target);
     std::sort(breaks.begin(), breaks.end());
     breaks.erase(std::unique(breaks.begin(), breaks.end()), breaks.end());
     std::vector<std::pair<double, std::string>> stops;
@@ -82,8 +90,22 @@ io::MapStyle rate_style(const Layer<float>& values, const IndicatorSpec& spec,
 }
 
 io::MapStyle probability_style(const std::string& title, const std::string& legend) {
+    // A planner reads "80 % chance" more readily than "0.8".
     return ramp(title, legend,
-                {{0, "0"}, {0.2, "0.2"}, {0.5, "0.5"}, {0.8, "0.8"}, {0.95, "0.95 or more"}});
+                {{0, "0 % chance"},
+                 {0.2, "20 % chance"},
+                 {0.5, "50 % chance"},
+                 {0.8, "80 % chance"},
+                 {0.95, "95 % chance or more"}});
+}
+
+io::MapStyle index_style(const std::string& title, const std::string& legend) {
+    return ramp(title, legend,
+                {{0, "0 (lowest)"},
+                 {0.2, "index 0.2"},
+                 {0.5, "index 0.5"},
+                 {0.8, "index 0.8"},
+                 {0.95, "0.95 or more (highest)"}});
 }
 
 io::MapStyle bandwidth_style(const std::vector<double>& ladder_m, const std::string& title) {
@@ -154,7 +176,7 @@ io::MapStyle class_change_style(const std::string& title) {
         const std::string label = d == 0  ? "same"
                                   : d > 0 ? std::to_string(d) + " higher"
                                           : std::to_string(-d) + " lower";
-        style.stops.push_back({static_cast<double>(d), colors[d + 4], label});
+        style.stops.push_back({static_cast<double>(d + kClassChangeOffset), colors[d + 4], label});
     }
     return style;
 }
@@ -190,6 +212,14 @@ io::MapStyle priority_style(const std::string& title) {
     const char* labels[] = {"1 highest", "2 high", "3 medium", "4 low", "5 lowest"};
     for (int c = 1; c <= 5; ++c)
         style.stops.push_back({static_cast<double>(c), kYlOrRd[5 - c], labels[c - 1]});
+    return style;
+}
+
+io::MapStyle localised(io::MapStyle style, Language lang) {
+    style.title = localise(style.title, lang);
+    style.legend = localise(style.legend, lang);
+    for (auto& stop : style.stops)
+        stop.label = localise(stop.label, lang);
     return style;
 }
 

@@ -3,6 +3,7 @@
 /// Colour ramps, breaks and legend labels of each kind of map, in the units planners read.
 
 #include "core/indicator.hpp"
+#include "core/language.hpp"
 #include "core/layer.hpp"
 #include "io/map_style.hpp"
 
@@ -18,6 +19,9 @@ io::MapStyle rate_style(const Layer<float>& values, const IndicatorSpec& spec,
 /// Probabilities and the risk index: fixed stops 0, 0.2, 0.5, 0.8, 0.95 (comparable between
 /// maps and quarters).
 io::MapStyle probability_style(const std::string& title, const std::string& legend);
+
+/// The same ramp for a 0..1 index that is not a probability (risk_index).
+io::MapStyle index_style(const std::string& title, const std::string& legend);
 
 /// Adaptive bandwidths: one stop per ladder rung.
 io::MapStyle bandwidth_style(const std::vector<double>& ladder_m, const std::string& title);
@@ -38,6 +42,12 @@ io::MapStyle information_style(const Layer<float>& values, const IndicatorSpec& 
                                const std::string& title);
 
 /// Priority class changes -4 .. 4 (positive: rose in priority).
+/// Class changes -4..4 are stored as change + 5 (1..9) in a Byte map whose 0 is nodata, so
+/// that the map has an exact colour table and mode overviews (a band offset would make QGIS
+/// read Float32 values the palette does not match).
+constexpr int kClassChangeOffset = 5;
+
+/// Stops at the stored values 1..9, labelled by the change ("2 higher", "same", ...).
 io::MapStyle class_change_style(const std::string& title);
 
 /// "very low (< 2.5 %)" ... per prevalence class of spec.class_breaks and class_names.
@@ -51,6 +61,9 @@ io::MapStyle prevalence_style(const IndicatorSpec& spec, const std::string& titl
 
 /// Priority classes 1 (highest) to 5.
 io::MapStyle priority_style(const std::string& title);
+
+/// `style` with its title, legend line and labels in `lang` (core/language.hpp).
+io::MapStyle localised(io::MapStyle style, Language lang);
 
 /// Two significant figures in fixed notation ("1600", "14", "0.35"; "0" below 0.005).
 std::string display_number(double value);

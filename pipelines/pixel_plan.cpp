@@ -74,34 +74,42 @@ std::string posterior_source(const JobConfig& cfg) {
 IndicatorMaps add_indicator_maps(JobState& s, const IndicatorSpec& spec) {
     const JobConfig& cfg = s.config;
     const std::size_t k = static_cast<std::size_t>(&spec - cfg.indicators.data());
+    // Descriptions stay short: QGIS shows them as the legend's subtitle. How each map is
+    // made goes into its "method" metadata item.
     const auto meta = indicator_metadata(s, k);
-    const std::string what = posterior_source(cfg);
+    const auto with_method = [&meta](std::string method) {
+        auto out = meta;
+        out.emplace_back("method", std::move(method));
+        return out;
+    };
+    const auto posterior = with_method("posterior of " + posterior_source(cfg));
     IndicatorMaps m;
     if (!cfg.bandwidth_ladder_m.empty())
         m.bandwidth = add_map(s, spec.name + "_bandwidth_m",
                               float_info(spec.name + " adaptive bandwidth used", "metre", meta));
-    m.rate = add_map(s, spec.name + "_rate",
-                     float_info(spec.name + " kernel rate: smoothed events / smoothed " +
-                                    denominator_label(spec) + " (" + kernel_label(cfg) +
-                                    "), no prior; for rare events read _mean",
-                                "proportion", meta));
+    m.rate = add_map(
+        s, spec.name + "_rate",
+        float_info(spec.name + " kernel rate, no prior; for rare events read _mean", "proportion",
+                   with_method("smoothed events / smoothed " + denominator_label(spec) + " (" +
+                               kernel_label(cfg) + ")")));
     m.mean = add_map(s, spec.name + "_mean",
-                     float_info(spec.name + " posterior mean of " + what, "proportion", meta));
-    m.lower =
-        add_map(s, spec.name + "_lo",
-                float_info(spec.name + " 2.5 % posterior quantile of " + what, "proportion", meta));
-    m.upper = add_map(
-        s, spec.name + "_hi",
-        float_info(spec.name + " 97.5 % posterior quantile of " + what, "proportion", meta));
-    m.exceed = add_map(s, spec.name + "_exceed",
-                       float_info("P(" + spec.name + " rate > target " +
-                                      format_double(spec.target) + "), posterior of " + what,
-                                  "probability", meta));
-    m.information = add_map(s, spec.name + "_n_eff",
-                            float_info("effective " + denominator_label(spec) +
-                                           " under the kernel (Kish: (sum w n)^2 / sum w^2 n): "
-                                           "the sampling information at the pixel",
-                                       denominator_label(spec), meta));
+                     float_info(spec.name + " rate, posterior mean", "proportion", posterior));
+    m.lower = add_map(s, spec.name + "_lo",
+                      float_info(spec.name + " rate, 95 % interval low end (2.5 % quantile)",
+                                 "proportion", posterior));
+    m.upper = add_map(s, spec.name + "_hi",
+                      float_info(spec.name + " rate, 95 % interval high end (97.5 % quantile)",
+                                 "proportion", posterior));
+    m.exceed =
+        add_map(s, spec.name + "_exceed",
+                float_info("P(" + spec.name + " rate > target " + format_double(spec.target) + ")",
+                           "probability", posterior));
+    m.information =
+        add_map(s, spec.name + "_n_eff",
+                float_info("effective " + denominator_label(spec) + " under the kernel",
+                           denominator_label(spec),
+                           with_method("Kish: (sum w n)^2 / sum w^2 n, the sampling information "
+                                       "at the pixel")));
     return m;
 }
 

@@ -115,6 +115,13 @@ std::string pixel_name(std::int64_t pixel, int width) {
            std::to_string(pixel % width) + ")";
 }
 
+bool any_village_on_grid(const JobState& s, const ZoneSums& sums) {
+    bool any = sums.any_village;
+    for (std::int64_t p : s.burner->point_pixel())
+        any = any || p >= 0;
+    return any;
+}
+
 void check_sums(const JobState& s, const ZoneSums& sums) {
     const JobConfig& cfg = s.config;
     if (sums.first_negative >= 0)
@@ -122,10 +129,16 @@ void check_sums(const JobState& s, const ZoneSums& sums) {
                          pixel_name(sums.first_negative, s.grid.width));
     if (!sums.any_population)
         throw InputError("'" + cfg.population + "': every pixel is nodata; nothing to map");
+    if (s.sanitation && !sums.any_sanitation && !any_village_on_grid(s, sums))
+        // Neither other input meets the population raster: the population raster is the odd
+        // one out, not the first input that happens to be checked against it.
+        throw InputError("'" + cfg.population + "': overlaps neither the villages ('" +
+                         cfg.villages + "') nor the sanitation raster ('" + cfg.sanitation +
+                         "'); check its CRS and extent");
     if (s.sanitation && !sums.any_sanitation)
         throw InputError("'" + cfg.sanitation +
-                         "': does not overlap the analysis grid (population raster); the two "
-                         "grids cannot be reconciled");
+                         "': does not overlap the analysis grid (population raster '" +
+                         cfg.population + "'); the two grids cannot be reconciled");
     if (sums.first_bad_sanitation >= 0)
         throw InputError("'" + cfg.sanitation + "': value at " +
                          pixel_name(sums.first_bad_sanitation, s.grid.width) +
@@ -179,10 +192,7 @@ void VillageZones::run(JobState& state) {
         add_tile(total, sums, touched);
     });
     check_sums(state, total);
-    bool any = total.any_village;
-    for (std::int64_t p : state.burner->point_pixel())
-        any = any || p >= 0;
-    if (!any)
+    if (!any_village_on_grid(state, total))
         throw InputError("'" + state.config.villages +
                          "': no village overlaps the population grid; check both CRSs and "
                          "extents");

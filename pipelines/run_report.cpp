@@ -38,6 +38,31 @@ std::string number(double v) {
     return s.empty() ? "null" : s;
 }
 
+/// Up to 20 village pairs closer than a metre (or snap_m) that are not neighbours: codes and
+/// metres.
+std::string near_pairs_json(const JobState& s) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < s.near_unlinked.size() && i < 20; ++i) {
+        const io::NearPair& p = s.near_unlinked[i];
+        out += (i ? ", " : "") + std::string("[") +
+               json_string(s.villages.table[std::size_t(p.a)].code) + ", " +
+               json_string(s.villages.table[std::size_t(p.b)].code) + ", " +
+               format_double(p.distance_m, 3) + "]";
+    }
+    return out + "]";
+}
+
+/// Child-level records: counts of rows only, never a child's value.
+std::string register_json(const JobState& s) {
+    if (!s.register_summary)
+        return "";
+    const RegisterSummary& r = *s.register_summary;
+    return ", \"children\": {\"rows\": " + std::to_string(r.rows) +
+           ", \"measurements_counted\": " + std::to_string(r.used) +
+           ", \"repeated_measurements_left_out\": " + std::to_string(r.repeated) +
+           ", \"rows_rejected\": " + std::to_string(r.rejected) + "}";
+}
+
 std::string counts_json(const JobState& s) {
     std::size_t without = 0;
     for (std::size_t i = 0; i < s.villages.table.size(); ++i) {
@@ -51,9 +76,12 @@ std::string counts_json(const JobState& s) {
            ", \"records_other_period\": " + std::to_string(s.records.other_period) +
            ", \"records_joined\": " + std::to_string(s.records.joined) +
            ", \"records_earlier\": " + std::to_string(s.records.earlier) +
-           ", \"records_rejected\": " + std::to_string(s.records.rejected) +
+           ", \"records_rejected\": " + std::to_string(s.records.rejected) + register_json(s) +
            ", \"villages_without_records\": " + std::to_string(without) +
            ", \"villages_without_neighbours\": " + std::to_string(s.islands) +
+           ", \"neighbour_pairs_snapped\": " + std::to_string(s.snapped.size()) +
+           ", \"near_pairs_not_linked\": " + std::to_string(s.near_unlinked.size()) +
+           ", \"near_pairs_examples\": " + near_pairs_json(s) +
            ", \"events_outside_grid\": " + number(s.unplaced_events) + "}";
 }
 
@@ -114,8 +142,11 @@ std::string uncertainty_json(const JobState& s) {
                ": {\"pooled_periods\": " + strings_json(pool.periods) +
                ", \"periods_found\": " + strings_json(pool.found) +
                ", \"compared_with\": " + json_string(pool.leaving) +
-               ", \"villages\": " + hyper_json(s.village_scores.scores[k]) +
-               ", \"kecamatan\": " + hyper_json(s.kecamatan_scores.scores[k]) + "}";
+               ", \"villages\": " + hyper_json(s.village_scores.scores[k]);
+        if (const auto parent = parent_unit(s.villages.unit))
+            out += ", " + json_string(unit_name(*parent)) + ": " +
+                   hyper_json(s.parent_scores.scores[k]);
+        out += "}";
     }
     return out + "}";
 }
@@ -142,6 +173,16 @@ std::string list_json(const std::vector<std::string>& items) {
         out += (i ? ", " : "") + json_string(items[i]);
     return out + "]";
 }
+
+/// The level the run mapped, where it was read from, and the table above it.
+std::string areas_json(const JobState& s) {
+    const auto parent = parent_unit(s.villages.unit);
+    return std::string("{\"unit\": ") + json_string(unit_name(s.villages.unit)) +
+           ", \"unit_from\": " + json_string(s.config.unit ? "inputs.unit" : "code length") +
+           ", \"count\": " + std::to_string(s.villages.table.size()) +
+           ", \"parent_table\": " + (parent ? json_string(parent_table_name(*parent)) : "null") +
+           "}";
+}
 } // namespace
 
 std::string run_report_json(const JobState& s, const std::vector<std::string>& outputs) {
@@ -167,10 +208,11 @@ std::string run_report_json(const JobState& s, const std::vector<std::string>& o
     inputs += "}";
     return "{\n  \"riskmap_version\": " + json_string(RISKMAP_VERSION) +
            ",\n  \"config_file\": " + json_string(s.config.config_path) +
-           ",\n  \"inputs\": " + inputs + ",\n  \"config\": " + config +
-           ",\n  \"counts\": " + counts_json(s) + ",\n  \"grid\": " + grid +
-           ",\n  \"priors\": " + priors_json(s) + ",\n  \"uncertainty\": " + uncertainty_json(s) +
-           ",\n  \"timings_s\": " + timings + ",\n  \"resources\": " + resources_json(s) +
+           ",\n  \"areas\": " + areas_json(s) + ",\n  \"inputs\": " + inputs +
+           ",\n  \"config\": " + config + ",\n  \"counts\": " + counts_json(s) +
+           ",\n  \"grid\": " + grid + ",\n  \"priors\": " + priors_json(s) +
+           ",\n  \"uncertainty\": " + uncertainty_json(s) + ",\n  \"timings_s\": " + timings +
+           ",\n  \"resources\": " + resources_json(s) +
            ",\n  \"warnings\": " + list_json(s.warnings) +
            ",\n  \"outputs\": " + list_json(outputs) + "\n}\n";
 }

@@ -8,6 +8,7 @@
 #include "pipelines/map_styles.hpp"
 #include "sched/parallel_rows.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <future>
@@ -15,17 +16,40 @@
 
 namespace riskmap {
 
+namespace {
+/// Pairs within snap_m (> 0) become neighbours; the others nearer than 1 m (or snap_m) are
+/// kept to be reported: simplified real boundaries leave such gaps between true neighbours
+/// (on Purbalingga, 20 pairs that touch or nearly touch share no vertex).
+void link_near_pairs(QueenResult& out, std::vector<io::NearPair> near, double snap_m) {
+    for (const io::NearPair& p : near) {
+        if (snap_m <= 0 || p.distance_m > snap_m) { // 0: spdep's rule, shared vertices only
+            out.near_unlinked.push_back(p);
+            continue;
+        }
+        out.lists[std::size_t(p.a)].push_back(p.b);
+        out.lists[std::size_t(p.b)].push_back(p.a);
+        out.snapped.push_back(p);
+    }
+    for (auto& l : out.lists)
+        std::sort(l.begin(), l.end());
+}
+} // namespace
+
 void QueenNeighbours::run(JobState& state) {
     // Contiguity needs only the village polygons. It runs on a thread of its own while the
     // raster stages read, warp and burn, which leave a core idle much of the time; score.areas
     // waits for it. Nothing else touches the polygons meanwhile but to read them.
     state.queen = std::async(std::launch::async, [&villages = state.villages,
-                                                  snap = state.config.neighbour_snap] {
+                                                  snap = state.config.neighbour_snap,
+                                                  snap_m = state.config.neighbour_snap_m] {
         const auto start = std::chrono::steady_clock::now();
-        auto lists =
+        QueenResult out;
+        out.lists =
             kernels::queen_neighbours(io::boundary_vertices(villages), villages.table.size(), snap);
+        link_near_pairs(out, io::near_pairs(villages, out.lists, std::max(snap_m, 1.0)), snap_m);
         const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-        return std::pair(std::move(lists), took.count());
+        out.seconds = took.count();
+        return out;
     });
 }
 
@@ -35,9 +59,20 @@ namespace {
 void collect_neighbours(JobState& state) {
     if (!state.queen.valid())
         return;
-    auto [lists, seconds] = state.queen.get();
-    state.neighbours = std::move(lists);
-    state.timings.emplace_back("neighbours.queen.work", seconds);
+    QueenResult queen = state.queen.get();
+    state.neighbours = std::move(queen.lists);
+    state.snapped = std::move(queen.snapped);
+    state.near_unlinked = std::move(queen.near_unlinked);
+    state.timings.emplace_back("neighbours.queen.work", queen.seconds);
+    if (!state.near_unlinked.empty()) {
+        const io::NearPair& p = state.near_unlinked.front();
+        state.warnings.push_back(
+            std::to_string(state.near_unlinked.size()) +
+            " village pair(s) lie less than a metre apart without sharing a vertex (e.g. " +
+            state.villages.table[std::size_t(p.a)].code + " and " +
+            state.villages.table[std::size_t(p.b)].code + ", " + format_double(p.distance_m, 2) +
+            " m): not queen neighbours; neighbours.snap_m = 1 links them");
+    }
     std::string examples;
     for (std::size_t i = 0; i < state.neighbours.size(); ++i) {
         if (!state.neighbours[i].empty())
@@ -98,8 +133,12 @@ void ScoreAreas::run(JobState& state) {
     collect_neighbours(state);
     state.village_scores = village_areas(state);
     score_areas(state.village_scores, state.config);
-    state.kecamatan_scores = kecamatan_areas(state.village_scores, state.config.indicators.size());
-    score_areas(state.kecamatan_scores, state.config);
+    state.parent_scores = {};
+    if (parent_unit(state.villages.unit)) {
+        state.parent_scores =
+            parent_areas(state.village_scores, state.villages.unit, state.config.indicators.size());
+        score_areas(state.parent_scores, state.config);
+    }
     warn_little_information(state);
 }
 

@@ -222,6 +222,8 @@ void generate(const SynthOptions& options) {
         throw UsageError("synth: the calibration options do not apply to the national preset");
     if (options.preset == "national")
         return national::generate_national(options);
+    if (!options.villages.empty())
+        return detail::generate_over_villages(options);
     if (options.scale != 1)
         throw UsageError("synth: '--scale' applies to the national preset only");
     const Preset preset = preset_named(options.preset);
@@ -237,11 +239,15 @@ void generate(const SynthOptions& options) {
     assign_codes(preset, land, villages, village_rng);
     measure_villages(preset, surfaces, villages, village_rng);
     retarget_truth(preset, options, surfaces, villages);
-    const auto quarters = simulate_quarters(villages, options);
+    write_district(preset, surfaces, villages, options);
+}
 
+void detail::write_district(const Preset& preset, const Surfaces& surfaces,
+                            const VillageSet& villages, const SynthOptions& options) {
+    const auto quarters = simulate_quarters(villages, options);
     io::StagedOutput staged(options.out_dir);
     write_rasters(staged, preset, surfaces, options);
-    write_villages(staged.path("villages.gpkg"), villages);
+    write_villages(staged.path("villages.gpkg"), villages, preset.epsg);
     write_records(staged.path("records.csv"), villages, quarters);
     write_truth(staged.path("truth_villages.csv"), villages);
     staged.commit();

@@ -22,6 +22,10 @@ struct SynthOptions {
     double truth_cv = -1;            // calibration: >= 0 sets the CV of the villages' true rates (both indicators)
     double maternal_events = -1;     // calibration: >= 0 sets the expected maternal deaths per quarter over the map
     double stunting_mean = -1;       // calibration: in (0, 1) sets the population-weighted mean true stunting
+    std::string villages;            // given polygons (real boundaries): the district is made over them
+    std::string villages_layer;      // their layer (empty: the only one)
+    std::string village_code = "kode_desa"; // their 10-digit code field
+    std::string village_name;        // their name field (empty: names from the codes)
 };
 // clang-format on
 

@@ -27,6 +27,7 @@ struct Preset {
     double pixel_m = 30;
     double x0 = 400000;
     double y0 = 9230000;
+    int epsg = 32749;          ///< the grid's CRS: UTM 49S, or the zone of given villages
     int sanitation_factor = 3; ///< sanitation pixels are this many analysis pixels wide
     bool river = true;         ///< the main river, crossing the map from west to east
     double river_width_min_m = 60;
@@ -266,6 +267,15 @@ void retarget_truth(const Preset& preset, const SynthOptions& options, Surfaces&
 
 /// villages.gpkg with kode_desa, nama_desa, kecamatan in the CRS of the EPSG code.
 void write_villages(const std::string& path, const VillageSet& set, int epsg = 32749);
+
+/// Draws the quarters from the truth and writes every file of a generated district (rasters,
+/// villages, records, truth) into options.out_dir at once.
+void write_district(const Preset& preset, const Surfaces& surfaces, const VillageSet& villages,
+                    const SynthOptions& options);
+
+/// `riskmap synth --villages FILE`: population, sanitation, truth and records over given
+/// polygons (real boundaries) on a 100 m UTM grid around them.
+void generate_over_villages(const SynthOptions& options);
 
 /// The same random stream for a seed and step in every generator.
 Rng stream(std::uint64_t seed, std::uint64_t step);

@@ -240,7 +240,7 @@ Grid preset_grid(const Preset& p, int factor) {
     const double step = p.pixel_m * factor;
     g.geotransform = {p.x0, step, 0, p.y0, 0, -step};
     OGRSpatialReference srs;
-    srs.importFromEPSG(32749);
+    srs.importFromEPSG(p.epsg);
     char* wkt = nullptr;
     srs.exportToWkt(&wkt);
     g.crs_wkt = wkt ? wkt : "";

@@ -13,6 +13,7 @@
 #include "pipelines/map_styles.hpp"
 #include "pipelines/raster_stages.hpp"
 #include "pipelines/run_report.hpp"
+#include "pipelines/village_style.hpp"
 #include "sched/parallel_rows.hpp"
 #include "sched/tiles.hpp"
 
@@ -148,13 +149,17 @@ void WriteOutputs::run(JobState& state) {
         m.file->finish(tif, per_map);
         if (!state.work_in_memory) // the cube reads the COG; the disk space is freed now
             m.file->discard();
-        write_look(out, state.grid, m.name, tif, m.style);
+        write_look(out, state.grid, m.name, tif, localised(m.style, cfg.language));
     });
     lap("write.maps");
     const Table villages = area_table(state.village_scores, cfg);
     io::write_table_csv(stage("villages.csv"), villages);
-    io::write_villages_gpkg(stage("villages.gpkg"), state.villages, villages);
-    io::write_table_csv(stage("kecamatan.csv"), area_table(state.kecamatan_scores, cfg));
+    const io::LayerStyle style = village_layer_style(villages, cfg);
+    io::write_villages_gpkg(stage("villages.gpkg"), state.villages, villages, &style);
+    io::write_file(stage("villages.qml"), style.qml);
+    if (const auto parent = parent_unit(state.villages.unit))
+        io::write_table_csv(stage(parent_table_name(*parent)),
+                            area_table(state.parent_scores, cfg));
     io::write_file(stage("rejects.csv"), rejects_csv(state));
     io::write_gal(stage("villages.gal"), state.village_scores.code, state.neighbours,
                   state.villages.layer_name);

@@ -8,8 +8,9 @@ root=$PWD
 seconds=${1:-60}
 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 \
     -DRISKMAP_FUZZ=ON -DRISKMAP_SANITIZE=address,undefined,fuzzer-no-link >/dev/null
-cmake --build build-fuzz -j"$(nproc)" --target fuzz_csv fuzz_config fuzz_village_code
-for target in csv config village_code; do
+cmake --build build-fuzz -j"$(nproc)" --target fuzz_csv fuzz_config fuzz_village_code fuzz_period \
+    fuzz_register fuzz_crosswalk fuzz_sheet_cells fuzz_wkb_polygons
+for target in csv config village_code period register crosswalk sheet_cells wkb_polygons; do
     corpus=$root/tests/fuzz/corpus/${target/village_code/code}
     work=$root/build-fuzz/corpus/$target
     mkdir -p "$work"
@@ -21,4 +22,4 @@ for target in csv config village_code; do
     grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$work.log" | tr '\n' ' '
     echo
 done
-echo "fuzz.sh: 3 targets, ${seconds} s each, no crash"
+echo "fuzz.sh: 8 targets, ${seconds} s each, no crash"

@@ -11,6 +11,10 @@ packages=(
     r-base-core r-cran-spdep r-cran-sf
     # real clients the output tests open the maps with: GDAL's COG check (osgeo_utils), rasterio
     python3-gdal python3-rasterio
+    # QGIS itself, headless: the tests open every map and the village layer as a planner would
+    qgis python3-qgis
+    # the quarterly report rendered and printed to PDF by a real browser; pdfinfo counts pages
+    chromium poppler-utils
     # the quarterly cube (HDF5 C API with dimension scales) and the clients its tests read it
     # with: netCDF-C's ncdump, python netCDF4 and xarray
     libhdf5-dev netcdf-bin python3-netcdf4 python3-xarray python3-numpy

@@ -6,10 +6,14 @@
 #include "cli/smooth_command.hpp"
 #include "core/error.hpp"
 #include "core/numbers.hpp"
+#include "core/period.hpp"
+#include "io/cube.hpp"
 #include "io/gdal_env.hpp"
 #include "io/info.hpp"
+#include "io/report.hpp"
 #include "pipelines/accuracy.hpp"
 #include "pipelines/calibration.hpp"
+#include "pipelines/load_stages.hpp"
 #include "pipelines/quarterly_job.hpp"
 #include "pipelines/synth.hpp"
 
@@ -17,6 +21,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -40,6 +46,8 @@ Usage:
   riskmap accuracy --truth DIR RUN_DIR...                 estimates scored against the truth
   riskmap info PATH                                      summary of an output folder or map
   riskmap smooth IN OUT --bandwidth-m H                  Gaussian smoothing of any raster
+  riskmap cube pack CUBE OUT                             the quarterly cube as one file
+  riskmap report OUT_DIR                                 the quarter's report (HTML, PDF)
   riskmap --version
 
 Examples:
@@ -78,6 +86,75 @@ private:
     bool drawn_ = false;
 };
 
+/// report_<period>.html (and its PDF where Chromium is installed) in `out_dir`.
+void write_report(const std::string& out_dir, bool quiet) {
+    const std::string page = io::write_report(out_dir);
+    const auto pdf = io::print_report_pdf(page);
+    if (!quiet)
+        std::cerr << "riskmap: report '" << page << "'" << (pdf ? " and '" + *pdf + "'" : "")
+                  << "\n";
+}
+
+void run_one(const JobConfig& config) {
+    JobSummary summary;
+    {
+        StageBar bar(config.quiet);
+        summary = run_quarterly_job(config, bar.callback());
+    }
+    if (config.report)
+        write_report(config.output_dir, config.quiet);
+    if (!config.quiet) {
+        for (const auto& w : summary.warnings)
+            std::cerr << "riskmap: warning: " << w << "\n";
+        std::cerr << "riskmap: " << (config.period.empty() ? "" : config.period + ": ")
+                  << summary.villages << " villages, " << summary.joined << " records joined, "
+                  << summary.rejected << " rejected; outputs in '" << config.output_dir << "'\n";
+    }
+}
+
+/// --periods: the quarters to run, oldest first.
+std::vector<std::string> periods_to_run(const std::string& spec, const JobConfig& config) {
+    if (spec == "all")
+        return record_quarters(config);
+    std::vector<std::string> out;
+    std::string item;
+    for (std::size_t i = 0; i <= spec.size(); ++i) {
+        if (i < spec.size() && spec[i] != ',') {
+            item.push_back(spec[i]);
+            continue;
+        }
+        const std::string label(trim(item));
+        if (!quarter_index(label))
+            throw UsageError("--periods: '" + label +
+                             "' is not a quarter such as 2025Q3 (or use "
+                             "--periods all)");
+        out.push_back(label);
+        item.clear();
+    }
+    std::sort(out.begin(), out.end(), [](const std::string& a, const std::string& b) {
+        return *quarter_index(a) < *quarter_index(b);
+    });
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
+/// The job of one quarter of a --periods run: its outputs in OUTPUT/QUARTER, the cube where
+/// the config puts it (resolved against OUTPUT already), run.json saying both.
+JobConfig quarter_job(const JobConfig& base, const std::string& quarter) {
+    JobConfig c = base;
+    c.period = quarter;
+    c.output_dir = (std::filesystem::path(base.output_dir) / quarter).string();
+    for (auto& [key, value] : c.resolved) {
+        if (key == "inputs.period")
+            value = c.period;
+        else if (key == "output.dir")
+            value = c.output_dir;
+        else if (key == "output.cube")
+            value = c.cube_path;
+    }
+    return c;
+}
+
 int run_command(const std::vector<std::string>& args) {
     const RunRequest req = parse_run_options(args);
     if (req.help) {
@@ -93,18 +170,13 @@ int run_command(const std::vector<std::string>& args) {
         std::cout << dump_config(req.config);
         return kExitOk;
     }
-    JobSummary summary;
-    {
-        StageBar bar(req.config.quiet);
-        summary = run_quarterly_job(req.config, bar.callback());
+    if (req.periods.empty()) {
+        run_one(req.config);
+        return kExitOk;
     }
-    if (!req.config.quiet) {
-        for (const auto& w : summary.warnings)
-            std::cerr << "riskmap: warning: " << w << "\n";
-        std::cerr << "riskmap: " << summary.villages << " villages, " << summary.joined
-                  << " records joined, " << summary.rejected << " rejected; outputs in '"
-                  << req.config.output_dir << "'\n";
-    }
+    // Oldest first, so each quarter finds the one before it in the cube (change maps).
+    for (const std::string& quarter : periods_to_run(req.periods, req.config))
+        run_one(quarter_job(req.config, quarter));
     return kExitOk;
 }
 
@@ -134,14 +206,26 @@ int synth_command(const std::vector<std::string>& args) {
         "every village alike)")("maternal-events", po::value<double>(&opt.maternal_events),
                                 "calibration: expected maternal deaths per quarter in the map")(
         "stunting-mean", po::value<double>(&opt.stunting_mean),
-        "calibration: population-weighted mean true stunting prevalence (0..1)");
+        "calibration: population-weighted mean true stunting prevalence (0..1)")(
+        "villages", po::value<std::string>(&opt.villages),
+        "real geometry: make the district over these village polygons (any OGR source) on a "
+        "100 m UTM grid, instead of a preset's invented villages")(
+        "villages-layer", po::value<std::string>(&opt.villages_layer),
+        "with --villages: the layer (e.g. desa)")(
+        "village-code", po::value<std::string>(&opt.village_code)->default_value(opt.village_code),
+        "with --villages: the 10-digit code field")("village-name",
+                                                    po::value<std::string>(&opt.village_name),
+                                                    "with --villages: the name field");
     const po::variables_map vm = parse_flags(args, desc, {}, "synth");
     if (vm.count("help")) {
         std::cout << "Usage: riskmap synth --preset national|province|district|tiny --out DIR "
                      "[--seed N]\n\n"
                   << "Examples:\n  riskmap synth --preset district --out data/district\n"
                   << "  riskmap synth --preset national --out data/national   "
-                     "(then: riskmap run --config data/national/national.ini)\n\n"
+                     "(then: riskmap run --config data/national/national.ini)\n"
+                  << "  riskmap synth --villages samples/boundaries/boundaries_3303.gpkg "
+                     "--villages-layer desa --village-code kode10 --village-name nama "
+                     "--quarters 5 --out data/purbalingga\n\n"
                   << desc;
         return kExitOk;
     }
@@ -203,6 +287,37 @@ int info_command(const std::vector<std::string>& args) {
     return kExitOk;
 }
 
+int cube_command(const std::vector<std::string>& args) {
+    if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+        std::cout << "Usage: riskmap cube pack CUBE OUT\n\n"
+                  << "Writes the quarterly cube CUBE (riskmap.nc with its riskmap.quarters/\n"
+                  << "folder) as one self-contained NetCDF-4 file OUT to share: every quarter's\n"
+                  << "layers and village tables, no virtual datasets.\n\nExample:\n"
+                  << "  riskmap cube pack out/riskmap.nc riskmap_2025.nc\n";
+        return args.empty() ? kExitUsage : kExitOk;
+    }
+    if (args[0] != "pack" || args.size() != 3)
+        throw UsageError("usage: riskmap cube pack CUBE OUT (see riskmap cube --help)");
+    if (std::filesystem::weakly_canonical(args[1]) == std::filesystem::weakly_canonical(args[2]))
+        throw UsageError("riskmap cube pack: OUT must not be the cube itself");
+    io::cube_pack(args[1], args[2]);
+    std::cerr << "riskmap: packed '" << args[1] << "' into '" << args[2] << "'\n";
+    return kExitOk;
+}
+
+int report_command(const std::vector<std::string>& args) {
+    if (args.size() != 1 || args[0] == "--help" || args[0] == "-h") {
+        std::cout << "Usage: riskmap report OUT_DIR\n\n"
+                  << "Writes OUT_DIR/report_<period>.html, one self-contained page for a district\n"
+                  << "meeting (headline figures, maps, targeting lists, changes, data quality,\n"
+                  << "provenance), and report_<period>.pdf printed from it where Chromium is\n"
+                  << "installed.\n\nExample:\n  riskmap report out/\n";
+        return args.size() == 1 ? kExitOk : kExitUsage;
+    }
+    write_report(args[0], false);
+    return kExitOk;
+}
+
 int dispatch(int argc, char** argv) {
     const std::vector<std::string> all(argv + 1, argv + argc);
     if (all.empty() || all[0] == "--help" || all[0] == "-h" || all[0] == "help") {
@@ -224,8 +339,12 @@ int dispatch(int argc, char** argv) {
         return info_command(rest);
     if (all[0] == "smooth")
         return smooth_command(rest);
+    if (all[0] == "cube")
+        return cube_command(rest);
+    if (all[0] == "report")
+        return report_command(rest);
     throw UsageError("unknown command '" + all[0] +
-                     "'; commands: run, synth, accuracy, info (see riskmap --help)");
+                     "'; commands: run, synth, accuracy, info, smooth, cube (see riskmap --help)");
 }
 
 } // namespace

@@ -1,6 +1,7 @@
 #include "cli/run_options.hpp"
 
 #include "core/error.hpp"
+#include "core/names.hpp"
 #include "core/numbers.hpp"
 
 #include <boost/program_options.hpp>
@@ -32,8 +33,40 @@ const KeySpec kInputKeys[] = {
     {"inputs.villages_layer", "", "layer name (optional when the source has one layer)"},
     {"inputs.village_code", "kode_desa", "code field in the villages"},
     {"inputs.village_name", "", "name field in the villages (optional)"},
+    {"inputs.unit", "village",
+     "level of the areas and their codes: village (10 digits), kecamatan (6), regency (4), "
+     "province (2), auto (read from the first code's length), or any (free-form ids, no "
+     "higher-level table)"},
     {"inputs.repair_geometry", "false", "repair invalid polygons instead of failing"},
-    {"inputs.records", nullptr, "records CSV (',' or ';')"},
+    {"inputs.records", nullptr, "records: CSV (',' or ';'), or a spreadsheet (.xlsx, .ods, .xls)"},
+    {"inputs.records_sheet", "", "the records' sheet in a spreadsheet (optional when it has one)"},
+    {"inputs.record_name", "",
+     "join records by this village-name column instead of codes (names compared without case, "
+     "punctuation or prefixes such as Desa/Kel.; needs inputs.village_name)"},
+    {"inputs.record_parent_code", "",
+     "by name: the column with each row's kecamatan (or regency) code, to tell apart villages "
+     "of the same name"},
+    {"inputs.record_puskesmas", "",
+     "join records by this puskesmas column instead of codes: each row's counts go to the area "
+     "inputs.puskesmas_table lists for it (rows of one area are summed)"},
+    {"inputs.puskesmas_table", "",
+     "CSV of puskesmas name and the code of the area it serves (its kecamatan in a "
+     "kecamatan-level run)"},
+    {"inputs.code_crosswalk", "",
+     "CSV mapping the records' codes (first column: BPS, or Kemendagri before a split) to the "
+     "polygons' codes (second column); unmatched and ambiguous codes are rejected by line"},
+    {"inputs.records_kind", "counts",
+     "counts: one row per area and period; children: a child-level register (one row per "
+     "measurement) aggregated to children measured and stunted"},
+    {"inputs.register_indicator", "stunting",
+     "children: the (binomial) indicator the register's counts feed; the only one mapped"},
+    {"inputs.child_id", "",
+     "children: child id column; a child's latest measurement per quarter "
+     "counts (empty: every row is another child)"},
+    {"inputs.child_haz", "", "children: height-for-age z-score column (stunted below -2)"},
+    {"inputs.child_status", "",
+     "children: status column (Sangat Pendek, Pendek, Normal, Tinggi) where no z-score is given"},
+    {"inputs.child_age", "", "children: age in months column (rows outside 0..59 rejected)"},
     {"inputs.record_code", "kode_desa", "code column in the records"},
     {"inputs.record_period", "", "period column in the records (optional)"},
     {"inputs.period", "", "this run's quarter, e.g. 2025Q3"},
@@ -50,6 +83,9 @@ const KeySpec kInputKeys[] = {
      "per pixel the smallest ladder bandwidth whose smoothed denominator reaches the "
      "indicator's min_denominator"},
     {"smoothing.ladder_m", "500,1000,2000,4000,8000", "adaptive bandwidths in metres, ascending"},
+    {"neighbours.snap_m", "0",
+     "villages whose polygons lie within this many metres are neighbours too (real boundaries "
+     "simplified polygon by polygon leave gaps; 1 is a good value for them); 0: vertices only"},
     {"neighbours.snap", "1.4901161193847656e-08",
      "vertices closer than this (villages' CRS units) touch; spdep::poly2nb's default"},
     {"risk.sanitation_weight", "1",
@@ -83,6 +119,12 @@ const KeySpec kInputKeys[] = {
     {"output.cube", "riskmap.nc",
      "quarterly cube, relative to output.dir; each run adds or replaces its period "
      "(empty: no cube)"},
+    {"output.language", "en",
+     "language of map titles, legends, quicklooks and the village layer's style: en or id "
+     "(Bahasa Indonesia, decimal commas); tables, run.json and band metadata stay English"},
+    {"output.report", "false",
+     "after the run, write report_<period>.html for a district meeting (and a PDF of it where "
+     "Chromium is installed), as `riskmap report` does"},
 };
 
 struct IndicatorKey {
@@ -138,6 +180,12 @@ const std::map<std::string, std::map<std::string, std::string>> kKnownIndicators
       {"pool_periods", ""}}},
 };
 
+// Any other indicator: neutral display and weights; its columns, model, target and
+// population share must be set, never borrowed from stunting.
+const std::map<std::string, std::string> kOtherIndicatorDefaults = {
+    {"class_breaks", ""}, {"class_names", ""}, {"priority_weight", "1"}, {"display_scale", "1"},
+    {"display_unit", ""}, {"weight", "1"},     {"min_denominator", "0"}, {"pool_periods", ""}};
+
 /// NAME of "indicator.NAME..." when `text` starts with the prefix and NAME is a plain word.
 std::string indicator_of(std::string_view text, std::string_view prefix) {
     if (text.substr(0, prefix.size()) != prefix)
@@ -168,19 +216,6 @@ std::vector<std::string> indicator_names(const std::string& config_path,
     if (names.empty())
         names = {"stunting", "maternal"};
     return names;
-}
-
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-    std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j)
-        prev[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        cur[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j)
-            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
-        std::swap(prev, cur);
-    }
-    return prev[b.size()];
 }
 
 std::string suggestion(const std::string& unknown, const po::options_description& known) {
@@ -228,13 +263,9 @@ public:
                 std::optional<std::string> fallback;
                 if (known != kKnownIndicators.end())
                     fallback = known->second.at(k.key);
-                else if (std::string(k.key) == "display_unit" ||
-                         std::string(k.key) == "pool_periods" ||
-                         std::string(k.key) == "class_breaks" ||
-                         std::string(k.key) == "class_names")
-                    fallback = "";
-                else if (std::string(k.key) != "numerator" && std::string(k.key) != "denominator")
-                    fallback = kKnownIndicators.at("stunting").at(k.key);
+                else if (const auto neutral = kOtherIndicatorDefaults.find(k.key);
+                         neutral != kOtherIndicatorDefaults.end())
+                    fallback = neutral->second;
                 add("indicator." + name + "." + k.key, fallback, k.help);
             }
         }
@@ -479,6 +510,28 @@ char delimiter_from(const Settings& s) {
     return d == "auto" ? 0 : d == "tab" ? '\t' : d[0];
 }
 
+/// inputs.records_kind = children: the register's columns, and only the indicator it feeds.
+void register_from(const Settings& s, JobConfig& c) {
+    c.children = s.choice("inputs.records_kind", {"counts", "children"}) == "children";
+    if (!c.children)
+        return;
+    c.child_id = s.text("inputs.child_id");
+    c.child_haz = s.text("inputs.child_haz");
+    c.child_status = s.text("inputs.child_status");
+    c.child_age = s.text("inputs.child_age");
+    const std::string name = s.text("inputs.register_indicator");
+    const auto it = std::find_if(c.indicators.begin(), c.indicators.end(),
+                                 [&](const IndicatorSpec& i) { return i.name == name; });
+    if (it == c.indicators.end() || it->model != RateModel::Binomial)
+        throw UsageError("inputs.register_indicator '" + name +
+                         "' must name a binomial indicator of the job (a child register holds "
+                         "children measured and stunted)");
+    if (c.child_haz.empty() && c.child_status.empty())
+        throw UsageError("inputs.records_kind = children needs inputs.child_haz (a "
+                         "height-for-age z-score column) or inputs.child_status");
+    c.indicators = {*it};
+}
+
 JobConfig job_config_from(const Settings& s, const OptionSet& set,
                           const std::vector<std::string>& indicators) {
     JobConfig c;
@@ -486,8 +539,24 @@ JobConfig job_config_from(const Settings& s, const OptionSet& set,
     c.villages_layer = s.text("inputs.villages_layer");
     c.village_code = s.text("inputs.village_code");
     c.village_name = s.text("inputs.village_name");
+    const std::string unit =
+        s.choice("inputs.unit", {"village", "kecamatan", "regency", "province", "auto", "any"});
+    c.unit = unit == "auto" ? std::nullopt : unit_from_name(unit);
     c.repair_geometry = s.flag("inputs.repair_geometry");
     c.records = s.path("inputs.records");
+    c.records_sheet = s.text("inputs.records_sheet");
+    c.code_crosswalk = s.path("inputs.code_crosswalk");
+    c.record_name = s.text("inputs.record_name");
+    c.record_parent_code = s.text("inputs.record_parent_code");
+    c.record_puskesmas = s.text("inputs.record_puskesmas");
+    c.puskesmas_table = s.path("inputs.puskesmas_table");
+    const int joins =
+        !c.record_name.empty() + !c.code_crosswalk.empty() + !c.record_puskesmas.empty();
+    if (joins > 1)
+        throw UsageError("inputs.record_name, inputs.record_puskesmas and inputs.code_crosswalk "
+                         "exclude each other: rows are joined one way");
+    if (c.record_puskesmas.empty() != c.puskesmas_table.empty())
+        throw UsageError("inputs.record_puskesmas and inputs.puskesmas_table go together");
     c.record_code = s.text("inputs.record_code");
     c.record_period = s.text("inputs.record_period");
     c.period = s.text("inputs.period");
@@ -501,18 +570,23 @@ JobConfig job_config_from(const Settings& s, const OptionSet& set,
     if (s.flag("smoothing.adaptive"))
         c.bandwidth_ladder_m = s.ladder("smoothing.ladder_m");
     c.neighbour_snap = s.number("neighbours.snap", 0, false);
+    c.neighbour_snap_m = s.number("neighbours.snap_m", 0, false);
     c.sanitation_weight = s.number("risk.sanitation_weight", 0, false);
     c.uncertainty = uncertainty_from(s);
     c.priority = priority_from(s);
     c.output_dir = s.path("output.dir");
+    c.report = s.flag("output.report");
+    c.language = *parse_language(s.choice("output.language", {"en", "id"}));
     const std::string cube = s.text("output.cube");
     c.cube_path = cube.empty() || std::filesystem::path(cube).is_absolute()
                       ? cube
                       : (std::filesystem::path(c.output_dir) / cube).string();
     for (const auto& name : indicators)
         c.indicators.push_back(indicator_from(s, name));
-    const std::set<std::string> paths{"inputs.villages", "inputs.records", "inputs.population",
-                                      "inputs.sanitation", "output.dir"};
+    register_from(s, c);
+    const std::set<std::string> paths{
+        "inputs.villages",   "inputs.records",         "inputs.population", "inputs.code_crosswalk",
+        "inputs.sanitation", "inputs.puskesmas_table", "output.dir"};
     for (const auto& key : set.names())
         c.resolved.emplace_back(key, paths.count(key) ? s.path(key) : s.text(key));
     return c;
@@ -539,6 +613,9 @@ po::options_description command_flags() {
         "threads, the maps do not change")(
         "resume", "reuse the map tiles a killed run with the same inputs and settings finished "
                   "(kept in OUTPUT/.riskmap-resume); the outputs are the same bytes")(
+        "periods", po::value<std::string>(),
+        "run several quarters in order, each into OUTPUT/QUARTER and the one cube: all (every "
+        "quarter in the records) or a comma-separated list such as 2025Q1,2025Q2")(
         "work-memory", po::value<std::string>(),
         "MiB in which a small grid's work rasters are kept unwritten (default 1024; about "
         "12 Mpx of grid); larger grids, or 0, stream through work files and checkpoint their "
@@ -602,6 +679,8 @@ RunRequest parse_run_options(const std::vector<std::string>& args) {
     req.dump_config = cli.count("dump-config") > 0;
     req.config.quiet = cli.count("quiet") > 0;
     req.config.resume = cli.count("resume") > 0;
+    if (cli.count("periods"))
+        req.periods = cli["periods"].as<std::string>();
     if (cli.count("threads")) {
         const auto t = parse_count(cli["threads"].as<std::string>());
         if (!t || *t > 4096)

@@ -14,6 +14,9 @@ struct RunRequest {
     JobConfig config;
     bool help = false;
     bool dump_config = false;
+    /// --periods: the quarters to run one after the other ("all": every quarter of the records;
+    /// empty: just inputs.period).
+    std::string periods;
     std::string help_text;
 };
 

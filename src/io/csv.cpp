@@ -46,14 +46,15 @@ CsvReader::CsvReader(std::string path, char delimiter) : path_(std::move(path)) 
         h = std::string(trim(h));
 }
 
-std::size_t CsvReader::column(const std::string& name) const {
-    const auto it = std::find(header_.begin(), header_.end(), name);
-    if (it != header_.end())
-        return static_cast<std::size_t>(it - header_.begin());
+std::size_t RowReader::column(const std::string& name) const {
+    const auto& names = header();
+    const auto it = std::find(names.begin(), names.end(), name);
+    if (it != names.end())
+        return static_cast<std::size_t>(it - names.begin());
     std::string have;
-    for (const auto& h : header_)
+    for (const auto& h : names)
         have += (have.empty() ? "" : ", ") + h;
-    throw InputError("'" + path_ + "': no column '" + name + "' in the header (columns: " + have +
+    throw InputError("'" + path() + "': no column '" + name + "' in the header (columns: " + have +
                      ")");
 }
 

@@ -165,6 +165,15 @@ double quarter_start_days(const std::string& period) {
     return static_cast<double>((start - epoch).count());
 }
 
+/// Days from 2000-01-01 to the first day of the next quarter: the end of the quarter's
+/// [start, end) time bounds.
+double quarter_end_days(const std::string& period) {
+    const int y = static_cast<int>(*parse_count(period.substr(0, 4)));
+    const int q = period[5] - '0';
+    return q == 4 ? quarter_start_days(std::to_string(y + 1) + "Q1")
+                  : quarter_start_days(period.substr(0, 5) + char('1' + q));
+}
+
 bool is_netcdf_name(const std::string& name) {
     const auto word = [](char c) {
         return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
@@ -374,6 +383,37 @@ void describe_axis(hid_t ds, const char* axis, const char* standard_name, const 
     put_text(ds, "axis", axis);
 }
 
+/// CF cell bounds of each quarter (time_bnds: its first day and the next quarter's), so that
+/// a client asking for any date inside the quarter (QGIS's temporal controller, xarray's
+/// sel with a date) finds it.
+void write_time_bounds(hid_t file, hid_t time, const std::vector<std::string>& periods,
+                       bool unlimited) {
+    // A netCDF dimension without a coordinate variable, in netCDF-4's own convention.
+    const hsize_t two = 2;
+    Dataset nv = create(file, "nv", H5T_IEEE_F32LE, line_space(two, false), dataset_creation());
+    ok(H5DSset_scale(nv, "This is a netCDF dimension but not a netCDF variable.         2"),
+       "cannot make nv a dimension");
+    std::vector<double> bounds;
+    for (const auto& p : periods) {
+        bounds.push_back(quarter_start_days(p));
+        bounds.push_back(quarter_end_days(p));
+    }
+    const hsize_t dims[2] = {periods.size(), 2};
+    const hsize_t max[2] = {unlimited ? H5S_UNLIMITED : periods.size(), 2};
+    Space space(H5Screate_simple(2, dims, max), "dataspace");
+    Plist dcpl = dataset_creation();
+    const hsize_t chunk[2] = {512, 2};
+    if (unlimited)
+        ok(H5Pset_chunk(dcpl, 2, chunk), "chunk shape");
+    Dataset ds = create(file, "time_bnds", H5T_IEEE_F64LE, space, dcpl);
+    if (!bounds.empty())
+        ok(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, bounds.data()),
+           "cannot write time_bnds");
+    ok(H5DSattach_scale(ds, time, 0), "cannot attach time to time_bnds");
+    ok(H5DSattach_scale(ds, nv, 1), "cannot attach nv to time_bnds");
+    put_text(time, "bounds", "time_bnds");
+}
+
 Axes write_axes(hid_t file, const Grid& grid, const std::vector<std::string>& periods,
                 bool unlimited) {
     std::vector<double> days, ys, xs;
@@ -396,6 +436,7 @@ Axes write_axes(hid_t file, const Grid& grid, const std::vector<std::string>& pe
         describe_axis(axes.y, "Y", "projection_y_coordinate", "y coordinate of projection", m);
         describe_axis(axes.x, "X", "projection_x_coordinate", "x coordinate of projection", m);
     }
+    write_time_bounds(file, axes.time, periods, unlimited);
     // The quarter label beside the date, as planners name quarters.
     Type type = text_type();
     Dataset period = create(file, "period", type, line_space(periods.size(), unlimited),
@@ -1050,7 +1091,8 @@ private:
 };
 
 void check_inputs(const Grid& grid, const std::vector<CubeLayer>& layers, const Table& villages) {
-    std::vector<std::string> names = {"x", "y", "time", "period", "crs", kVillages};
+    std::vector<std::string> names = {"x",  "y",      "time", "time_bnds",
+                                      "nv", "period", "crs",  kVillages};
     for (const auto& layer : layers) {
         if (!is_netcdf_name(layer.name) ||
             std::find(names.begin(), names.end(), layer.name) != names.end())
@@ -1190,6 +1232,114 @@ Layer<float> cube_read_window(const std::string& path, const std::string& period
     ok(H5Dread(ds, H5T_NATIVE_FLOAT, memory, file_space, H5P_DEFAULT, values.data()),
        "cannot read " + layer + " of " + period + " from '" + quarter + "'");
     return values;
+}
+
+namespace {
+/// The quarter files behind the master `path`, each checked to exist: a master copied
+/// without its quarters folder is named as such, never packed into blank layers.
+std::vector<QuarterInfo> quarters_behind(const std::string& path) {
+    const CubePaths paths(path);
+    const auto periods = cube_periods(path);
+    if (periods.empty())
+        throw InputError("'" + path + "' is not a riskmap cube (no quarters)");
+    for (const auto& period : periods)
+        if (!fs::exists(paths.quarter(period)))
+            throw InputError("cube '" + path + "' lists " + period + " but its data file '" +
+                             paths.quarter(period).string() + "' is missing; a cube is '" +
+                             paths.master.filename().string() + "' together with '" +
+                             paths.quarters.filename().string() + "/'");
+    File first = open_file(paths.quarter(periods.front()).string());
+    return scan_quarters(paths, read_grid(first));
+}
+
+/// Every stored chunk of a quarter's layer, copied as stored (already shuffled and
+/// deflated, no decoding) into time slice `t` of `to`.
+void copy_chunks(hid_t from, hid_t to, hsize_t t, const std::string& what) {
+    Space space(H5Dget_space(from), "dataspace");
+    hsize_t chunks = 0;
+    ok(H5Dget_num_chunks(from, space, &chunks), "cannot count the chunks of " + what);
+    std::vector<unsigned char> bytes;
+    for (hsize_t i = 0; i < chunks; ++i) {
+        hsize_t offset[3] = {};
+        unsigned filters = 0;
+        haddr_t address = 0;
+        hsize_t size = 0;
+        ok(H5Dget_chunk_info(from, space, i, offset, &filters, &address, &size),
+           "cannot locate a chunk of " + what);
+        bytes.resize(size);
+        ok(H5Dread_chunk(from, H5P_DEFAULT, offset, &filters, bytes.data()),
+           "cannot read a chunk of " + what);
+        offset[0] = t;
+        ok(H5Dwrite_chunk(to, H5P_DEFAULT, filters, offset, size, bytes.data()),
+           "cannot write a chunk of " + what);
+    }
+}
+
+void pack_layer(hid_t file, const Grid& grid, const LayerInfo& layer,
+                const std::vector<QuarterInfo>& quarters, const CubePaths& paths,
+                const Axes& axes) {
+    const auto h = static_cast<hsize_t>(grid.height), w = static_cast<hsize_t>(grid.width);
+    const hsize_t dims[3] = {quarters.size(), h, w};
+    const ChunkShape shape = chunk_shape(grid);
+    const hsize_t chunk[3] = {1, shape.rows, shape.cols};
+    Space space(H5Screate_simple(3, dims, nullptr), "dataspace");
+    Plist dcpl = dataset_creation();
+    set_float_fill(dcpl); // quarters without this layer read as NaN, as in the master
+    compress(dcpl, chunk, kMapDeflateLevel);
+    Dataset ds = create(file, layer.name, H5T_IEEE_F32LE, space, dcpl);
+    for (std::size_t t = 0; t < quarters.size(); ++t) {
+        const auto& q = quarters[t];
+        if (std::none_of(q.layers.begin(), q.layers.end(),
+                         [&](const LayerInfo& l) { return l.name == layer.name; }))
+            continue;
+        File quarter = open_file(paths.quarter(q.period).string());
+        Dataset from(H5Dopen2(quarter, layer.name.c_str(), H5P_DEFAULT),
+                     "cannot open " + layer.name + " of " + q.period);
+        copy_chunks(from, ds, t, layer.name + " of " + q.period);
+    }
+    describe_layer(ds, layer.long_name, layer.units);
+    attach(ds, axes);
+}
+
+void pack_villages(hid_t file, const std::vector<QuarterInfo>& quarters, const CubePaths& paths) {
+    Group all(H5Gcreate2(file, kVillages, H5P_DEFAULT, group_creation(), H5P_DEFAULT),
+              "cannot create group villages");
+    for (const auto& q : quarters) {
+        if (q.columns.empty())
+            continue;
+        File quarter = open_file(paths.quarter(q.period).string());
+        const Table table = read_villages(quarter);
+        Group group(H5Gcreate2(all, q.period.c_str(), H5P_DEFAULT, group_creation(), H5P_DEFAULT),
+                    "cannot create group villages/" + q.period);
+        const auto rows = static_cast<hsize_t>(table.rows());
+        Dataset dim = village_dimension(group, rows);
+        for (const auto& col : table.columns)
+            write_column(group, col, rows, dim);
+    }
+}
+} // namespace
+
+void cube_pack(const std::string& path, const std::string& out) {
+    const QuietErrors quiet;
+    const CubePaths paths(path);
+    const std::vector<QuarterInfo> quarters = quarters_behind(path);
+    const Grid grid = [&] {
+        File first = open_file(paths.quarter(quarters.front().period).string());
+        return read_grid(first);
+    }();
+    std::vector<std::string> periods;
+    for (const auto& q : quarters)
+        periods.push_back(q.period);
+    write_atomically(out, [&](const std::string& tmp) {
+        File file = create_file(tmp);
+        put_globals(file, "riskmap quarterly cube, packed into one self-contained file");
+        const Axes axes = write_axes(file, grid, periods, false);
+        write_crs(file, grid);
+        for (const auto& layer : all_layers(quarters))
+            pack_layer(file, grid, layer, quarters, paths, axes);
+        pack_villages(file, quarters, paths);
+        ok(H5Fflush(file, H5F_SCOPE_GLOBAL), "cannot write '" + tmp + "'");
+    });
 }
 
 Table cube_read_villages(const std::string& path, const std::string& period) {

@@ -6,10 +6,11 @@
 /// Layout, for a cube at `out/riskmap.nc`:
 /// - `out/riskmap.quarters/riskmap_2025Q3.nc`, one file per quarter, each a complete
 ///   NetCDF-4/CF file of its own: dimensions time (unlimited, length 1), y, x; coordinate
-///   variables x, y, time ("days since 2000-01-01", the first day of the quarter) and
-///   period(time); a scalar `crs` grid-mapping variable (crs_wkt, spatial_ref, GeoTransform,
-///   grid_mapping_name where derivable); `<layer>(time, y, x)` float32, NaN fill, chunks
-///   (1, 256, 256), shuffle + deflate; group `villages` with dimension `village` and one
+///   variables x, y, time ("days since 2000-01-01", the first day of the quarter, with CF
+///   bounds time_bnds(time, nv): the quarter's first day and the next quarter's) and the
+///   quarter's name period(time); a scalar `crs` grid-mapping variable (crs_wkt, spatial_ref,
+///   GeoTransform, grid_mapping_name where derivable); `<layer>(time, y, x)` float32, NaN fill,
+///   chunks (1, 256, 256), shuffle + deflate; group `villages` with dimension `village` and one
 ///   variable per table column (`code` is a string variable).
 /// - `out/riskmap.nc`, the master: the same coordinate and grid-mapping variables for all
 ///   quarters, and `<layer>(time, y, x)` as HDF5 virtual datasets (VDS) whose slice t maps
@@ -85,6 +86,12 @@ Layer<float> cube_read_layer(const std::string& path, const std::string& period,
 /// Pixels of `rect` of one layer of one quarter; same errors as cube_read_layer.
 Layer<float> cube_read_window(const std::string& path, const std::string& period,
                               const std::string& layer, const Grid& grid, const Rect& rect);
+
+/// Writes the cube at `path` (master and quarter files) as one self-contained NetCDF-4 file
+/// `out` with the same variables, attributes and village groups, for sharing: the layers'
+/// chunks are copied as stored. Throws InputError when `path` is not a cube or a quarter file
+/// it lists is missing (a master copied without its quarters folder).
+void cube_pack(const std::string& path, const std::string& out);
 
 /// A quarter's village table in stored column order (codes as Text column "code").
 /// Throws InputError when the period is not in the cube.

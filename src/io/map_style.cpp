@@ -4,7 +4,6 @@
 
 namespace riskmap::io {
 
-namespace {
 std::string xml_escape(const std::string& text) {
     std::string out;
     for (char c : text) {
@@ -28,6 +27,7 @@ std::string xml_escape(const std::string& text) {
     return out;
 }
 
+namespace {
 std::string items(const MapStyle& style, const char* element) {
     std::string out;
     for (const auto& s : style.stops)
@@ -50,6 +50,9 @@ std::string renderer(const MapStyle& style) {
            "\">\n      <rastershader>\n        <colorrampshader colorRampType=\"INTERPOLATED\" "
            "classificationMode=\"1\" clip=\"0\" minimumValue=\"" +
            lo + "\" maximumValue=\"" + hi + "\">\n" + items(style, "item") +
+           // QGIS 3.18+ draws an unlabelled continuous bar unless told to list the items.
+           "          <rampLegendSettings useContinuousLegend=\"0\" minimumLabel=\"\" "
+           "maximumLabel=\"\" prefix=\"\" suffix=\"\" direction=\"0\" orientation=\"2\"/>\n"
            "        </colorrampshader>\n      </rastershader>\n    </rasterrenderer>\n";
 }
 } // namespace

@@ -26,6 +26,9 @@ struct MapStyle {
 /// QGIS 3 layer style: singlebandpseudocolor (interpolated) or paletted.
 std::string qml(const MapStyle& style);
 
+/// `text` with & < > " as XML/HTML entities, for attribute values and text nodes.
+std::string xml_escape(const std::string& text);
+
 /// "#rrggbb"
 std::string hex_color(const std::array<std::uint8_t, 3>& rgb);
 

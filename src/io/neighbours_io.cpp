@@ -4,6 +4,7 @@
 
 #include <ogr_geometry.h>
 
+#include <algorithm>
 #include <sstream>
 
 namespace riskmap::io {
@@ -34,6 +35,39 @@ std::vector<kernels::Vertex> boundary_vertices(const VillageLayer& villages) {
                 add_polygon(*part, id, out);
         }
     }
+    return out;
+}
+
+std::vector<NearPair> near_pairs(const VillageLayer& villages,
+                                 const kernels::NeighbourLists& linked, double within_m) {
+    const double within = villages.srs.IsGeographic() ? within_m / 111320.0 : within_m;
+    const std::size_t n = villages.geometries.size();
+    std::vector<OGREnvelope> box(n);
+    std::vector<std::int32_t> order(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        villages.geometries[i]->getEnvelope(&box[i]);
+        order[i] = static_cast<std::int32_t>(i);
+    }
+    // A sweep along x: only envelopes that overlap once grown by `within` are compared.
+    std::sort(order.begin(), order.end(),
+              [&](std::int32_t a, std::int32_t b) { return box[a].MinX < box[b].MinX; });
+    std::vector<NearPair> out;
+    for (std::size_t k = 0; k < n; ++k) {
+        const std::int32_t a = order[k];
+        for (std::size_t m = k + 1; m < n && box[order[m]].MinX <= box[a].MaxX + within; ++m) {
+            const std::int32_t b = order[m];
+            if (box[b].MinY > box[a].MaxY + within || box[a].MinY > box[b].MaxY + within ||
+                std::binary_search(linked[a].begin(), linked[a].end(), b))
+                continue;
+            const double d = villages.geometries[a]->Distance(villages.geometries[b].get());
+            if (d >= 0 && d <= within)
+                out.push_back({std::min(a, b), std::max(a, b),
+                               villages.srs.IsGeographic() ? d * 111320.0 : d});
+        }
+    }
+    std::sort(out.begin(), out.end(), [](const NearPair& x, const NearPair& y) {
+        return std::pair(x.a, x.b) < std::pair(y.a, y.b);
+    });
     return out;
 }
 

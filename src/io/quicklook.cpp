@@ -73,6 +73,24 @@ void draw_legend(cairo_t* cr, const MapStyle& style, double x, double y) {
     }
 }
 
+/// The width the legend's longest line needs (Indonesian lines run longer than English).
+double legend_width(const MapStyle& style) {
+    Surface probe(cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1), cairo_surface_destroy);
+    Context cr(cairo_create(probe.get()), cairo_destroy);
+    cairo_select_font_face(cr.get(), "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
+                           CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(cr.get(), 12);
+    const auto width = [&](const std::string& text) {
+        cairo_text_extents_t extents;
+        cairo_text_extents(cr.get(), text.c_str(), &extents);
+        return extents.x_advance;
+    };
+    double widest = width(style.legend);
+    for (const auto& stop : style.stops)
+        widest = std::max(widest, 36 + width(stop.label));
+    return widest;
+}
+
 /// A bar of 1, 2 or 5 x 10^k metres, about a quarter of the image wide.
 void draw_scale_bar(cairo_t* cr, double metres_per_pixel, double x, double y, int image_w) {
     const double target = image_w / 4.0 * metres_per_pixel;
@@ -157,7 +175,8 @@ void write_quicklook(const std::string& path, const Grid& grid, const Layer<floa
     const Surface img = map_image(values, style, stride);
     const int w = cairo_image_surface_get_width(img.get());
     const int h = cairo_image_surface_get_height(img.get());
-    Surface page(cairo_image_surface_create(CAIRO_FORMAT_RGB24, w + kLegend + 20,
+    const int legend = std::max(kLegend, static_cast<int>(std::ceil(legend_width(style))) + 16);
+    Surface page(cairo_image_surface_create(CAIRO_FORMAT_RGB24, w + legend + 20,
                                             std::max(h, 200) + kTitle + kFooter),
                  cairo_surface_destroy);
     Context cr(cairo_create(page.get()), cairo_destroy);

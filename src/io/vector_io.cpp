@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <functional>
 #include <unordered_map>
 
 namespace riskmap::io {
@@ -51,6 +52,30 @@ int field_index(OGRLayer& layer, const std::string& field, const std::string& pa
                      "' for " + option + " (fields: " + fields + ")");
 }
 
+bool ring_is_finite(const OGRLinearRing& ring) {
+    for (int i = 0; i < ring.getNumPoints(); ++i)
+        if (!std::isfinite(ring.getX(i)) || !std::isfinite(ring.getY(i)))
+            return false;
+    return true;
+}
+
+bool polygon_is_finite(const OGRPolygon& polygon) {
+    for (const OGRLinearRing* ring : polygon)
+        if (!ring_is_finite(*ring))
+            return false;
+    return true;
+}
+
+/// GEOS calls a NaN vertex invalid but MakeValid keeps it; name it instead of repairing.
+bool coordinates_are_finite(const OGRGeometry& geom) {
+    if (wkbFlatten(geom.getGeometryType()) == wkbPolygon)
+        return polygon_is_finite(*geom.toPolygon());
+    for (const OGRPolygon* part : *geom.toMultiPolygon())
+        if (!polygon_is_finite(*part))
+            return false;
+    return true;
+}
+
 std::unique_ptr<OGRGeometry> checked_geometry(OGRFeature& feature, const VillageSource& source,
                                               const std::string& code) {
     const std::string place = where(source.path, feature.GetFID()) + " (code " + code + ")";
@@ -61,6 +86,8 @@ std::unique_ptr<OGRGeometry> checked_geometry(OGRFeature& feature, const Village
     if (type != wkbPolygon && type != wkbMultiPolygon)
         throw InputError(place + ": geometry is " + geom->getGeometryName() +
                          "; expected Polygon or MultiPolygon");
+    if (!coordinates_are_finite(*geom))
+        throw InputError(place + ": a vertex has a NaN or infinite coordinate");
     std::unique_ptr<OGRGeometry> out(geom->clone());
     if (out->IsValid())
         return out;
@@ -83,6 +110,22 @@ std::unique_ptr<OGRGeometry> checked_geometry(OGRFeature& feature, const Village
         throw InputError(place + ": invalid geometry that GEOS cannot repair into polygons");
     return fixed;
 }
+
+/// The level of `raw` from its digit count, for inputs.unit = auto.
+AreaUnit unit_of_first_code(const std::string& raw, const std::string& place) {
+    std::size_t digits = 0;
+    bool only_digits = !raw.empty();
+    for (char c : raw) {
+        digits += c >= '0' && c <= '9';
+        only_digits &= (c >= '0' && c <= '9') || c == '.' || c == ' ' || c == '-';
+    }
+    const auto unit = only_digits ? unit_from_digits(digits) : std::nullopt;
+    if (!unit)
+        throw InputError(place + ": cannot tell the areas' level from code '" + raw +
+                         "' (Kemendagri codes have 2, 4, 6 or 10 digits); set inputs.unit to "
+                         "village, kecamatan, regency, province, or any for other ids");
+    return *unit;
+}
 } // namespace
 
 VillageLayer read_villages(const VillageSource& source) {
@@ -103,14 +146,17 @@ VillageLayer read_villages(const VillageSource& source) {
         const std::string raw = feature->IsFieldSetAndNotNull(code_idx)
                                     ? feature->GetFieldAsString(code_idx)
                                     : std::string();
-        const NormalisedCode code = normalise_village_code(raw);
+        if (out.table.size() == 0)
+            out.unit = source.unit ? *source.unit
+                                   : unit_of_first_code(raw, where(source.path, feature->GetFID()));
+        const NormalisedCode code = normalise_area_code(raw, out.unit);
         if (!code.ok())
             throw InputError(where(source.path, feature->GetFID()) + ": " + code.problem);
         const auto [it, fresh] = first_fid.emplace(code.digits, feature->GetFID());
         if (!fresh)
-            throw InputError(where(source.path, feature->GetFID()) + ": duplicate village code " +
-                             dotted_code(code.digits) + " (also feature " +
-                             std::to_string(it->second) + ")");
+            throw InputError(where(source.path, feature->GetFID()) + ": duplicate " +
+                             code_noun(out.unit) + " " + dotted_code(code.digits) +
+                             " (also feature " + std::to_string(it->second) + ")");
         auto geom = checked_geometry(*feature, source, code.digits);
         const std::string name = name_idx >= 0 ? feature->GetFieldAsString(name_idx) : "";
         out.table.add(Village{code.digits, name, feature->GetFID()});
@@ -268,8 +314,53 @@ void set_field(OGRFeature& f, int idx, const TableColumn& col, std::size_t row) 
 }
 } // namespace
 
-void write_villages_gpkg(const std::string& path, const VillageLayer& villages,
-                         const Table& table) {
+namespace {
+/// The table QGIS itself creates to keep styles in a GeoPackage (its columns and meaning as
+/// in QGIS's OGR provider); a fixed update_time keeps identical runs byte-identical.
+void write_layer_style(GDALDataset& ds, OGRLayer& data, const LayerStyle& style,
+                       const std::function<Error(const std::string&)>& failed) {
+    OGRLayer* styles = ds.CreateLayer("layer_styles", nullptr, wkbNone, nullptr);
+    if (!styles)
+        throw failed("cannot create the layer_styles table in");
+    const std::pair<const char*, OGRFieldType> fields[] = {{"f_table_catalog", OFTString},
+                                                           {"f_table_schema", OFTString},
+                                                           {"f_table_name", OFTString},
+                                                           {"f_geometry_column", OFTString},
+                                                           {"styleName", OFTString},
+                                                           {"styleQML", OFTString},
+                                                           {"styleSLD", OFTString},
+                                                           {"useAsDefault", OFTInteger},
+                                                           {"description", OFTString},
+                                                           {"owner", OFTString},
+                                                           {"ui", OFTString},
+                                                           {"update_time", OFTDateTime}};
+    for (const auto& [name, type] : fields) {
+        OGRFieldDefn defn(name, type);
+        if (type == OFTInteger)
+            defn.SetSubType(OFSTBoolean);
+        if (styles->CreateField(&defn) != OGRERR_NONE)
+            throw failed(std::string("cannot create field '") + name + "' in");
+    }
+    OGRFeature row(styles->GetLayerDefn());
+    row.SetField("f_table_catalog", "");
+    row.SetField("f_table_schema", "");
+    row.SetField("f_table_name", data.GetName());
+    row.SetField("f_geometry_column", data.GetGeometryColumn());
+    row.SetField("styleName", style.name.c_str());
+    row.SetField("styleQML", style.qml.c_str());
+    row.SetField("styleSLD", "");
+    row.SetField("useAsDefault", 1);
+    row.SetField("description", "written by riskmap");
+    row.SetField("owner", "");
+    row.SetField("ui", "");
+    row.SetField("update_time", 2000, 1, 1, 0, 0, 0.0f, 100);
+    if (styles->CreateFeature(&row) != OGRERR_NONE)
+        throw failed("cannot write the layer style to");
+}
+} // namespace
+
+void write_villages_gpkg(const std::string& path, const VillageLayer& villages, const Table& table,
+                         const LayerStyle* style) {
     // A GeoPackage stores its write time; a fixed one keeps identical runs byte-identical.
     CPLConfigOptionSetter fixed_date("OGR_CURRENT_DATE", "2000-01-01T00:00:00Z", false);
     const auto failed = [&path](const std::string& what) {
@@ -302,6 +393,8 @@ void write_villages_gpkg(const std::string& path, const VillageLayer& villages,
     }
     if (ds->CommitTransaction() != OGRERR_NONE)
         throw failed("cannot write");
+    if (style)
+        write_layer_style(*ds, *layer, *style, failed);
     CPLErrorReset();
     ds.reset();
     if (CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal)

@@ -7,13 +7,16 @@
 #include "core/layer.hpp"
 #include "core/rect.hpp"
 #include "core/table.hpp"
+#include "core/village_code.hpp"
 #include "core/village_table.hpp"
 
 #include <ogr_geometry.h>
 #include <ogr_spatialref.h>
 
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,10 +24,11 @@ namespace riskmap::io {
 
 struct VillageSource {
     std::string path;
-    std::string layer;      ///< empty: the source's only layer
-    std::string code_field; ///< field with the 10-digit code
-    std::string name_field; ///< optional; empty: no names
-    bool repair = false;    ///< make invalid geometries valid instead of failing
+    std::string layer;                                ///< empty: the source's only layer
+    std::string code_field;                           ///< field with the area code
+    std::optional<AreaUnit> unit = AreaUnit::Village; ///< nullopt: from the codes' length
+    std::string name_field;                           ///< optional; empty: no names
+    bool repair = false; ///< make invalid geometries valid instead of failing
 };
 
 struct VillageLayer {
@@ -32,6 +36,7 @@ struct VillageLayer {
     std::vector<std::unique_ptr<OGRGeometry>> geometries; ///< same order as table
     OGRSpatialReference srs;                              ///< may be empty (unknown CRS)
     std::string layer_name;
+    AreaUnit unit = AreaUnit::Village; ///< the source's, or read from the first code
 };
 
 /// Reads every feature; throws InputError naming the feature for a bad or duplicate code, an
@@ -67,7 +72,17 @@ private:
     std::vector<std::int64_t> point_pixel_;
 };
 
-/// Writes the villages' geometries with the table's columns, rows in table.order.
-void write_villages_gpkg(const std::string& path, const VillageLayer& villages, const Table& table);
+/// A QGIS style stored with a GeoPackage layer.
+struct LayerStyle {
+    std::string name; ///< styleName in layer_styles
+    std::string qml;  ///< QGIS style XML
+};
+
+/// Writes the villages' geometries with the table's columns, rows in table.order. With a
+/// style: the layer's default style in the `layer_styles` table, as QGIS saves one (QGIS loads
+/// it with the layer, aliases included; GDAL 3.6 does not store fields' alternative names in
+/// a GeoPackage).
+void write_villages_gpkg(const std::string& path, const VillageLayer& villages, const Table& table,
+                         const LayerStyle* style = nullptr);
 
 } // namespace riskmap::io

@@ -4,11 +4,14 @@
 #include "core/error.hpp"
 #include "support/small_job.hpp"
 
+#include <gdal_priv.h>
 #include <gtest/gtest.h>
+#include <ogrsf_frmts.h>
 
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <limits>
 
@@ -48,6 +51,16 @@ TEST_F(BadInput, SanitationThatDoesNotOverlapTheGrid) {
     far.geotransform[0] += 500000;
     write_raster(dir / "sanitation.tif", far, Layer<float>(20, 20, 0.4f));
     expect_failure(kExitInput, {"sanitation.tif", "does not overlap", "cannot be reconciled"});
+}
+
+// The population raster defines the grid, so when it is the one placed elsewhere the message
+// must name it, not the sanitation raster that is checked against it first.
+TEST_F(BadInput, PopulationThatOverlapsNeitherVillagesNorSanitation) {
+    Grid far = grid;
+    far.geotransform[0] += 500000;
+    write_raster(dir / "population.tif", far, Layer<float>(20, 20, 5.0f));
+    expect_failure(kExitInput, {"population.tif", "overlaps neither the villages", "villages.gpkg",
+                                "sanitation.tif", "check its CRS and extent"});
 }
 
 TEST_F(BadInput, DuplicateVillageCodeInTheVillages) {
@@ -180,6 +193,23 @@ TEST_F(BadInput, SelfIntersectingVillageNamesTheFeature) {
                                 "inputs.repair_geometry"});
     sections["inputs"]["repair_geometry"] = "true";
     EXPECT_EQ(run().exit_code, 0);
+}
+
+TEST_F(BadInput, VillageWithANaNVertex) {
+    // WKT cannot say NaN, but WKB (and so a GeoPackage) can; GEOS would "repair" it silently.
+    const double x = grid.geotransform[0], y = grid.geotransform[3];
+    write_villages_with(dir / "villages.gpkg", grid, rect_wkt(x + 1000, y - 1000, x + 2000, y));
+    {
+        GDALDatasetUniquePtr ds(GDALDataset::Open((dir / "villages.gpkg").c_str(), GDAL_OF_UPDATE));
+        OGRLayer* layer = ds->GetLayer(0);
+        std::unique_ptr<OGRFeature> f(layer->GetFeature(2));
+        f->GetGeometryRef()->toPolygon()->getExteriorRing()->setPoint(1, std::nan(""), y);
+        ASSERT_EQ(layer->SetFeature(f.get()), OGRERR_NONE);
+    }
+    expect_failure(kExitInput,
+                   {"villages.gpkg", "feature 2 (code 3205012002)", "NaN or infinite coordinate"});
+    sections["inputs"]["repair_geometry"] = "true";
+    expect_failure(kExitInput, {"villages.gpkg", "feature 2", "NaN or infinite coordinate"});
 }
 
 TEST_F(BadInput, VillageWithoutGeometry) {

@@ -85,6 +85,37 @@ TEST(RunOptions, InvalidChoicesQuoteTheValue) {
     }
 }
 
+TEST(RunOptions, AnotherIndicatorSetsItsOwnModelTargetAndPopulationShare) {
+    // It once inherited stunting's target and population share without a word (issue 15).
+    TempDir dir;
+    write_text(dir / "job.ini", kConfig);
+    std::vector<std::string> args{"--config",
+                                  dir / "job.ini",
+                                  "--indicator.anaemia.numerator",
+                                  "anaemic",
+                                  "--indicator.anaemia.denominator",
+                                  "tested"};
+    for (const char* key : {"model", "target", "population_share"}) {
+        try {
+            cli::parse_run_options(args);
+            FAIL() << key;
+        } catch (const UsageError& e) {
+            EXPECT_NE(std::string(e.what()).find("'indicator.anaemia." + std::string(key) +
+                                                 "' is required"),
+                      std::string::npos)
+                << e.what();
+        }
+        args.insert(args.end(), {std::string("--indicator.anaemia.") + key,
+                                 key == std::string("model") ? "binomial" : "0.3"});
+    }
+    const auto opts = cli::parse_run_options(args);
+    const auto& anaemia = opts.config.indicators.back();
+    EXPECT_EQ(anaemia.name, "anaemia");
+    EXPECT_DOUBLE_EQ(anaemia.target, 0.3);
+    EXPECT_DOUBLE_EQ(anaemia.population_share, 0.3);
+    EXPECT_DOUBLE_EQ(anaemia.display_scale, 1);
+}
+
 TEST(RunOptions, RequiredInputsAreNamed) {
     EXPECT_THROW(cli::parse_run_options({"--inputs.records", "r.csv"}), UsageError);
 }

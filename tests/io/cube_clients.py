@@ -57,6 +57,12 @@ def check_netcdf4(path, exp):
         got = [d.strftime("%Y-%m-%d") for d in dates]
         check(got == exp["dates"], f"netCDF4: time {got}")
         check(list(nc["period"][:]) == exp["periods"], "netCDF4: period labels")
+        # CF cell bounds: each quarter from its first day to the next quarter's.
+        check(nc["time"].bounds == "time_bnds", "netCDF4: time has no bounds")
+        bounds = netCDF4.num2date(nc["time_bnds"][:], nc["time"].units, nc["time"].calendar)
+        got = [[d.strftime("%Y-%m-%d") for d in row] for row in bounds]
+        check(got == [list(p) for p in zip(exp["dates"], exp["ends"])],
+              f"netCDF4: time_bnds {got}")
         check(var.grid_mapping == "crs", "netCDF4: grid_mapping")
         check(same_crs(nc["crs"].crs_wkt, exp["crs_wkt"]), "netCDF4: crs_wkt")
         for t in range(len(exp["periods"])):
@@ -77,6 +83,9 @@ def check_xarray(path, exp):
         got = [str(d)[:10] for d in ds.time.values]
         check(got == exp["dates"], f"xarray: time {got}")
         check(list(ds.period.values) == exp["periods"], "xarray: period labels")
+        got = [[str(d)[:10] for d in row] for row in ds.time_bnds.values]
+        check(got == [list(p) for p in zip(exp["dates"], exp["ends"])],
+              f"xarray: time_bnds {got}")
         crs = ds[layer.attrs["grid_mapping"]]
         check(same_crs(crs.attrs["crs_wkt"], exp["crs_wkt"]), "xarray: crs_wkt")
         for t, period in enumerate(exp["periods"]):

@@ -397,14 +397,16 @@ std::string json_string(const std::string& s) {
 
 /// What cube_clients.py compares the cube with.
 std::string expectations(const Grid& grid, const std::vector<std::string>& periods,
-                         const std::vector<std::string>& dates, const std::string& layer,
+                         const std::vector<std::string>& dates,
+                         const std::vector<std::string>& ends, const std::string& layer,
                          const std::vector<Layer<float>>& values) {
-    std::string gt, per, dat, vals, codes;
+    std::string gt, per, dat, end, vals, codes;
     for (double v : grid.geotransform)
         gt += (gt.empty() ? "" : ",") + json_number(v);
     for (std::size_t t = 0; t < periods.size(); ++t) {
         per += (t ? "," : "") + json_string(periods[t]);
         dat += (t ? "," : "") + json_string(dates[t]);
+        end += (t ? "," : "") + json_string(ends[t]);
         codes += std::string(t ? "," : "") + "[\"3205012001\",\"3205012002\",\"3205012003\"]";
         std::string flat;
         for (float v : values[t].values())
@@ -414,27 +416,39 @@ std::string expectations(const Grid& grid, const std::vector<std::string>& perio
     return "{\"width\":" + std::to_string(grid.width) +
            ",\"height\":" + std::to_string(grid.height) + ",\"geotransform\":[" + gt +
            "],\"crs_wkt\":" + json_string(grid.crs_wkt) + ",\"periods\":[" + per + "],\"dates\":[" +
-           dat + "],\"layer\":" + json_string(layer) + ",\"values\":[" + vals + "],\"codes\":[" +
-           codes + "]}";
+           dat + "],\"ends\":[" + end + "],\"layer\":" + json_string(layer) + ",\"values\":[" +
+           vals + "],\"codes\":[" + codes + "]}";
 }
 
 std::string quoted(const std::string& s) {
     return "'" + s + "'";
 }
 
-void expect_clients_read(const TempDir& dir, const Grid& grid) {
+/// Two quarters, written out of order (the cube sorts them), and what the clients expect.
+std::string write_two_quarters(const TempDir& dir, const Grid& grid) {
     const std::string cube = dir / "riskmap.nc";
     write(cube, grid, "2025Q3", 0.3f);
-    write(cube, grid, "2024Q4", 0.1f); // written out of order: the cube sorts quarters
+    write(cube, grid, "2024Q4", 0.1f);
     test::write_text(dir / "expected.json",
-                     expectations(grid, {"2024Q4", "2025Q3"}, {"2024-10-01", "2025-07-01"}, "rate",
+                     expectations(grid, {"2024Q4", "2025Q3"}, {"2024-10-01", "2025-07-01"},
+                                  {"2025-01-01", "2025-10-01"}, "rate",
                                   {field(grid, 0.1f), field(grid, 0.3f)}));
-    // From another folder: the master finds its quarter files relative to itself.
+    return cube;
+}
+
+/// netCDF4 and xarray read `file` as tests/io/cube_clients.py expects; run from another
+/// folder, so that relative paths inside the file resolve against the file's own folder.
+void expect_python_clients_read(const TempDir& dir, const std::string& file) {
     const auto py =
         test::run_command("cd / && " + python() + " " +
                           quoted(std::string(RISKMAP_SOURCE_DIR) + "/tests/io/cube_clients.py") +
-                          " " + quoted(cube) + " " + quoted(dir / "expected.json"));
+                          " " + quoted(file) + " " + quoted(dir / "expected.json"));
     EXPECT_EQ(py.exit_code, 0) << py.output;
+}
+
+void expect_clients_read(const TempDir& dir, const Grid& grid) {
+    const std::string cube = write_two_quarters(dir, grid);
+    expect_python_clients_read(dir, cube);
 
     const std::string name = "NETCDF:\"" + cube + "\":rate";
     const auto info = test::run_command("gdalinfo " + quoted(name));
@@ -465,6 +479,36 @@ void expect_clients_read(const TempDir& dir, const Grid& grid) {
 }
 
 } // namespace
+
+TEST(CubeClients, APackedCubeIsSelfContained) {
+    // `riskmap cube pack`: one file to share, read the same with the cube itself gone.
+    TempDir dir;
+    const std::string cube = write_two_quarters(dir, test::utm_grid(300, 260, 100.0));
+    fs::create_directories(dir / "shared");
+    const std::string packed = dir / "shared/riskmap_2025.nc";
+    io::cube_pack(cube, packed);
+    fs::remove_all(dir / "riskmap.quarters");
+    fs::remove(cube);
+    expect_python_clients_read(dir, packed);
+    EXPECT_EQ(io::cube_periods(packed), (std::vector<std::string>{"2024Q4", "2025Q3"}));
+}
+
+TEST(Cube, PackingAMasterWithoutItsQuartersNamesTheMissingFile) {
+    TempDir dir;
+    const Grid grid = test::utm_grid(40, 30, 100.0);
+    write(dir / "riskmap.nc", grid, "2025Q3", 0.3f);
+    fs::create_directories(dir / "copied");
+    fs::copy_file(dir / "riskmap.nc", dir / "copied/riskmap.nc");
+    try {
+        io::cube_pack(dir / "copied/riskmap.nc", dir / "packed.nc");
+        FAIL() << "packed a master without its quarter files";
+    } catch (const InputError& e) {
+        const std::string what = e.what();
+        EXPECT_NE(what.find("lists 2025Q3 but its data file"), std::string::npos) << what;
+        EXPECT_NE(what.find("riskmap.quarters/'"), std::string::npos) << what;
+    }
+    EXPECT_FALSE(fs::exists(dir / "packed.nc"));
+}
 
 TEST(CubeClients, ReadAProjectedCubeWithGridTimeAndCrs) {
     TempDir dir;

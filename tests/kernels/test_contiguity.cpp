@@ -30,6 +30,20 @@ TEST(QueenContiguity, SharedCornerOnlyIsQueenNeighbour) {
     EXPECT_TRUE(nb[2].empty());
 }
 
+TEST(QueenContiguity, NonFiniteVerticesTouchNothing) {
+    // Found by fuzz_wkb_polygons: a NaN vertex once became an out-of-range cell index.
+    std::vector<Vertex> v;
+    square(v, 0, 0, 1, 1, 0);
+    square(v, 1, 0, 2, 1, 1);
+    v.push_back({std::nan(""), 0.5, 2});
+    v.push_back({INFINITY, -INFINITY, 2});
+    v.push_back({1, 1, 3}); // a finite vertex of polygon 3 still counts
+    const auto nb = kernels::queen_neighbours(v, 4, kSnap);
+    EXPECT_EQ(nb[0], (std::vector<std::int32_t>{1, 3}));
+    EXPECT_TRUE(nb[2].empty());
+    EXPECT_EQ(nb[3], (std::vector<std::int32_t>{0, 1}));
+}
+
 TEST(QueenContiguity, SharedEdgeGridOfNine) {
     std::vector<Vertex> v;
     for (int r = 0; r < 3; ++r)

@@ -159,6 +159,54 @@ TEST_F(District, RasterioReadsEveryMapWithTheInputGrid) {
     EXPECT_EQ(check.output.find("FAIL"), std::string::npos) << check.output;
 }
 
+TEST_F(District, QgisShowsLabelledLegendsAndTheStyledVillageLayer) {
+    // QGIS itself (Debian's python3-qgis, headless): the legend of every map lists labelled
+    // classes with units and the target; the village layer opens styled by priority class
+    // with readable column names (tests/pipelines/qgis_styles.py).
+    const std::string legends = *dir / "legends.png";
+    const auto check = run_command(
+        "QT_QPA_PLATFORM=offscreen /usr/bin/python3 '" + std::string(RISKMAP_SOURCE_DIR) +
+        "/tests/pipelines/qgis_styles.py' '" + *dir / "out" + "' '" + legends + "'");
+    EXPECT_EQ(check.exit_code, 0) << check.output;
+    EXPECT_EQ(check.output.find("FAIL"), std::string::npos) << check.output;
+    EXPECT_GT(std::filesystem::file_size(legends), 10000u);
+}
+
+TEST_F(District, ReportRendersInChromiumAndPrintsToPdf) {
+    // `riskmap report`: headless Chromium (Debian's package) loads the page, the page's own
+    // check reports what was drawn; a screenshot and the PDF printed from it.
+    const auto report = run_riskmap({"report", *dir / "out"});
+    ASSERT_EQ(report.exit_code, 0) << report.output;
+    const std::string page = *dir / "out/report_2025Q3.html";
+    ASSERT_TRUE(std::filesystem::exists(page)) << report.output;
+    const std::string html = read_text(page);
+    // The sample district's config asks for Bahasa Indonesia (output.language = id).
+    for (const char* expected : {"<html lang=\"id\">", "Angka utama", "Daftar sasaran",
+                                 "Prioritas keseluruhan per kecamatan", "Kualitas data",
+                                 "Asal data", "sha256:", "per 100.000 kelahiran hidup"})
+        EXPECT_NE(html.find(expected), std::string::npos) << expected;
+    const std::string browser =
+        "chromium --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --hide-scrollbars "
+        "--window-size=1100,1600 ";
+    const auto dom =
+        run_command(browser + "--virtual-time-budget=5000 --dump-dom 'file://" + page + "'");
+    ASSERT_EQ(dom.exit_code, 0) << dom.output;
+    const auto at = dom.output.find("data-check=\"images=");
+    ASSERT_NE(at, std::string::npos) << "the page's check did not run";
+    const std::string check = dom.output.substr(at, dom.output.find('"', at + 12) - at);
+    EXPECT_NE(check.find("broken=0 emptytables=0 overflow=false"), std::string::npos) << check;
+    EXPECT_EQ(check.find("images=0 "), std::string::npos) << check;
+    const std::string shot = *dir / "report.png";
+    ASSERT_EQ(run_command(browser + "--screenshot='" + shot + "' 'file://" + page + "'").exit_code,
+              0);
+    EXPECT_GT(std::filesystem::file_size(shot), 50000u); // a blank page compresses to ~5 kB
+    const auto pages = run_command("pdfinfo '" + *dir / "out/report_2025Q3.pdf" + "'");
+    ASSERT_EQ(pages.exit_code, 0) << report.output << pages.output;
+    const auto p = pages.output.find("Pages:");
+    ASSERT_NE(p, std::string::npos) << pages.output;
+    EXPECT_GE(std::stoi(pages.output.substr(p + 6)), 3) << pages.output;
+}
+
 TEST_F(District, OgrinfoListsEveryVillage) {
     io::init_gdal();
     GDALDatasetUniquePtr src(

@@ -5,6 +5,7 @@
 #include "io/raster_io.hpp"
 #include "support/small_job.hpp"
 
+#include <gdal_priv.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -45,6 +46,53 @@ TEST_F(Quarters, SecondQuarterAddsChangeMapsAndPreviousColumns) {
     const auto change = io::read_band(dir / "out/stunting_rate_change.tif", grid);
     EXPECT_GT(change(5, 15), 0.0f);
     EXPECT_NE(read_text(dir / "out/run.json").find("\"compare.previous\""), std::string::npos);
+}
+
+TEST_F(Quarters, ClassChangeIsAByteMapWithAColourPerChange) {
+    // Float32 with averaged overviews left fractions no palette entry matches (issue 16).
+    run_two_quarters();
+    GDALDatasetUniquePtr ds(
+        GDALDataset::Open((dir / "out/priority_class_change.tif").c_str(), GDAL_OF_RASTER));
+    ASSERT_TRUE(ds);
+    GDALRasterBand* band = ds->GetRasterBand(1);
+    EXPECT_EQ(band->GetRasterDataType(), GDT_Byte);
+    EXPECT_EQ(band->GetNoDataValue(), 0.0);
+    ASSERT_NE(band->GetColorTable(), nullptr);
+    EXPECT_EQ(band->GetColorTable()->GetColorEntry(5)->c1, 247); // "same": RdBu's white
+    char** names = band->GetCategoryNames();
+    ASSERT_GE(CSLCount(names), 10);
+    EXPECT_STREQ(names[5], "same");
+    EXPECT_STREQ(names[6], "1 higher");
+    std::vector<GDALRasterBand*> levels{band};
+    for (int k = 0; k < band->GetOverviewCount(); ++k)
+        levels.push_back(band->GetOverview(k));
+    for (GDALRasterBand* level : levels) {
+        std::vector<std::uint8_t> v(std::size_t(level->GetXSize()) * level->GetYSize());
+        ASSERT_EQ(level->RasterIO(GF_Read, 0, 0, level->GetXSize(), level->GetYSize(), v.data(),
+                                  level->GetXSize(), level->GetYSize(), GDT_Byte, 0, 0),
+                  CE_None);
+        EXPECT_LE(*std::max_element(v.begin(), v.end()), 9);
+    }
+    const std::string qml = read_text(dir / "out/priority_class_change.qml");
+    EXPECT_NE(qml.find("value=\"5\" color=\"#f7f7f7\" alpha=\"255\" label=\"same\""),
+              std::string::npos)
+        << qml;
+}
+
+TEST_F(Quarters, CubePackWritesOneFileAndRefusesALoneMaster) {
+    run_two_quarters();
+    const std::string cube = dir / "out/riskmap.nc", packed = dir / "shared.nc";
+    const auto r = test::run_riskmap({"cube", "pack", cube, packed});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(io::cube_periods(packed), (std::vector<std::string>{"2025Q2", "2025Q3"}));
+    EXPECT_EQ(io::cube_read_villages(cube, "2025Q3").rows(), 4u);
+    std::filesystem::create_directories(dir / "lone");
+    std::filesystem::copy_file(cube, dir / "lone/riskmap.nc");
+    const auto lone = test::run_riskmap({"cube", "pack", dir / "lone/riskmap.nc", dir / "x.nc"});
+    EXPECT_EQ(lone.exit_code, 3) << lone.output;
+    EXPECT_NE(lone.output.find("is missing"), std::string::npos) << lone.output;
+    EXPECT_EQ(test::run_riskmap({"cube"}).exit_code, 2);
+    EXPECT_EQ(test::run_riskmap({"cube", "pack", cube, cube}).exit_code, 2);
 }
 
 TEST_F(Quarters, EarlierQuarterStaysByteIdenticalAndRerunsReplaceOnlyTheirQuarter) {

@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 using namespace riskmap;
 using namespace riskmap::test;
 
@@ -60,6 +62,16 @@ TEST_F(SmallJobRuns, GeographicGridKeepsItsCrs) {
     }
 }
 
+TEST_F(SmallJobRuns, OutputReportWritesTheQuartersReport) {
+    sections["output"]["report"] = "true";
+    const auto r = run({"--inputs.period", "2025Q3"});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const std::string html = read_text(dir / "out/report_2025Q3.html");
+    EXPECT_NE(html.find("quarterly risk report 2025Q3"), std::string::npos);
+    EXPECT_NE(html.find("<td>3205012001</td>"), std::string::npos); // the lists have rows
+    EXPECT_TRUE(std::filesystem::exists(dir / "out/report_2025Q3.pdf"));
+}
+
 TEST_F(SmallJobRuns, WithoutRastersOnlyTablesAreWritten) {
     sections["inputs"].erase("population");
     sections["inputs"].erase("sanitation");
@@ -67,7 +79,7 @@ TEST_F(SmallJobRuns, WithoutRastersOnlyTablesAreWritten) {
     ASSERT_EQ(r.exit_code, 0) << r.output;
     EXPECT_EQ(list_dir(dir / "out"),
               (std::vector<std::string>{"kecamatan.csv", "rejects.csv", "run.json", "villages.csv",
-                                        "villages.gal", "villages.gpkg"}));
+                                        "villages.gal", "villages.gpkg", "villages.qml"}));
 }
 
 TEST_F(SmallJobRuns, KecamatanSumCountsBeforeRates) {

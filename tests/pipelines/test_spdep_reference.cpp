@@ -38,12 +38,18 @@ TEST(SpdepReference, NeighboursAndEmpiricalBayesMatchSpdep) {
                                   "poisson",
                                   "--indicator.pois.target",
                                   "0.2",
+                                  "--indicator.pois.population_share",
+                                  "0.09",
                                   "--indicator.binom.numerator",
                                   "children_stunted",
                                   "--indicator.binom.denominator",
                                   "children_measured",
                                   "--indicator.binom.model",
-                                  "binomial"});
+                                  "binomial",
+                                  "--indicator.binom.target",
+                                  "0.14",
+                                  "--indicator.binom.population_share",
+                                  "0.09"});
     ASSERT_EQ(run.exit_code, 0) << run.output;
     const auto check = run_command("Rscript " + std::string(RISKMAP_SOURCE_DIR) +
                                    "/tests/reference/spdep_check.R " + dir / "out");

@@ -109,7 +109,7 @@ void write_raster(const std::string& path, const Grid& grid, const Layer<float>&
 
 void write_wkt_villages(const std::string& path,
                         const std::vector<std::pair<std::string, std::string>>& villages,
-                        const std::string& crs_wkt) {
+                        const std::string& crs_wkt, const std::vector<std::string>& names) {
     io::init_gdal();
     GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
     GDALDatasetUniquePtr ds(drv->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
@@ -119,11 +119,17 @@ void write_wkt_villages(const std::string& path,
     OGRLayer* layer = ds->CreateLayer("villages", &srs, wkbUnknown, nullptr);
     OGRFieldDefn code("kode_desa", OFTString);
     layer->CreateField(&code);
+    OGRFieldDefn name("nama_desa", OFTString);
+    if (!names.empty())
+        layer->CreateField(&name);
     // One transaction: SQLite would otherwise sync the file once per feature.
     ds->StartTransaction();
-    for (const auto& [code_text, wkt] : villages) {
+    for (std::size_t i = 0; i < villages.size(); ++i) {
+        const auto& [code_text, wkt] = villages[i];
         OGRFeature f(layer->GetLayerDefn());
         f.SetField("kode_desa", code_text.c_str());
+        if (!names.empty())
+            f.SetField("nama_desa", names[i].c_str());
         OGRGeometry* geom = nullptr;
         if (!wkt.empty() &&
             OGRGeometryFactory::createFromWkt(wkt.c_str(), nullptr, &geom) != OGRERR_NONE)
@@ -145,9 +151,14 @@ std::string rect_wkt(double x0, double y0, double x1, double y1) {
 void write_rect_villages(const std::string& path, const std::vector<Rect>& rects,
                          const std::string& crs_wkt) {
     std::vector<std::pair<std::string, std::string>> villages;
-    for (const auto& r : rects)
+    std::vector<std::string> names;
+    bool named = false;
+    for (const auto& r : rects) {
         villages.emplace_back(r.code, rect_wkt(r.x0, r.y0, r.x1, r.y1));
-    write_wkt_villages(path, villages, crs_wkt);
+        names.push_back(r.name);
+        named = named || !r.name.empty();
+    }
+    write_wkt_villages(path, villages, crs_wkt, named ? names : std::vector<std::string>{});
 }
 
 void write_text(const std::string& path, const std::string& text) {

@@ -53,13 +53,14 @@ void write_raster(const std::string& path, const Grid& grid, const Layer<float>&
 struct Rect {
     std::string code;
     double x0, y0, x1, y1;
+    std::string name = {}; ///< written as nama_desa when any rectangle has one
 };
 
 /// GeoPackage layer "villages" with field kode_desa and (code, WKT) features; an empty WKT
 /// writes a feature without geometry.
 void write_wkt_villages(const std::string& path,
                         const std::vector<std::pair<std::string, std::string>>& villages,
-                        const std::string& crs_wkt);
+                        const std::string& crs_wkt, const std::vector<std::string>& names = {});
 
 /// WKT of an axis-aligned rectangle.
 std::string rect_wkt(double x0, double y0, double x1, double y1);
