@@ -96,7 +96,10 @@ struct JobConfig {
 
     // [output]
     std::string output_dir = "out";
-    bool report = false;                   ///< [output] report: report_<period>.html after the run
+    bool report = false; ///< [output] report: report_<period>.html after the run
+    /// [output] public: also write public_* tables with small counts withheld (disclosure)
+    bool public_set = false;
+    double min_count = 5; ///< [output] min_count: the smallest count a public table may show
     Language language = Language::English; ///< [output] language of what people read
     /// The quarterly cube (riskmap.nc) that keeps every period; empty: none.
     std::string cube_path;

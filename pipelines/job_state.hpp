@@ -14,6 +14,7 @@
 #include "io/vector_io.hpp"
 #include "kernels/contiguity.hpp"
 #include "kernels/disaggregate.hpp"
+#include "kernels/disclosure.hpp"
 #include "kernels/empirical_bayes.hpp"
 #include "kernels/hyperprior.hpp"
 #include "kernels/self_check.hpp"
@@ -123,6 +124,14 @@ struct AreaScores {
     std::vector<TableColumn> previous;
 };
 
+/// One level of the public set (output.public): the areas scored again from the counts that
+/// may be published, as if the withheld ones had never been reported, and what was withheld.
+struct PublicAreas {
+    AreaScores scores;
+    std::vector<std::vector<kernels::Suppression>> withheld; ///< per indicator, per area
+    std::vector<IndicatorCounts> reported; ///< as reported: denominators are published
+};
+
 /// A map being written tile by tile into a work file in the staging folder.
 struct NamedMap {
     std::string name; ///< file stem
@@ -171,6 +180,7 @@ struct JobState {
 
     AreaScores village_scores;
     AreaScores parent_scores; ///< the level above the areas (kecamatan of villages); may be empty
+    std::optional<PublicAreas> public_villages, public_parents; ///< with output.public
     std::vector<NamedMap> maps;
     std::unique_ptr<io::TiledMapFile> score_file; ///< pixel priority scores (work file)
     bool work_in_memory = false; ///< work rasters kept in GDAL's block cache (small grids)

@@ -175,6 +175,34 @@ std::string list_json(const std::vector<std::string>& items) {
 }
 
 /// The level the run mapped, where it was read from, and the table above it.
+/// What the public set withheld, per indicator: {"stunting": {"published": .., ...}, ...}.
+std::string withheld_json(const PublicAreas& p, const JobConfig& cfg) {
+    std::string out = "{";
+    for (std::size_t k = 0; k < p.withheld.size(); ++k) {
+        std::size_t n[4] = {0, 0, 0, 0};
+        for (const auto w : p.withheld[k])
+            ++n[static_cast<int>(w)];
+        out += (k ? ", " : "") + json_string(cfg.indicators[k].name) +
+               ": {\"published\": " + std::to_string(n[0]) +
+               ", \"below_minimum\": " + std::to_string(n[1]) +
+               ", \"complementary\": " + std::to_string(n[2]) +
+               ", \"not_reported\": " + std::to_string(n[3]) + "}";
+    }
+    return out + "}";
+}
+
+std::string public_json(const JobState& s) {
+    if (!s.public_villages)
+        return "null";
+    const auto parent = parent_unit(s.villages.unit);
+    std::string out = "{\"min_count\": " + number(s.config.min_count) +
+                      ", \"areas\": " + withheld_json(*s.public_villages, s.config);
+    if (parent && s.public_parents)
+        out += ", \"parent_table\": " + json_string("public_" + parent_table_name(*parent)) +
+               ", \"parents\": " + withheld_json(*s.public_parents, s.config);
+    return out + "}";
+}
+
 std::string areas_json(const JobState& s) {
     const auto parent = parent_unit(s.villages.unit);
     return std::string("{\"unit\": ") + json_string(unit_name(s.villages.unit)) +
@@ -212,7 +240,7 @@ std::string run_report_json(const JobState& s, const std::vector<std::string>& o
            ",\n  \"config\": " + config + ",\n  \"counts\": " + counts_json(s) +
            ",\n  \"grid\": " + grid + ",\n  \"priors\": " + priors_json(s) +
            ",\n  \"uncertainty\": " + uncertainty_json(s) + ",\n  \"timings_s\": " + timings +
-           ",\n  \"resources\": " + resources_json(s) +
+           ",\n  \"resources\": " + resources_json(s) + ",\n  \"public\": " + public_json(s) +
            ",\n  \"warnings\": " + list_json(s.warnings) +
            ",\n  \"outputs\": " + list_json(outputs) + "\n}\n";
 }

@@ -6,6 +6,7 @@
 #include "kernels/priority.hpp"
 #include "pipelines/area_scores.hpp"
 #include "pipelines/map_styles.hpp"
+#include "pipelines/public_set.hpp"
 #include "sched/parallel_rows.hpp"
 
 #include <algorithm>
@@ -139,6 +140,8 @@ void ScoreAreas::run(JobState& state) {
             parent_areas(state.village_scores, state.villages.unit, state.config.indicators.size());
         score_areas(state.parent_scores, state.config);
     }
+    if (state.config.public_set)
+        make_public_set(state);
     warn_little_information(state);
 }
 

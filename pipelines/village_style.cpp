@@ -37,7 +37,8 @@ std::string indicator_column(const std::string& suffix, const IndicatorSpec& spe
         {"excess", "excess cases above target"},
         {"rank", "rank by excess cases"},
         {"rank_lo", "rank, 95 % interval low"},
-        {"rank_hi", "rank, 95 % interval high"}};
+        {"rank_hi", "rank, 95 % interval high"},
+        {"withheld", "count withheld (1: below the minimum, 2: protects a total)"}};
     if (const auto it = fixed.find(suffix); it != fixed.end())
         return it->second;
     if (suffix == "num")

@@ -11,6 +11,7 @@
 #include "pipelines/area_scores.hpp"
 #include "pipelines/checkpoints.hpp"
 #include "pipelines/map_styles.hpp"
+#include "pipelines/public_set.hpp"
 #include "pipelines/raster_stages.hpp"
 #include "pipelines/run_report.hpp"
 #include "pipelines/village_style.hpp"
@@ -108,6 +109,20 @@ void add_to_cube(const JobState& s, const io::StagedOutput& staged, const Table&
     io::cube_write_quarter(s.config.cube_path, s.grid, s.config.period, layers, table);
 }
 
+/// The public set beside the internal tables (output.public; pipelines/public_set.hpp).
+void write_public_tables(const JobState& s,
+                         const std::function<std::string(const std::string&)>& stage) {
+    if (!s.public_villages)
+        return;
+    const Table villages = public_area_table(*s.public_villages, s.config);
+    io::write_table_csv(stage("public_villages.csv"), villages);
+    const io::LayerStyle style = village_layer_style(villages, s.config);
+    io::write_villages_gpkg(stage("public_villages.gpkg"), s.villages, villages, &style);
+    if (const auto parent = parent_unit(s.villages.unit); parent && s.public_parents)
+        io::write_table_csv(stage("public_" + parent_table_name(*parent)),
+                            public_area_table(*s.public_parents, s.config));
+}
+
 std::string rejects_csv(const JobState& s) {
     std::string text = io::csv_line({"line", "code", "reason"});
     for (const auto& r : s.rejects)
@@ -160,6 +175,7 @@ void WriteOutputs::run(JobState& state) {
     if (const auto parent = parent_unit(state.villages.unit))
         io::write_table_csv(stage(parent_table_name(*parent)),
                             area_table(state.parent_scores, cfg));
+    write_public_tables(state, stage);
     io::write_file(stage("rejects.csv"), rejects_csv(state));
     io::write_gal(stage("villages.gal"), state.village_scores.code, state.neighbours,
                   state.villages.layer_name);

@@ -125,6 +125,10 @@ const KeySpec kInputKeys[] = {
     {"output.report", "false",
      "after the run, write report_<period>.html for a district meeting (and a PDF of it where "
      "Chromium is installed), as `riskmap report` does"},
+    {"output.public", "false",
+     "also write public_villages.csv/.gpkg and public_<parent>.csv, safe to publish: no count "
+     "below output.min_count can be read or worked out from them"},
+    {"output.min_count", "5", "the smallest count the public tables show (whole number, 1-1000)"},
 };
 
 struct IndicatorKey {
@@ -576,6 +580,14 @@ JobConfig job_config_from(const Settings& s, const OptionSet& set,
     c.priority = priority_from(s);
     c.output_dir = s.path("output.dir");
     c.report = s.flag("output.report");
+    c.public_set = s.flag("output.public");
+    const auto min_count = parse_count(s.text("output.min_count"));
+    if (!min_count || *min_count < 1 || *min_count > 1000)
+        throw UsageError(s.source("output.min_count") +
+                         "the value of 'output.min_count' must be a whole number from 1 to "
+                         "1000, not '" +
+                         s.text("output.min_count") + "'");
+    c.min_count = static_cast<double>(*min_count);
     c.language = *parse_language(s.choice("output.language", {"en", "id"}));
     const std::string cube = s.text("output.cube");
     c.cube_path = cube.empty() || std::filesystem::path(cube).is_absolute()

@@ -91,7 +91,10 @@ const std::vector<std::pair<std::string, std::string>>& phrases() {
             {"rose since last quarter", "naik sejak triwulan lalu"},
             {"last quarter", "triwulan lalu"},
             {"context", "konteks"},
-            {"interval", "interval"}};
+            {"interval", "interval"},
+            {"count withheld", "jumlah disembunyikan"},
+            {"below the minimum", "di bawah batas minimum"},
+            {"protects a total", "melindungi total"}};
         std::stable_sort(t.begin(), t.end(), [](const auto& a, const auto& b) {
             return a.first.size() > b.first.size();
         });

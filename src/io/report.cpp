@@ -320,6 +320,43 @@ std::string rejected_rows(const Speak& s, const fs::path& dir) {
            "</p>\n";
 }
 
+/// What the public set (output.public) withheld, per indicator and level.
+std::string publication(const Speak& s, const CPLJSONObject& root,
+                        const std::vector<Indicator>& inds) {
+    const CPLJSONObject pub = root.GetObj("public");
+    if (!pub.IsValid() || pub.GetType() != CPLJSONObject::Type::Object)
+        return {};
+    const auto n = [&](const CPLJSONObject& o, const char* key) {
+        return s.count(static_cast<std::size_t>(std::max(0, o.GetInteger(key))));
+    };
+    std::string out =
+        "<p>" +
+        s.t("Public set (safe to publish): public_villages.csv and public_villages.gpkg",
+            "Set publik (aman dipublikasikan): public_villages.csv dan public_villages.gpkg") +
+        (pub.GetString("parent_table").empty() ? ""
+                                               : ", " + xml_escape(pub.GetString("parent_table"))) +
+        s.t(". No count below ", ". Tidak ada jumlah di bawah ") +
+        s.num(pub.GetDouble("min_count")) +
+        s.t(" can be read or worked out from them; their estimates use the published counts only.",
+            " yang dapat dibaca atau dihitung darinya; estimasinya hanya memakai jumlah yang "
+            "dipublikasikan.") +
+        "</p>\n<ul>\n";
+    for (const auto& ind : inds) {
+        const CPLJSONObject areas = pub.GetObj("areas").GetObj(ind.name);
+        const CPLJSONObject parents = pub.GetObj("parents").GetObj(ind.name);
+        out += "<li>" + s.words(ind.name) + ": " + n(areas, "below_minimum") +
+               s.t(" village counts withheld below the minimum, ",
+                   " jumlah desa disembunyikan karena di bawah batas, ") +
+               n(areas, "complementary") +
+               s.t(" more to protect a published total", " lagi untuk melindungi total");
+        if (parents.IsValid())
+            out += "; " + n(parents, "below_minimum") +
+                   s.t(" kecamatan counts withheld", " jumlah kecamatan disembunyikan");
+        out += ".</li>\n";
+    }
+    return out + "</ul>\n";
+}
+
 std::string data_quality(const Speak& s, const fs::path& dir, const CPLJSONObject& root,
                          const std::vector<Indicator>& inds) {
     const CPLJSONObject counts = root.GetObj("counts");
@@ -332,7 +369,7 @@ std::string data_quality(const Speak& s, const fs::path& dir, const CPLJSONObjec
                       s.t(", rejected ", ", ditolak ") + n("records_rejected") +
                       s.t("; villages without records ", "; desa tanpa laporan ") +
                       n("villages_without_records") + ".</p>\n" + self_checks(s, root, inds) +
-                      rejected_rows(s, dir);
+                      publication(s, root, inds) + rejected_rows(s, dir);
     const CPLJSONArray warnings = root.GetArray("warnings");
     if (warnings.Size() > 0) {
         // run.json's warnings are English sentences with data in them, shown as written.

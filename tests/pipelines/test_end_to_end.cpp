@@ -4,6 +4,7 @@
 #include "io/gdal_env.hpp"
 #include "io/raster_io.hpp"
 #include "pipelines/synth.hpp"
+#include "support/disclosure_attacks.hpp"
 #include "support/fixtures.hpp"
 
 #include <gdal_priv.h>
@@ -19,7 +20,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <set>
+#include <sstream>
 
 using namespace riskmap;
 using namespace riskmap::test;
@@ -368,4 +371,102 @@ TEST_F(District, AKilledRunResumesFromItsFinishedTilesWithTheSameBytes) {
           "priority_class.tif", "villages.csv", "kecamatan.csv", "stunting_rate.png"})
         EXPECT_EQ(read_text(out / f), read_text(*dir / ("out/" + f))) << f;
     EXPECT_FALSE(std::filesystem::exists(out / ".riskmap-resume"));
+}
+
+namespace {
+std::vector<std::string> split_commas(const std::string& line) {
+    std::vector<std::string> cells;
+    std::size_t p = 0;
+    for (std::size_t q; (q = line.find(',', p)) != std::string::npos; p = q + 1)
+        cells.push_back(line.substr(p, q - p));
+    cells.push_back(line.substr(p));
+    return cells;
+}
+
+std::string digits(const std::string& code) {
+    std::string out;
+    for (char c : code)
+        if (c >= '0' && c <= '9')
+            out += c;
+    return out;
+}
+
+/// The records with the maternal deaths of villages a and b exchanged in every period both
+/// report (the last column; names may hold quoted commas, so periods count from the end).
+std::string swap_deaths(const std::string& records, const std::string& a, const std::string& b) {
+    std::vector<std::string> lines;
+    std::istringstream in(records);
+    for (std::string line; std::getline(in, line);)
+        lines.push_back(line);
+    std::map<std::string, std::pair<std::size_t, std::size_t>> rows; // period -> (a, b) lines
+    for (std::size_t i = 1; i < lines.size(); ++i) {
+        const auto cells = split_commas(lines[i]);
+        const std::string code = digits(cells.front()), period = cells[cells.size() - 5];
+        if (code == a)
+            rows[period].first = i;
+        if (code == b)
+            rows[period].second = i;
+    }
+    for (const auto& [period, pair] : rows) {
+        if (pair.first == 0 || pair.second == 0)
+            continue;
+        std::string& la = lines[pair.first];
+        std::string& lb = lines[pair.second];
+        const std::size_t ca = la.rfind(','), cb = lb.rfind(',');
+        const std::string da = la.substr(ca + 1), db = lb.substr(cb + 1);
+        la = la.substr(0, ca + 1) + db;
+        lb = lb.substr(0, cb + 1) + da;
+    }
+    std::string out;
+    for (const auto& line : lines)
+        out += line + "\n";
+    return out;
+}
+} // namespace
+
+TEST_F(District, PublicTablesGiveNoCountBelowTheMinimumBack) {
+    ASSERT_EQ(result->exit_code, 0) << result->output;
+    const std::vector<std::string> indicators{"stunting", "maternal"};
+    EXPECT_EQ(
+        disclosure_attacks({*dir / "out/public_villages.csv", *dir / "out/public_kecamatan.csv"},
+                           indicators, 5),
+        std::vector<std::string>{});
+    EXPECT_FALSE(
+        disclosure_attacks({*dir / "out/villages.csv", *dir / "out/kecamatan.csv"}, indicators, 5)
+            .empty())
+        << "the sample district should have small counts to protect";
+}
+
+TEST_F(District, PublicTablesDoNotMoveWhenWithheldDeathsMoveBetweenVillages) {
+    ASSERT_EQ(result->exit_code, 0) << result->output;
+    // Two villages of one kecamatan, both withheld, with different (pooled) death counts.
+    std::map<std::string, std::string> deaths;
+    for (const auto& row : csv_rows(*dir / "out/villages.csv"))
+        deaths[row.at("code")] = row.at("maternal_num");
+    std::map<std::string, std::vector<std::string>> withheld; // kecamatan -> villages
+    for (const auto& row : csv_rows(*dir / "out/public_villages.csv"))
+        if (row.at("maternal_withheld") == "1")
+            withheld[row.at("code").substr(0, 6)].push_back(row.at("code"));
+    std::string a, b;
+    for (const auto& [kecamatan, codes] : withheld)
+        for (std::size_t i = 1; i < codes.size() && a.empty(); ++i)
+            if (deaths[codes[0]] != deaths[codes[i]])
+                a = codes[0], b = codes[i];
+    ASSERT_FALSE(a.empty()) << "no two withheld villages of a kecamatan differ";
+
+    const std::string swapped = *dir / "swapped_records.csv";
+    write_text(swapped, swap_deaths(read_text(*dir / "data/records.csv"), a, b));
+    auto args = district_args(*dir / "out_swapped", {});
+    *(std::find(args.begin(), args.end(), "--inputs.records") + 1) = swapped;
+    const auto r = run_riskmap(args);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    std::map<std::string, std::string> after;
+    for (const auto& row : csv_rows(*dir / "out_swapped/villages.csv"))
+        after[row.at("code")] = row.at("maternal_num");
+    ASSERT_EQ(after[a], deaths[b]) << "the swap did not reach the internal table";
+    ASSERT_EQ(after[b], deaths[a]);
+    for (const char* name : {"public_villages.csv", "public_kecamatan.csv"})
+        EXPECT_EQ(read_text(*dir / (std::string("out/") + name)),
+                  read_text(*dir / (std::string("out_swapped/") + name)))
+            << name << ": a public number depends on a withheld count (" << a << ", " << b << ")";
 }
