@@ -210,9 +210,12 @@ void plan_increase(JobState& s, ChangePlan& plan, std::size_t k,
         io::cube_read_window(cfg.cube_path, plan.before, spec.name + "_n_eff", s.grid,
                              Rect{0, 0, 1, 1});
     } catch (const InputError&) {
-        s.warnings.push_back(spec.name + ": the cube's " + plan.before +
-                             " has no effective denominators (an older riskmap wrote it), so "
-                             "there is no P(increase) map");
+        s.warn(spec.name + ": the cube's " + plan.before +
+                   " has no effective denominators (an older riskmap wrote it), so there is no "
+                   "P(increase) map",
+               localise(spec.name, Language::Indonesian) + ": " + plan.before +
+                   " di kubus tidak punya penyebut efektif (ditulis riskmap versi lama), jadi "
+                   "tidak ada peta P(kenaikan)");
         return;
     }
     const int pool = static_cast<int>(s.pools[k].periods.size());

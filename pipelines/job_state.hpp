@@ -193,7 +193,13 @@ struct JobState {
     std::string previous_period; ///< the cube's latest quarter before this one, if any
     std::vector<std::pair<std::string, std::string>> checksums; ///< input file, SHA-256
     std::vector<std::pair<std::string, double>> timings;        ///< stage name, seconds
-    std::vector<std::string> warnings;
+    /// Plain words for the user: English (stderr, run.json "warnings") and, index for index,
+    /// Bahasa Indonesia (run.json "warnings_id", the report with output.language = id).
+    std::vector<std::string> warnings, warnings_id;
+    void warn(std::string english, std::string indonesian) {
+        warnings.push_back(std::move(english));
+        warnings_id.push_back(std::move(indonesian));
+    }
 
     /// neighbours.queen, computed on its own thread beside the raster stages until score.areas
     /// collects it. Last member: destroyed first, it waits for the thread, which reads villages.

@@ -156,9 +156,13 @@ std::map<std::string, std::vector<PeriodUse>> period_uses(JobState& state) {
             uses[info.leaving].push_back({k, false, false, true});
         }
         if (!end && cfg.indicators[k].pool_periods > 1 && !cfg.period.empty())
-            state.warnings.push_back(cfg.indicators[k].name + ": inputs.period '" + cfg.period +
-                                     "' is not a quarter such as 2025Q3, so its counts are not "
-                                     "pooled over earlier periods");
+            state.warn(cfg.indicators[k].name + ": inputs.period '" + cfg.period +
+                           "' is not a quarter such as 2025Q3, so its counts are not pooled over "
+                           "earlier periods",
+                       localise(cfg.indicators[k].name, Language::Indonesian) +
+                           ": inputs.period '" + cfg.period +
+                           "' bukan triwulan seperti 2025Q3, jadi jumlahnya tidak digabung "
+                           "dengan periode sebelumnya");
         state.pools.push_back(std::move(info));
     }
     return uses;
@@ -350,10 +354,12 @@ private:
                 entry.second = code + " has " + months + " only";
         }
         for (const auto& [quarter, entry] : short_quarters)
-            state_.warnings.push_back("'" + path + "': " + quarter + " is summed from monthly " +
-                                      "rows, but " + std::to_string(entry.first) +
-                                      " village(s) lack a month of it (e.g. " + entry.second +
-                                      "); their counts for the quarter are short");
+            state_.warn("'" + path + "': " + quarter + " is summed from monthly rows, but " +
+                            std::to_string(entry.first) + " village(s) lack a month of it (e.g. " +
+                            entry.second + "); their counts for the quarter are short",
+                        "'" + path + "': " + quarter + " dijumlahkan dari baris bulanan, tetapi " +
+                            std::to_string(entry.first) + " desa kekurangan satu bulannya (mis. " +
+                            entry.second + "); jumlah triwulannya kurang");
     }
 };
 
@@ -378,10 +384,13 @@ void warn_short_pools(JobState& state) {
         for (const auto& p : pool.periods)
             if (std::find(pool.found.begin(), pool.found.end(), p) == pool.found.end())
                 missing += (missing.empty() ? "" : ", ") + p;
-        state.warnings.push_back(state.config.indicators[k].name + ": counts pooled over " +
-                                 std::to_string(pool.found.size()) + " of " +
-                                 std::to_string(pool.periods.size()) +
-                                 " periods; the records hold no rows for " + missing);
+        const std::string found = std::to_string(pool.found.size());
+        const std::string all = std::to_string(pool.periods.size());
+        state.warn(state.config.indicators[k].name + ": counts pooled over " + found + " of " +
+                       all + " periods; the records hold no rows for " + missing,
+                   localise(state.config.indicators[k].name, Language::Indonesian) +
+                       ": jumlah digabung dari " + found + " dari " + all +
+                       " periode; data tidak memuat baris untuk " + missing);
     }
 }
 } // namespace
@@ -444,7 +453,9 @@ void JoinRecords::run(JobState& state) {
                                 " record(s) rejected:" + reject_summary(state);
     if (state.config.on_reject == RejectPolicy::Fail)
         throw InputError(summary + "\n(inputs.on_reject = fail; nothing was written)");
-    state.warnings.push_back(summary + "\n  (all listed in rejects.csv)");
+    state.warn(summary + "\n  (all listed in rejects.csv)",
+               "'" + csv.path() + "': " + std::to_string(state.rejects.size()) +
+                   " baris data ditolak; semuanya tercantum di rejects.csv");
 }
 
 } // namespace riskmap

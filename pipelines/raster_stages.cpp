@@ -165,9 +165,12 @@ void warn_outside(JobState& s) {
     for (std::size_t v = 0; v < s.villages.table.size(); ++v)
         outside += s.footprint.pixels[v] == 0 && s.burner->point_pixel()[v] < 0;
     if (outside > 0)
-        s.warnings.push_back(std::to_string(outside) +
-                             " village(s) lie outside the population grid; they are in the "
-                             "tables but not on the maps");
+        s.warn(std::to_string(outside) +
+                   " village(s) lie outside the population grid; they are in the tables but not "
+                   "on the maps",
+               std::to_string(outside) +
+                   " desa berada di luar grid penduduk; desa itu ada di tabel tetapi tidak di "
+                   "peta");
 }
 } // namespace
 

@@ -242,6 +242,7 @@ std::string run_report_json(const JobState& s, const std::vector<std::string>& o
            ",\n  \"uncertainty\": " + uncertainty_json(s) + ",\n  \"timings_s\": " + timings +
            ",\n  \"resources\": " + resources_json(s) + ",\n  \"public\": " + public_json(s) +
            ",\n  \"warnings\": " + list_json(s.warnings) +
+           ",\n  \"warnings_id\": " + list_json(s.warnings_id) +
            ",\n  \"outputs\": " + list_json(outputs) + "\n}\n";
 }
 

@@ -67,12 +67,20 @@ void collect_neighbours(JobState& state) {
     state.timings.emplace_back("neighbours.queen.work", queen.seconds);
     if (!state.near_unlinked.empty()) {
         const io::NearPair& p = state.near_unlinked.front();
-        state.warnings.push_back(
-            std::to_string(state.near_unlinked.size()) +
-            " village pair(s) lie less than a metre apart without sharing a vertex (e.g. " +
-            state.villages.table[std::size_t(p.a)].code + " and " +
-            state.villages.table[std::size_t(p.b)].code + ", " + format_double(p.distance_m, 2) +
-            " m): not queen neighbours; neighbours.snap_m = 1 links them");
+        const std::string n = std::to_string(state.near_unlinked.size());
+        const std::string& a = state.villages.table[std::size_t(p.a)].code;
+        const std::string& b = state.villages.table[std::size_t(p.b)].code;
+        const std::string metres = format_double(p.distance_m, 2);
+        state.warn(n +
+                       " village pair(s) lie less than a metre apart without sharing a vertex "
+                       "(e.g. " +
+                       a + " and " + b + ", " + metres +
+                       " m): not queen neighbours; neighbours.snap_m = 1 links them",
+                   n +
+                       " pasang desa berjarak kurang dari satu meter tanpa titik sudut bersama "
+                       "(mis. " +
+                       a + " dan " + b + ", " + localise_number(metres, Language::Indonesian) +
+                       " m): bukan tetangga queen; neighbours.snap_m = 1 menghubungkannya");
     }
     std::string examples;
     for (std::size_t i = 0; i < state.neighbours.size(); ++i) {
@@ -81,10 +89,14 @@ void collect_neighbours(JobState& state) {
         if (++state.islands <= 5)
             examples += (examples.empty() ? "" : ", ") + state.villages.table[i].code;
     }
-    if (state.islands > 0)
-        state.warnings.push_back(
-            std::to_string(state.islands) + " village(s) have no queen neighbour (" + examples +
-            (state.islands > 5 ? ", ..." : "") + "); their local EB is their own rate");
+    if (state.islands > 0) {
+        const std::string n = std::to_string(state.islands);
+        const std::string list = examples + (state.islands > 5 ? ", ..." : "");
+        state.warn(n + " village(s) have no queen neighbour (" + list +
+                       "); their local EB is their own rate",
+                   n + " desa tidak punya tetangga queen (" + list +
+                       "); EB lokalnya adalah angkanya sendiri");
+    }
 }
 } // namespace
 
@@ -103,29 +115,46 @@ void warn_little_information(JobState& state) {
         if (!cfg.uncertainty.integrated)
             continue;
         const auto& pool = state.pools[k].periods;
-        const std::string when =
-            pool.size() > 1 ? " over " + quarter_range(cfg.period, static_cast<int>(pool.size()))
-                            : (cfg.period.empty() ? "" : " in " + cfg.period);
-        const std::string counted = format_double(s.hyper.events, 6) + " " + spec.numerator +
-                                    " in " + format_double(s.hyper.areas, 6) + " villages" + when;
+        const std::string range =
+            pool.size() > 1 ? quarter_range(cfg.period, static_cast<int>(pool.size())) : "";
+        const std::string when = !range.empty()       ? " over " + range
+                                 : cfg.period.empty() ? ""
+                                                      : " in " + cfg.period;
+        const std::string when_id = !range.empty()       ? " selama " + range
+                                    : cfg.period.empty() ? ""
+                                                         : " pada " + cfg.period;
+        const std::string events = format_double(s.hyper.events, 6);
+        const std::string areas = format_double(s.hyper.areas, 6);
+        const std::string name_id = localise(spec.name, Language::Indonesian);
+        const std::string counted =
+            events + " " + spec.numerator + " in " + areas + " villages" + when;
+        const std::string counted_id =
+            events + " " + spec.numerator + " di " + areas + " desa" + when_id;
         const double signal = s.exchangeable.signal_share();
         if (s.hyper.events == 0)
-            state.warnings.push_back(spec.name + ": no " + spec.numerator + " at all (" + counted +
-                                     "): every village estimate is the prior");
+            state.warn(spec.name + ": no " + spec.numerator + " at all (" + counted +
+                           "): every village estimate is the prior",
+                       name_id + ": sama sekali tidak ada " + spec.numerator + " (" + counted_id +
+                           "): setiap estimasi desa adalah prior");
         else if (signal < 0.5)
-            state.warnings.push_back(
-                spec.name + ": " + counted + ": village differences are mostly the prior (about " +
-                percent(signal) +
-                " of the variation between crude village rates is signal); intervals are wide "
-                "and rankings by " +
-                spec.name + " uncertain");
+            state.warn(spec.name + ": " + counted +
+                           ": village differences are mostly the prior (about " + percent(signal) +
+                           " of the variation between crude village rates is signal); intervals "
+                           "are wide and rankings by " +
+                           spec.name + " uncertain",
+                       name_id + ": " + counted_id +
+                           ": perbedaan antar desa sebagian besar berasal dari prior (sekitar " +
+                           percent(signal) +
+                           " variasi angka kasar antar desa adalah sinyal); interval lebar dan "
+                           "peringkat menurut " +
+                           name_id + " tidak pasti");
         const auto& check = s.self_check;
         if (check.areas > 0 && check.inside95 / check.areas < 0.9)
-            state.warnings.push_back(spec.name +
-                                     ": the self-check expects the 95 % intervals to "
-                                     "hold only " +
-                                     percent(check.inside95 / check.areas) +
-                                     " of village rates with data this thin");
+            state.warn(
+                spec.name + ": the self-check expects the 95 % intervals to hold only " +
+                    percent(check.inside95 / check.areas) + " of village rates with data this thin",
+                name_id + ": pemeriksaan mandiri memperkirakan interval 95 % hanya memuat " +
+                    percent(check.inside95 / check.areas) + " angka desa dengan data setipis ini");
     }
 }
 } // namespace

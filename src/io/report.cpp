@@ -370,9 +370,13 @@ std::string data_quality(const Speak& s, const fs::path& dir, const CPLJSONObjec
                       s.t("; villages without records ", "; desa tanpa laporan ") +
                       n("villages_without_records") + ".</p>\n" + self_checks(s, root, inds) +
                       publication(s, root, inds) + rejected_rows(s, dir);
-    const CPLJSONArray warnings = root.GetArray("warnings");
+    // run.json's warnings in the report's language (older run.json files: English only).
+    const CPLJSONArray english = root.GetArray("warnings");
+    const CPLJSONArray indonesian = root.GetArray("warnings_id");
+    const bool translated = s.lang == Language::Indonesian && indonesian.IsValid() &&
+                            indonesian.Size() == english.Size();
+    const CPLJSONArray& warnings = translated ? indonesian : english;
     if (warnings.Size() > 0) {
-        // run.json's warnings are English sentences with data in them, shown as written.
         out += "<ul class=\"warn\">\n";
         for (const auto& w : warnings)
             out += "<li>" + xml_escape(w.ToString()) + "</li>\n";

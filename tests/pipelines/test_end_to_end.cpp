@@ -184,10 +184,14 @@ TEST_F(District, ReportRendersInChromiumAndPrintsToPdf) {
     ASSERT_TRUE(std::filesystem::exists(page)) << report.output;
     const std::string html = read_text(page);
     // The sample district's config asks for Bahasa Indonesia (output.language = id).
-    for (const char* expected : {"<html lang=\"id\">", "Angka utama", "Daftar sasaran",
-                                 "Prioritas keseluruhan per kecamatan", "Kualitas data",
-                                 "Asal data", "sha256:", "per 100.000 kelahiran hidup"})
+    for (const char* expected :
+         {"<html lang=\"id\">", "Angka utama", "Daftar sasaran",
+          "Prioritas keseluruhan per kecamatan", "Kualitas data", "Asal data",
+          "sha256:", "per 100.000 kelahiran hidup", "Set publik (aman dipublikasikan)",
+          "perbedaan antar desa sebagian besar berasal dari prior"})
         EXPECT_NE(html.find(expected), std::string::npos) << expected;
+    // run.json's warnings in Indonesian too, not quoted in English.
+    EXPECT_EQ(html.find("village differences are mostly the prior"), std::string::npos);
     const std::string browser =
         "chromium --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --hide-scrollbars "
         "--window-size=1100,1600 ";
