@@ -17,8 +17,10 @@ constexpr const char* kFolder = ".riskmap-resume";
 
 std::string fingerprint(const JobState& s) {
     std::string text;
+    // Not [run] threads, tile_size, work_memory: the tiles are the same bytes whatever they are.
     for (const auto& [key, value] : s.config.resolved)
-        text += key + "=" + value + "\n";
+        if (!key.starts_with("run."))
+            text += key + "=" + value + "\n";
     for (const auto& [file, sum] : s.checksums)
         text += file + ":" + sum + "\n";
     return io::sha256_text(text).substr(0, 24);

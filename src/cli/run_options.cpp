@@ -14,6 +14,8 @@
 #include <optional>
 #include <set>
 #include <sstream>
+#include <string>
+#include <tuple>
 
 namespace riskmap::cli {
 
@@ -115,6 +117,15 @@ const KeySpec kInputKeys[] = {
     {"uncertainty.self_check", "10",
      "simulations from the fitted model whose expected coverage goes to run.json (0: none)"},
     {"uncertainty.seed", "1", "seed of the run's random draws (self-check)"},
+    {"run.threads", "0",
+     "worker threads, 0: all cores (--threads; the outputs are the same bytes whatever it is)"},
+    {"run.tile_size", "1024",
+     "tile side in pixels, a multiple of 512 (--tile-size); memory grows with tile size x "
+     "threads, the maps do not change"},
+    {"run.work_memory", "1024",
+     "MiB in which a small grid's work rasters are kept unwritten (--work-memory; about 12 Mpx "
+     "of grid per 1024); larger grids, or 0, stream through work files and checkpoint their "
+     "tiles for --resume. The outputs are the same bytes"},
     {"output.dir", "out", "output folder"},
     {"output.cube", "riskmap.nc",
      "quarterly cube, relative to output.dir; each run adds or replaces its period "
@@ -619,20 +630,15 @@ po::options_description command_flags() {
     flags.add_options()("help,h", "show this help")("config", po::value<std::string>(),
                                                     "INI file with the settings below")(
         "dump-config", "print the settings actually used as INI, then exit")(
-        "threads", po::value<std::string>(), "worker threads (default: all cores)")(
-        "tile-size", po::value<std::string>(),
-        "tile side in pixels, a multiple of 512 (default 1024); memory grows with tile size x "
-        "threads, the maps do not change")(
+        "threads", po::value<std::string>(), "the same as --run.threads")(
+        "tile-size", po::value<std::string>(), "the same as --run.tile_size")(
         "resume", "reuse the map tiles a killed run with the same inputs and settings finished "
                   "(kept in OUTPUT/.riskmap-resume); the outputs are the same bytes")(
         "periods", po::value<std::string>(),
         "run several quarters in order, each into OUTPUT/QUARTER and the one cube: all (every "
         "quarter in the records) or a comma-separated list such as 2025Q1,2025Q2")(
         "work-memory", po::value<std::string>(),
-        "MiB in which a small grid's work rasters are kept unwritten (default 1024; about "
-        "12 Mpx of grid); larger grids, or 0, stream through work files and checkpoint their "
-        "tiles for --resume. The outputs are the same bytes")("quiet,q",
-                                                              "no progress or warnings on stderr");
+        "the same as --run.work_memory")("quiet,q", "no progress or warnings on stderr");
     return flags;
 }
 
@@ -654,6 +660,41 @@ po::variables_map parse_file(const std::string& path, const OptionSet& set) {
         throw UsageError("'" + path + "': " + e.what());
     }
     return vm;
+}
+} // namespace
+
+namespace {
+/// [run] threads, tile_size and work_memory: keys like the others (so --dump-config and
+/// run.json show them), with the short flags --threads, --tile-size and --work-memory winning.
+void apply_run_settings(const Settings& s, const po::variables_map& cli, JobConfig& c) {
+    const auto value = [&](const char* key, const char* flag) {
+        const std::string v = cli.count(flag) ? cli[flag].as<std::string>() : s.text(key);
+        for (auto& [name, resolved] : c.resolved)
+            if (name == key)
+                resolved = v;
+        return std::tuple{v, parse_count(v), cli.count(flag) ? std::string() : s.source(key)};
+    };
+    const auto [threads, t, threads_at] = value("run.threads", "threads");
+    if (!t || *t > 4096)
+        throw UsageError(threads_at +
+                         "the value of 'run.threads' (--threads) must be a whole number from 0 "
+                         "to 4096, not '" +
+                         threads + "'");
+    c.threads = static_cast<int>(*t);
+    const auto [memory, m, memory_at] = value("run.work_memory", "work-memory");
+    if (!m || *m > (std::int64_t{1} << 30))
+        throw UsageError(memory_at +
+                         "the value of 'run.work_memory' (--work-memory) must be a whole number "
+                         "of MiB, not '" +
+                         memory + "'");
+    c.work_memory_mib = static_cast<std::int64_t>(*m);
+    const auto [tile, ts, tile_at] = value("run.tile_size", "tile-size");
+    if (!ts || *ts == 0 || *ts % 512 != 0 || *ts > 65536)
+        throw UsageError(tile_at +
+                         "the value of 'run.tile_size' (--tile-size) must be a multiple of 512 "
+                         "up to 65536, not '" +
+                         tile + "'");
+    c.tile_size = static_cast<int>(*ts);
 }
 } // namespace
 
@@ -693,29 +734,7 @@ RunRequest parse_run_options(const std::vector<std::string>& args) {
     req.config.resume = cli.count("resume") > 0;
     if (cli.count("periods"))
         req.periods = cli["periods"].as<std::string>();
-    if (cli.count("threads")) {
-        const auto t = parse_count(cli["threads"].as<std::string>());
-        if (!t || *t > 4096)
-            throw UsageError("the value of '--threads' must be a whole number from 0 to 4096, "
-                             "not '" +
-                             cli["threads"].as<std::string>() + "'");
-        req.config.threads = static_cast<int>(*t);
-    }
-    if (cli.count("work-memory")) {
-        const auto m = parse_count(cli["work-memory"].as<std::string>());
-        if (!m || *m > (std::int64_t{1} << 30))
-            throw UsageError("the value of '--work-memory' must be a whole number of MiB, not '" +
-                             cli["work-memory"].as<std::string>() + "'");
-        req.config.work_memory_mib = static_cast<std::int64_t>(*m);
-    }
-    if (cli.count("tile-size")) {
-        const auto t = parse_count(cli["tile-size"].as<std::string>());
-        if (!t || *t == 0 || *t % 512 != 0 || *t > 65536)
-            throw UsageError("the value of '--tile-size' must be a multiple of 512 up to 65536, "
-                             "not '" +
-                             cli["tile-size"].as<std::string>() + "'");
-        req.config.tile_size = static_cast<int>(*t);
-    }
+    apply_run_settings(settings, cli, req.config);
     return req;
 }
 

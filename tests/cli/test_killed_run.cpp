@@ -156,7 +156,8 @@ TEST_F(KilledRun, AtRandomPointsLosesNothingAndARerunGivesTheSameBytes) {
         const int status = wait_exit(pid);
         ASSERT_TRUE(status == -SIGKILL || status == 0) << status << read_text(dir / "killed.log");
         ++outcomes[(status == 0 ? "finished first: " : "killed: ") + check_killed_state()];
-        const auto rerun = run({"--inputs.period", "2025Q3"});
+        // With the killed run's settings: run.json records run.work_memory.
+        const auto rerun = run({"--work-memory", "0", "--inputs.period", "2025Q3"});
         ASSERT_EQ(rerun.exit_code, 0) << rerun.output;
         EXPECT_EQ(differences(after, snapshot(out)), std::vector<std::string>{});
     }
@@ -197,7 +198,8 @@ TEST_F(KilledRun, AtEachStepOfPublishingLosesNothing) {
         const pid_t pid = spawn_riskmap(q3_args(), dir / "killed.log", kill_at_rename_env(n));
         ASSERT_EQ(wait_exit(pid), -SIGKILL) << read_text(dir / "killed.log");
         EXPECT_EQ(check_killed_state(), state);
-        const auto rerun = run({"--inputs.period", "2025Q3"});
+        // With the killed run's settings: run.json records run.work_memory.
+        const auto rerun = run({"--work-memory", "0", "--inputs.period", "2025Q3"});
         ASSERT_EQ(rerun.exit_code, 0) << rerun.output;
         EXPECT_EQ(differences(after, snapshot(out)), std::vector<std::string>{});
     }

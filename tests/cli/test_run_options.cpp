@@ -119,3 +119,38 @@ TEST(RunOptions, AnotherIndicatorSetsItsOwnModelTargetAndPopulationShare) {
 TEST(RunOptions, RequiredInputsAreNamed) {
     EXPECT_THROW(cli::parse_run_options({"--inputs.records", "r.csv"}), UsageError);
 }
+
+TEST(RunOptions, ThreadsTileSizeAndWorkMemoryAreKeysTheFlagsOverride) {
+    TempDir dir;
+    write_text(dir / "job.ini",
+               std::string(kConfig) + "[run]\nthreads = 3\ntile_size = 2048\nwork_memory = 0\n");
+    const auto from_file = cli::parse_run_options({"--config", dir / "job.ini"});
+    EXPECT_EQ(from_file.config.threads, 3);
+    EXPECT_EQ(from_file.config.tile_size, 2048);
+    EXPECT_EQ(from_file.config.work_memory_mib, 0);
+    const auto req = cli::parse_run_options(
+        {"--config", dir / "job.ini", "--threads", "2", "--tile-size", "512"});
+    EXPECT_EQ(req.config.threads, 2);
+    EXPECT_EQ(req.config.tile_size, 512);
+    // --dump-config and run.json show what the run used.
+    EXPECT_NE(
+        cli::dump_config(req.config).find("[run]\nthreads = 2\ntile_size = 512\nwork_memory = 0\n"),
+        std::string::npos)
+        << cli::dump_config(req.config);
+}
+
+TEST(RunOptions, ABadTileSizeInTheFileNamesItsLine) {
+    TempDir dir;
+    write_text(dir / "job.ini", std::string(kConfig) + "[run]\ntile_size = 700\n");
+    try {
+        cli::parse_run_options({"--config", dir / "job.ini"});
+        FAIL();
+    } catch (const UsageError& e) {
+        EXPECT_NE(std::string(e.what()).find("line 13: the value of 'run.tile_size' (--tile-size) "
+                                             "must be a multiple of 512 up to 65536, not '700'"),
+                  std::string::npos)
+            << e.what();
+    }
+    EXPECT_THROW(cli::parse_run_options({"--config", dir / "job.ini", "--threads", "many"}),
+                 UsageError);
+}
