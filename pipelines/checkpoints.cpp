@@ -1,12 +1,10 @@
 #include "pipelines/checkpoints.hpp"
 
 #include "core/error.hpp"
+#include "io/band_stack.hpp"
 #include "io/checksum.hpp"
-#include "io/gdal_env.hpp"
-#include "io/staged_output.hpp"
 
-#include <cpl_string.h>
-#include <gdal_priv.h>
+#include <utility>
 
 namespace riskmap {
 
@@ -46,57 +44,17 @@ bool TileCheckpoints::has(const Rect& core) const {
 
 std::vector<Layer<float>> TileCheckpoints::load(const Rect& core, std::size_t bands) const {
     const std::string path = file_of(core).string();
-    GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
-    if (!ds || ds->GetRasterCount() != static_cast<int>(bands) ||
-        ds->GetRasterXSize() != core.width || ds->GetRasterYSize() != core.height)
+    auto layers = io::read_band_stack(path, core.width, core.height, bands);
+    if (!layers)
         throw Error("checkpoint '" + path + "' is not a tile of this run; delete the folder '" +
                     dir_.string() + "' and run again");
-    std::vector<Layer<float>> out;
-    for (std::size_t b = 0; b < bands; ++b) {
-        out.emplace_back(core.width, core.height);
-        if (ds->GetRasterBand(static_cast<int>(b) + 1)
-                ->RasterIO(GF_Read, 0, 0, core.width, core.height, out.back().data(), core.width,
-                           core.height, GDT_Float32, 0, 0) != CE_None)
-            throw Error("cannot read checkpoint '" + path + "'" + io::gdal_last_error());
-    }
-    return out;
+    return std::move(*layers);
 }
 
 void TileCheckpoints::save(const Rect& core, const std::vector<const Layer<float>*>& layers) const {
     const fs::path final_path = file_of(core);
     const std::string part = final_path.string() + ".part";
-    CPLStringList options;
-    options.SetNameValue("COMPRESS", "ZSTD");
-    options.SetNameValue("ZSTD_LEVEL", "1");
-    options.SetNameValue("INTERLEAVE", "BAND");
-    GDALDriver* gtiff = GetGDALDriverManager()->GetDriverByName("GTiff");
-    CPLErrorReset();
-    const auto failed = [&] {
-        const std::string cause = io::write_failure_cause(part) + io::gdal_last_error();
-        std::error_code ec;
-        fs::remove(part, ec); // never leave a partial checkpoint
-        throw Error("cannot write checkpoint '" + part + "'" + cause);
-    };
-    // A .part left by a killed run is garbage; GDAL's Create would first try to read it (to
-    // delete its side files) and fail on the truncated TIFF.
-    std::error_code stale;
-    fs::remove(part, stale);
-    CPLErrorReset();
-    {
-        GDALDatasetUniquePtr ds(gtiff->Create(part.c_str(), core.width, core.height,
-                                              static_cast<int>(layers.size()), GDT_Float32,
-                                              options.List()));
-        if (!ds)
-            failed();
-        for (std::size_t b = 0; b < layers.size(); ++b)
-            if (ds->GetRasterBand(static_cast<int>(b) + 1)
-                    ->RasterIO(GF_Write, 0, 0, core.width, core.height,
-                               const_cast<float*>(layers[b]->data()), core.width, core.height,
-                               GDT_Float32, 0, 0) != CE_None)
-                failed();
-    }
-    if (CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal)
-        failed();
+    io::write_band_stack(part, layers, "checkpoint");
     std::error_code ec;
     fs::rename(part, final_path, ec);
     if (ec)

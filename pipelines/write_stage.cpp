@@ -3,7 +3,6 @@
 #include "core/error.hpp"
 #include "io/csv.hpp"
 #include "io/cube.hpp"
-#include "io/gdal_env.hpp"
 #include "io/neighbours_io.hpp"
 #include "io/quicklook.hpp"
 #include "io/raster_io.hpp"
@@ -18,8 +17,6 @@
 #include "sched/parallel_rows.hpp"
 #include "sched/tiles.hpp"
 
-#include <gdal_priv.h>
-
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -29,36 +26,6 @@
 namespace riskmap {
 
 namespace {
-/// A finished map opened for reading as float (a Byte map's nodata 0 as NaN).
-class MapReader {
-public:
-    explicit MapReader(const std::string& path)
-        : ds_(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY)) {
-        if (!ds_)
-            throw Error("cannot reopen '" + path + "'");
-        int has = 0;
-        nodata_ = ds_->GetRasterBand(1)->GetNoDataValue(&has);
-        has_nodata_ = has && !std::isnan(nodata_);
-    }
-    /// Reads the grid window `rect` resampled into a buf_w x buf_h buffer (overviews used).
-    Layer<float> read(const Rect& rect, int buf_w, int buf_h) {
-        Layer<float> out(buf_w, buf_h);
-        if (ds_->GetRasterBand(1)->RasterIO(GF_Read, rect.x0, rect.y0, rect.width, rect.height,
-                                            out.data(), buf_w, buf_h, GDT_Float32, 0, 0) != CE_None)
-            throw Error("cannot read back a map" + io::gdal_last_error());
-        if (has_nodata_)
-            for (float& v : out.values())
-                if (v == static_cast<float>(nodata_))
-                    v = std::nanf("");
-        return out;
-    }
-
-private:
-    GDALDatasetUniquePtr ds_;
-    double nodata_ = 0;
-    bool has_nodata_ = false;
-};
-
 /// The QGIS style and a PNG quicklook (at most 800 pixels wide, from the COG's overviews).
 void write_look(const io::StagedOutput& out, const Grid& grid, const std::string& name,
                 const std::string& tif, const io::MapStyle& style) {
@@ -69,7 +36,7 @@ void write_look(const io::StagedOutput& out, const Grid& grid, const std::string
     small.height = (grid.height + stride - 1) / stride;
     small.geotransform[1] *= double(grid.width) / small.width;
     small.geotransform[5] *= double(grid.height) / small.height;
-    MapReader reader(tif);
+    io::MapReadback reader(tif);
     const Layer<float> values =
         reader.read(Rect{0, 0, grid.width, grid.height}, small.width, small.height);
     io::write_quicklook(out.scratch_path(name + ".png"), small, values, style);
@@ -99,7 +66,7 @@ void add_to_cube(const JobState& s, const io::StagedOutput& staged, const Table&
         layers.push_back(
             {m.name, nullptr, m.file->info().description, m.file->info().units,
              [tif, width](int row, int rows, float* out) {
-                 MapReader reader(tif);
+                 io::MapReadback reader(tif);
                  const auto strip = reader.read(Rect{0, row, width, rows}, width, rows);
                  std::copy(strip.values().begin(), strip.values().end(), out);
              }});

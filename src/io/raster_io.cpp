@@ -65,6 +65,27 @@ Layer<float> band_to_layer(GDALRasterBand& band, const std::string& path) {
 
 } // namespace
 
+MapReadback::MapReadback(const std::string& path)
+    : ds_(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY)) {
+    if (!ds_)
+        throw Error("cannot reopen '" + path + "'");
+    int has = 0;
+    nodata_ = ds_->GetRasterBand(1)->GetNoDataValue(&has);
+    has_nodata_ = has && !std::isnan(nodata_);
+}
+
+Layer<float> MapReadback::read(const Rect& rect, int buf_w, int buf_h) {
+    Layer<float> out(buf_w, buf_h);
+    if (ds_->GetRasterBand(1)->RasterIO(GF_Read, rect.x0, rect.y0, rect.width, rect.height,
+                                        out.data(), buf_w, buf_h, GDT_Float32, 0, 0) != CE_None)
+        throw Error("cannot read back a map" + gdal_last_error());
+    if (has_nodata_)
+        for (float& v : out.values())
+            if (v == static_cast<float>(nodata_))
+                v = std::nanf("");
+    return out;
+}
+
 Grid read_grid(const std::string& path) {
     auto ds = open_raster(path);
     return grid_of(*ds, path);

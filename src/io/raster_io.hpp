@@ -4,6 +4,7 @@
 
 #include "core/grid.hpp"
 #include "core/layer.hpp"
+#include "core/rect.hpp"
 
 #include <gdal_priv.h>
 
@@ -14,6 +15,21 @@
 #include <vector>
 
 namespace riskmap::io {
+
+/// A finished map opened again for reading as float, nodata (a Byte map's 0) as NaN: windows
+/// resampled into a smaller buffer come from its overviews. One per thread: a GDAL dataset is
+/// not thread-safe.
+class MapReadback {
+public:
+    explicit MapReadback(const std::string& path);
+    /// The grid window `rect` into a buf_w x buf_h buffer.
+    Layer<float> read(const Rect& rect, int buf_w, int buf_h);
+
+private:
+    GDALDatasetUniquePtr ds_;
+    double nodata_ = 0;
+    bool has_nodata_ = false;
+};
 
 /// The grid of a raster file; throws InputError when it has no CRS or no geotransform.
 Grid read_grid(const std::string& path);
