@@ -175,6 +175,27 @@ TEST_F(District, QgisShowsLabelledLegendsAndTheStyledVillageLayer) {
     EXPECT_GT(std::filesystem::file_size(legends), 10000u);
 }
 
+namespace {
+/// Headless Chromium (Debian's package) loads the page; the page's own check reports what was
+/// drawn (images, filled tables, no overflow), and a screenshot is taken.
+void expect_chromium_draws(const std::string& page, const std::string& shot) {
+    const std::string browser =
+        "chromium --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --hide-scrollbars "
+        "--window-size=1100,1600 ";
+    const auto dom =
+        run_command(browser + "--virtual-time-budget=5000 --dump-dom 'file://" + page + "'");
+    ASSERT_EQ(dom.exit_code, 0) << dom.output;
+    const auto at = dom.output.find("data-check=\"images=");
+    ASSERT_NE(at, std::string::npos) << "the page's check did not run";
+    const std::string check = dom.output.substr(at, dom.output.find('"', at + 12) - at);
+    EXPECT_NE(check.find("broken=0 emptytables=0 overflow=false"), std::string::npos) << check;
+    EXPECT_EQ(check.find("images=0 "), std::string::npos) << check;
+    ASSERT_EQ(run_command(browser + "--screenshot='" + shot + "' 'file://" + page + "'").exit_code,
+              0);
+    EXPECT_GT(std::filesystem::file_size(shot), 50000u); // a blank page compresses to ~5 kB
+}
+} // namespace
+
 TEST_F(District, ReportRendersInChromiumAndPrintsToPdf) {
     // `riskmap report`: headless Chromium (Debian's package) loads the page, the page's own
     // check reports what was drawn; a screenshot and the PDF printed from it.
@@ -192,26 +213,27 @@ TEST_F(District, ReportRendersInChromiumAndPrintsToPdf) {
         EXPECT_NE(html.find(expected), std::string::npos) << expected;
     // run.json's warnings in Indonesian too, not quoted in English.
     EXPECT_EQ(html.find("village differences are mostly the prior"), std::string::npos);
-    const std::string browser =
-        "chromium --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --hide-scrollbars "
-        "--window-size=1100,1600 ";
-    const auto dom =
-        run_command(browser + "--virtual-time-budget=5000 --dump-dom 'file://" + page + "'");
-    ASSERT_EQ(dom.exit_code, 0) << dom.output;
-    const auto at = dom.output.find("data-check=\"images=");
-    ASSERT_NE(at, std::string::npos) << "the page's check did not run";
-    const std::string check = dom.output.substr(at, dom.output.find('"', at + 12) - at);
-    EXPECT_NE(check.find("broken=0 emptytables=0 overflow=false"), std::string::npos) << check;
-    EXPECT_EQ(check.find("images=0 "), std::string::npos) << check;
-    const std::string shot = *dir / "report.png";
-    ASSERT_EQ(run_command(browser + "--screenshot='" + shot + "' 'file://" + page + "'").exit_code,
-              0);
-    EXPECT_GT(std::filesystem::file_size(shot), 50000u); // a blank page compresses to ~5 kB
+    expect_chromium_draws(page, *dir / "report.png");
     const auto pages = run_command("pdfinfo '" + *dir / "out/report_2025Q3.pdf" + "'");
     ASSERT_EQ(pages.exit_code, 0) << report.output << pages.output;
     const auto p = pages.output.find("Pages:");
     ASSERT_NE(p, std::string::npos) << pages.output;
     EXPECT_GE(std::stoi(pages.output.substr(p + 6)), 3) << pages.output;
+}
+
+TEST_F(District, TheSameReportInEnglishRendersToo) {
+    const std::string out = *dir / "out_en";
+    const auto r = run_district(out, {"--output.language", "en", "--output.report", "true"});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const std::string page = out + "/report_2025Q3.html";
+    const std::string html = read_text(page);
+    for (const char* expected :
+         {"<html lang=\"en\">", "Headline figures", "Targeting lists", "Data quality",
+          "per 100,000 live births", "Public set (safe to publish)",
+          "village differences are mostly the prior"})
+        EXPECT_NE(html.find(expected), std::string::npos) << expected;
+    expect_chromium_draws(page, *dir / "report_en.png");
+    EXPECT_TRUE(std::filesystem::exists(out + "/report_2025Q3.pdf"));
 }
 
 TEST_F(District, OgrinfoListsEveryVillage) {
