@@ -2,14 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <map>
 
 namespace riskmap::kernels {
 
 namespace {
-constexpr std::size_t kNoGroup = std::numeric_limits<std::size_t>::max();
-
 /// Withholds the group's smallest published cells until its withheld cells are at least two
 /// and sum to at least min_count (or none are withheld).
 void protect_group_total(const std::vector<double>& counts, const std::vector<std::size_t>& cells,
@@ -44,7 +41,7 @@ std::vector<Suppression> suppress_small_counts(const std::vector<double>& counts
             out[i] = Suppression::NotReported;
         else if (counts[i] < min_count)
             out[i] = Suppression::Primary;
-        if (i < group.size() && group[i] != kNoGroup)
+        if (i < group.size() && group[i] != kUngrouped)
             groups[group[i]].push_back(i);
     }
     for (const auto& [g, cells] : groups)

@@ -27,10 +27,13 @@ enum class Suppression : std::uint8_t {
     NotReported = 3,   ///< no count at all (no record): nothing to publish or protect
 };
 
+/// The group of a cell whose total is not published anywhere.
+inline constexpr std::size_t kUngrouped = static_cast<std::size_t>(-1);
+
 /// One decision per cell. `counts[i]` is NaN for a cell without a record; `group[i]` is the
-/// index of the cell's group (cells of one group share a published total), or SIZE_MAX for a
-/// cell whose total is not published anywhere. Ties between equal counts go to the lower cell
-/// index, so the result does not depend on anything but the inputs.
+/// index of the cell's group (cells of one group share a published total), or kUngrouped. Ties
+/// between equal counts go to the lower cell index, so the result does not depend on anything but
+/// the inputs.
 std::vector<Suppression> suppress_small_counts(const std::vector<double>& counts,
                                                const std::vector<std::size_t>& group,
                                                double min_count);

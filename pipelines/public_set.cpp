@@ -12,7 +12,6 @@ namespace riskmap {
 
 namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr std::size_t kNoGroup = std::numeric_limits<std::size_t>::max();
 
 bool is_withheld(kernels::Suppression s) {
     return s == kernels::Suppression::Primary || s == kernels::Suppression::Complementary;
@@ -20,7 +19,7 @@ bool is_withheld(kernels::Suppression s) {
 
 /// Each area's parent, whose total the public parent table shows; none without a parent level.
 std::vector<std::size_t> parent_groups(const AreaScores& areas, AreaUnit unit) {
-    std::vector<std::size_t> group(areas.code.size(), kNoGroup);
+    std::vector<std::size_t> group(areas.code.size(), kernels::kUngrouped);
     if (!parent_unit(unit))
         return group;
     std::map<std::string, std::size_t> index;
@@ -69,9 +68,9 @@ void make_public_set(JobState& state) {
         state.village_scores, parent_groups(state.village_scores, state.villages.unit), cfg);
     state.public_parents.reset();
     if (!state.parent_scores.code.empty()) // the level above has no published total over it
-        state.public_parents =
-            public_areas(state.parent_scores,
-                         std::vector<std::size_t>(state.parent_scores.code.size(), kNoGroup), cfg);
+        state.public_parents = public_areas(
+            state.parent_scores,
+            std::vector<std::size_t>(state.parent_scores.code.size(), kernels::kUngrouped), cfg);
 }
 
 Table public_area_table(const PublicAreas& areas, const JobConfig& cfg) {

@@ -15,7 +15,6 @@ using namespace riskmap::kernels;
 
 namespace {
 constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
-constexpr std::size_t kNoGroup = std::numeric_limits<std::size_t>::max();
 constexpr auto P = Suppression::Published, S1 = Suppression::Primary,
                S2 = Suppression::Complementary, NR = Suppression::NotReported;
 
@@ -26,7 +25,7 @@ std::string broken_groups(const std::vector<double>& counts, const std::vector<s
     std::map<std::size_t, std::pair<int, double>> withheld;
     std::map<std::size_t, double> total;
     for (std::size_t i = 0; i < counts.size(); ++i) {
-        if (std::isnan(counts[i]) || group[i] == kNoGroup)
+        if (std::isnan(counts[i]) || group[i] == kUngrouped)
             continue;
         total[group[i]] += counts[i];
         if (out[i] == S1 || out[i] == S2) {
@@ -44,7 +43,7 @@ std::string broken_groups(const std::vector<double>& counts, const std::vector<s
 
 TEST(SmallCountSuppression, BelowTheMinimumIsWithheldZeroIncluded) {
     const auto out =
-        suppress_small_counts({0, 4, 5, 12, kNone}, std::vector<std::size_t>(5, kNoGroup), 5);
+        suppress_small_counts({0, 4, 5, 12, kNone}, std::vector<std::size_t>(5, kUngrouped), 5);
     EXPECT_EQ(out, (std::vector<Suppression>{S1, S1, P, P, NR}));
 }
 
@@ -87,7 +86,7 @@ TEST(SmallCountSuppression, RandomTablesKeepTheRuleWithFewestCellsWithheld) {
         for (int i = 0; i < cells; ++i) {
             const int kind = int(rng() % 10);
             counts.push_back(kind == 0 ? kNone : double(kind < 6 ? rng() % 6 : rng() % 40));
-            group.push_back(rng() % 5 == 0 ? kNoGroup : rng() % groups);
+            group.push_back(rng() % 5 == 0 ? kUngrouped : rng() % groups);
         }
         const auto out = suppress_small_counts(counts, group, min_count);
         SCOPED_TRACE("trial " + std::to_string(trial));

@@ -48,20 +48,7 @@ protected:
     /// `riskmap run` arguments for the district's committed config writing into `out`.
     static std::vector<std::string> district_args(const std::string& out,
                                                   const std::vector<std::string>& extra) {
-        const std::string data = *dir / "data";
-        std::vector<std::string> args{"run",
-                                      "--config",
-                                      std::string(RISKMAP_SOURCE_DIR) + "/configs/district.ini",
-                                      "--inputs.villages",
-                                      data + "/villages.gpkg",
-                                      "--inputs.records",
-                                      data + "/records.csv",
-                                      "--inputs.population",
-                                      data + "/population.tif",
-                                      "--inputs.sanitation",
-                                      data + "/sanitation.tif",
-                                      "--output.dir",
-                                      out};
+        auto args = synth_run_args("district.ini", *dir / "data", out);
         args.insert(args.end(), extra.begin(), extra.end());
         return args;
     }

@@ -35,20 +35,8 @@ CommandResult synth_over(const std::string& file, const std::string& out,
 
 CommandResult run_over(const std::string& data, const std::string& out,
                        const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> args{"run",
-                                  "--config",
-                                  std::string(RISKMAP_SOURCE_DIR) + "/configs/purbalingga.ini",
-                                  "--quiet",
-                                  "--inputs.villages",
-                                  data + "/villages.gpkg",
-                                  "--inputs.records",
-                                  data + "/records.csv",
-                                  "--inputs.population",
-                                  data + "/population.tif",
-                                  "--inputs.sanitation",
-                                  data + "/sanitation.tif",
-                                  "--output.dir",
-                                  out};
+    auto args = synth_run_args("purbalingga.ini", data, out);
+    args.push_back("--quiet");
     args.insert(args.end(), extra.begin(), extra.end());
     return run_riskmap(args);
 }

@@ -152,12 +152,9 @@ TEST(UncertaintyDistrict, SelfCheckAndWarningsInRunJson) {
     synth::SynthOptions opt;
     opt.out_dir = dir / "data";
     synth::generate(opt);
-    const auto r =
-        run_riskmap({"run", "--config", std::string(RISKMAP_SOURCE_DIR) + "/configs/district.ini",
-                     "--inputs.villages", dir / "data/villages.gpkg", "--inputs.records",
-                     dir / "data/records.csv", "--inputs.population", dir / "data/population.tif",
-                     "--inputs.sanitation", dir / "data/sanitation.tif", "--output.dir",
-                     dir / "out", "--quiet"});
+    auto args = synth_run_args("district.ini", dir / "data", dir / "out");
+    args.push_back("--quiet");
+    const auto r = run_riskmap(args);
     ASSERT_EQ(r.exit_code, 0) << r.output;
     const std::string json = read_text(dir / "out/run.json");
     EXPECT_NE(json.find("village differences are mostly the prior"), std::string::npos);

@@ -193,6 +193,23 @@ std::vector<std::string> list_dir(const std::string& path) {
     return names;
 }
 
+std::vector<std::string> synth_run_args(const std::string& config, const std::string& data,
+                                        const std::string& out) {
+    return {"run",
+            "--config",
+            std::string(RISKMAP_SOURCE_DIR) + "/configs/" + config,
+            "--inputs.villages",
+            data + "/villages.gpkg",
+            "--inputs.records",
+            data + "/records.csv",
+            "--inputs.population",
+            data + "/population.tif",
+            "--inputs.sanitation",
+            data + "/sanitation.tif",
+            "--output.dir",
+            out};
+}
+
 std::vector<std::map<std::string, std::string>> csv_rows(const std::string& path) {
     std::istringstream in(read_text(path));
     const auto split = [](const std::string& line) {

@@ -33,6 +33,11 @@ struct CommandResult {
     std::string output; ///< stdout and stderr together
 };
 
+/// `riskmap run` arguments: the committed config `config` (a file in configs/) on the inputs of
+/// a `riskmap synth` folder `data`, writing into `out`.
+std::vector<std::string> synth_run_args(const std::string& config, const std::string& data,
+                                        const std::string& out);
+
 /// Runs build/riskmap with the arguments (each shell-quoted).
 CommandResult run_riskmap(const std::vector<std::string>& args);
 
