@@ -107,6 +107,9 @@ struct JobConfig {
     int threads = 0;      ///< 0: all cores
     int tile_size = 1024; ///< tile side in pixels, a multiple of sched::kBlock
     bool resume = false;  ///< reuse the tiles a killed run with the same inputs finished
+    /// run.trace: where maps.pixels writes its per-tile costs (CSV); "" for none. Under MPI
+    /// each rank writes its own, ".rank<k>" before the extension.
+    std::string trace_path;
     /// Work rasters that fit in this many MiB stay in memory, unwritten, and their tiles are
     /// not checkpointed (a run that small takes seconds); 0 streams every grid through work
     /// files. The outputs are the same bytes either way.

@@ -186,9 +186,10 @@ struct JobState {
     bool work_in_memory = false; ///< work rasters kept in GDAL's block cache (small grids)
     ScoreHistogram score_histogram;
     bool has_priority_classes = false;
-    int tile_size = 0;             ///< tile side used for this run
-    std::size_t tiles = 0;         ///< tiles in the grid
-    std::size_t tiles_resumed = 0; ///< tiles of maps.pixels taken from a killed run
+    int tile_size = 0;                   ///< tile side used for this run
+    std::size_t tiles = 0;               ///< tiles in the grid
+    std::vector<std::int64_t> tile_land; ///< pixels inside a village, per tile (MPI split)
+    std::size_t tiles_resumed = 0;       ///< tiles of maps.pixels taken from a killed run
 
     std::string previous_period; ///< the cube's latest quarter before this one, if any
     std::vector<std::pair<std::string, std::string>> checksums; ///< input file, SHA-256

@@ -1,11 +1,14 @@
 #include "pipelines/map_stages.hpp"
 
+#include "core/error.hpp"
 #include "io/gdal_env.hpp"
 #include "pipelines/area_scores.hpp"
 #include "pipelines/checkpoints.hpp"
 #include "pipelines/map_styles.hpp"
 #include "pipelines/pixel_plan.hpp"
+#include "pipelines/tile_trace.hpp"
 #include "sched/parallel_rows.hpp"
+#include "sched/ranks.hpp"
 
 #include <bit>
 #include <cmath>
@@ -117,8 +120,8 @@ void compute_tile(const JobState& s, const PixelPlan& plan, PixelTile& t) {
                 }
 }
 
-std::unique_ptr<sched::TileWork> read_tile(const JobState& s, const PixelPlan& plan,
-                                           const Rect& core) {
+std::unique_ptr<PixelTile> read_tile_data(const JobState& s, const PixelPlan& plan,
+                                          const Rect& core) {
     auto t = std::make_unique<PixelTile>();
     t->core = core;
     t->window = sched::grow_clipped(core, plan.smoothing.halo, s.grid.width, s.grid.height);
@@ -138,6 +141,15 @@ std::unique_ptr<sched::TileWork> read_tile(const JobState& s, const PixelPlan& p
     return t;
 }
 
+std::unique_ptr<PixelTile> read_tile(const JobState& s, const PixelPlan& plan,
+                                     const sched::TileLayout& layout, std::size_t index) {
+    const auto start = std::chrono::steady_clock::now();
+    auto t = read_tile_data(s, plan, layout.tile(index));
+    t->index = index;
+    t->read_s = seconds_since(start);
+    return t;
+}
+
 /// Counts of villages smaller than a pixel whose point lies outside the grid.
 double unplaced_events(const JobState& s) {
     double unplaced = 0;
@@ -149,64 +161,144 @@ double unplaced_events(const JobState& s) {
     return unplaced;
 }
 
+/// The bands of a tile's checkpoint: every map, then the score.
+std::vector<const Layer<float>*> tile_layers(const PixelTile& t) {
+    std::vector<const Layer<float>*> layers;
+    for (const auto& map : t.maps)
+        layers.push_back(&map);
+    layers.push_back(&t.score);
+    return layers;
+}
+
 /// Into the work files, and a checkpoint of a newly computed tile.
 void keep_tile(JobState& s, const PixelPlan& plan, const PixelTile& t) {
-    std::vector<const Layer<float>*> layers;
-    for (std::size_t m = 0; m < t.maps.size(); ++m) {
+    for (std::size_t m = 0; m < t.maps.size(); ++m)
         s.maps[m].file->write(t.core, t.maps[m].data());
-        layers.push_back(&t.maps[m]);
-    }
-    layers.push_back(&t.score);
+    if (sched::ranks() > 1)
+        return; // every tile came from the ranks' checkpoints, counted there
     if (t.resumed)
         ++s.tiles_resumed;
     else if (!s.work_in_memory)
-        plan.checkpoints->save(t.core, layers);
+        plan.checkpoints->save(t.core, tile_layers(t));
+}
+
+/// Under MPI: this rank's share of the tiles (contiguous, of about equal land), computed and
+/// kept as checkpoints in the shared output folder; then every rank learns whether all
+/// succeeded. The writer then takes every tile from its checkpoint, exactly as a resumed run
+/// does, so the outputs are the bytes of a one-process run whatever the rank count.
+void compute_rank_share(JobState& s, const PixelPlan& plan, const sched::TileLayout& layout,
+                        TileTrace& trace) {
+    const auto [begin, end] = sched::weighted_range(s.tile_land, sched::rank(), sched::ranks());
+    int code = 0;
+    std::string message;
+    std::int64_t resumed = 0;
+    try {
+        sched::run_ordered_pipeline(
+            end - begin, 2 * sched::worker_threads(),
+            [&](std::size_t i) { return read_tile(s, plan, layout, begin + i); },
+            [&](sched::TileWork& w) {
+                auto& t = static_cast<PixelTile&>(w);
+                const auto start = std::chrono::steady_clock::now();
+                if (!t.resumed)
+                    compute_maps(s, plan, t);
+                t.compute_s = seconds_since(start);
+            },
+            [&](sched::TileWork& w) {
+                const auto& t = static_cast<const PixelTile&>(w);
+                const auto start = std::chrono::steady_clock::now();
+                if (t.resumed)
+                    ++resumed;
+                else
+                    plan.checkpoints->save(t.core, tile_layers(t));
+                trace.add(t.index, "compute", t.resumed, t.read_s, t.compute_s,
+                          seconds_since(start));
+            });
+    } catch (const Error& e) {
+        code = e.exit_code(), message = std::string("maps.pixels: ") + e.what();
+    } catch (const std::exception& e) {
+        code = kExitRuntime, message = std::string("maps.pixels: ") + e.what();
+    }
+    const sched::Outcome outcome = sched::agree(code, message, resumed);
+    if (outcome.code)
+        sched::throw_outcome(outcome);
+    s.tiles_resumed = std::size_t(outcome.sum);
+}
+
+/// Every tile, computed here or taken from a checkpoint, into the work files, the score
+/// histogram and the style samples; then the maps' styles.
+void assemble_tiles(JobState& s, const PixelPlan& plan, const sched::TileLayout& layout,
+                    TileTrace& trace) {
+    const JobConfig& cfg = s.config;
+    std::vector<std::vector<float>> samples(2 * cfg.indicators.size());
+    const char* phase = sched::ranks() > 1 ? "assemble" : "compute";
+    sched::run_tile_pipeline(
+        layout, 2 * sched::worker_threads(),
+        [&](std::size_t i) { return read_tile(s, plan, layout, i); },
+        [&](sched::TileWork& w) {
+            auto& t = static_cast<PixelTile&>(w);
+            const auto start = std::chrono::steady_clock::now();
+            compute_tile(s, plan, t);
+            t.compute_s = seconds_since(start);
+        },
+        [&](sched::TileWork& w) {
+            auto& t = static_cast<PixelTile&>(w);
+            const auto start = std::chrono::steady_clock::now();
+            keep_tile(s, plan, t);
+            s.score_file->write(t.core, t.score.data());
+            for (int b = 0; b < ScoreHistogram::kBins; ++b) {
+                s.score_histogram.weight[b] += t.weight[b];
+                s.score_histogram.count[b] += t.count[b];
+            }
+            for (std::size_t k = 0; k < samples.size(); ++k)
+                samples[k].insert(samples[k].end(), t.samples[k].begin(), t.samples[k].end());
+            trace.add(t.index, phase, t.resumed, t.read_s, t.compute_s, seconds_since(start));
+        });
+    for (std::size_t k = 0; k < cfg.indicators.size(); ++k)
+        style_indicator_maps(s, plan, k, samples[k], samples[cfg.indicators.size() + k]);
+    const std::string when = cfg.period.empty() ? "" : " " + cfg.period;
+    s.maps[plan.risk].style =
+        index_style("risk index" + when, "weighted exceedance and sanitation");
+}
+
+/// The maps, their work files and what every tile needs.
+PixelPlan plan_pixels(JobState& s) {
+    const JobConfig& cfg = s.config;
+    PixelPlan plan;
+    plan.smoothing = plan_smoothing(s);
+    for (std::size_t k = 0; k < cfg.indicators.size(); ++k) {
+        plan.maps.push_back(add_indicator_maps(s, cfg.indicators[k]));
+        plan.indicators.push_back(plan_indicator(s, k));
+    }
+    plan.risk = add_map(s, "risk_index",
+                        float_info("composite risk index (weighted exceedance and sanitation "
+                                   "deficit; context, not used for ranking); nodata where "
+                                   "nobody lives",
+                                   "index 0-1", {{"period", cfg.period}}));
+    keep_small_work_rasters_in_memory(s);
+    s.unplaced_events = unplaced_events(s);
+    plan.stride = sample_stride(s.grid);
+    // Under MPI the writer takes the other ranks' tiles from their checkpoints.
+    plan.checkpoints = std::make_unique<TileCheckpoints>(s, cfg.resume || sched::ranks() > 1);
+    s.score_file = std::make_unique<io::TiledMapFile>(
+        staged_output(s).scratch_path("work-score.tif"), s.grid, GDT_Float32, io::MapInfo{});
+    return plan;
 }
 
 } // namespace
 
 void PixelMaps::run(JobState& state) {
-    const JobConfig& cfg = state.config;
-    PixelPlan plan;
-    plan.smoothing = plan_smoothing(state);
-    for (std::size_t k = 0; k < cfg.indicators.size(); ++k) {
-        plan.maps.push_back(add_indicator_maps(state, cfg.indicators[k]));
-        plan.indicators.push_back(plan_indicator(state, k));
+    const PixelPlan plan = plan_pixels(state);
+    const sched::TileLayout layout(state.grid.width, state.grid.height, state.config.tile_size);
+    TileTrace trace(state);
+    if (sched::ranks() > 1) {
+        const auto start = std::chrono::steady_clock::now();
+        compute_rank_share(state, plan, layout, trace);
+        // The ranks' part alone: the rest of maps.pixels is the writer assembling the tiles.
+        state.timings.emplace_back("maps.pixels.ranks", seconds_since(start));
     }
-    plan.risk = add_map(state, "risk_index",
-                        float_info("composite risk index (weighted exceedance and sanitation "
-                                   "deficit; context, not used for ranking); nodata where "
-                                   "nobody lives",
-                                   "index 0-1", {{"period", cfg.period}}));
-    keep_small_work_rasters_in_memory(state);
-    state.unplaced_events = unplaced_events(state);
-    plan.stride = sample_stride(state.grid);
-    plan.checkpoints = std::make_unique<TileCheckpoints>(state, cfg.resume);
-    state.score_file =
-        std::make_unique<io::TiledMapFile>(staged_output(state).scratch_path("work-score.tif"),
-                                           state.grid, GDT_Float32, io::MapInfo{});
-    std::vector<std::vector<float>> samples(2 * cfg.indicators.size());
-    const sched::TileLayout layout(state.grid.width, state.grid.height, cfg.tile_size);
-    sched::run_tile_pipeline(
-        layout, 2 * sched::worker_threads(),
-        [&](std::size_t i) { return read_tile(state, plan, layout.tile(i)); },
-        [&](sched::TileWork& w) { compute_tile(state, plan, static_cast<PixelTile&>(w)); },
-        [&](sched::TileWork& w) {
-            auto& t = static_cast<PixelTile&>(w);
-            keep_tile(state, plan, t);
-            state.score_file->write(t.core, t.score.data());
-            for (int b = 0; b < ScoreHistogram::kBins; ++b) {
-                state.score_histogram.weight[b] += t.weight[b];
-                state.score_histogram.count[b] += t.count[b];
-            }
-            for (std::size_t k = 0; k < samples.size(); ++k)
-                samples[k].insert(samples[k].end(), t.samples[k].begin(), t.samples[k].end());
-        });
-    for (std::size_t k = 0; k < cfg.indicators.size(); ++k)
-        style_indicator_maps(state, plan, k, samples[k], samples[cfg.indicators.size() + k]);
-    const std::string when = cfg.period.empty() ? "" : " " + cfg.period;
-    state.maps[plan.risk].style =
-        index_style("risk index" + when, "weighted exceedance and sanitation");
+    if (sched::is_writer())
+        assemble_tiles(state, plan, layout, trace);
+    trace.write();
 }
 
 } // namespace riskmap

@@ -78,11 +78,13 @@ struct PixelPlan {
 };
 
 struct PixelTile final : sched::TileWork {
+    std::size_t index = 0; ///< in the tile layout
     Rect core, window;
-    bool resumed = false;        ///< maps and score loaded from a checkpoint
-    Layer<float> population;     ///< window
-    Layer<std::int32_t> village; ///< window
-    Layer<float> sanitation;     ///< core, deficit 0..1 (empty without sanitation)
+    double read_s = 0, compute_s = 0; ///< for run.trace
+    bool resumed = false;             ///< maps and score loaded from a checkpoint
+    Layer<float> population;          ///< window
+    Layer<std::int32_t> village;      ///< window
+    Layer<float> sanitation;          ///< core, deficit 0..1 (empty without sanitation)
     std::vector<Layer<float>> maps;
     std::vector<Layer<float>> excess; ///< per indicator, E[(rate - target)+] (core, unwritten)
     Layer<float> density;             ///< persons per km^2 around each core pixel

@@ -1,5 +1,6 @@
 #include "pipelines/quarterly_job.hpp"
 
+#include "core/error.hpp"
 #include "pipelines/change_stage.hpp"
 #include "pipelines/checkpoints.hpp"
 #include "pipelines/load_stages.hpp"
@@ -8,8 +9,25 @@
 #include "pipelines/score_stages.hpp"
 #include "pipelines/write_stage.hpp"
 #include "sched/parallel_rows.hpp"
+#include "sched/ranks.hpp"
 
 namespace riskmap {
+
+namespace {
+/// Inside a catch: the outcome every rank agrees on, this rank's error included unless the
+/// ranks have agreed on it already. One process: this error.
+sched::Outcome agree_on_failure() {
+    try {
+        throw;
+    } catch (const AgreedError& e) {
+        return {e.exit_code(), -1, e.what()};
+    } catch (const Error& e) {
+        return sched::agree(e.exit_code(), e.what());
+    } catch (const std::exception& e) {
+        return sched::agree(kExitRuntime, e.what());
+    }
+}
+} // namespace
 
 Pipeline quarterly_pipeline() {
     Pipeline p;
@@ -22,6 +40,8 @@ Pipeline quarterly_pipeline() {
     p.push_back(std::make_unique<ScoreAreas>());
     p.push_back(std::make_unique<CompareWithPrevious>());
     p.push_back(std::make_unique<PixelMaps>());
+    if (!sched::is_writer())
+        return p; // other MPI ranks compute their share of the pixels; the writer does the rest
     p.push_back(std::make_unique<PriorityMaps>());
     p.push_back(std::make_unique<WriteOutputs>());
     return p;
@@ -32,10 +52,17 @@ JobSummary run_quarterly_job(const JobConfig& config, const ProgressFn& progress
     JobState state(config);
     try {
         run_pipeline(quarterly_pipeline(), state, progress);
+        // Under MPI the other ranks wait here for the writer, and all learn how it ended.
+        if (const sched::Outcome o = sched::agree(0, ""); o.code)
+            sched::throw_outcome(o);
     } catch (...) {
+        const sched::Outcome o = agree_on_failure();
         // A run that fails (rather than being killed) keeps nothing: a full disk gets its
         // space back, and the previous outputs are all that is left in the folder.
-        TileCheckpoints::discard_all(config.output_dir);
+        if (sched::is_writer())
+            TileCheckpoints::discard_all(config.output_dir);
+        if (sched::ranks() > 1 && o.failed_rank >= 0)
+            sched::throw_outcome(o);
         throw;
     }
     return {state.villages.table.size(), state.records.joined, state.records.rejected,

@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/numbers.hpp"
+#include "sched/ranks.hpp"
 #include "sched/tiles.hpp"
 
 #include <cmath>
@@ -12,7 +13,9 @@ namespace riskmap {
 
 io::StagedOutput& staged_output(JobState& state) {
     if (!state.output)
-        state.output = std::make_unique<io::StagedOutput>(state.config.output_dir);
+        state.output = sched::is_writer()
+                           ? std::make_unique<io::StagedOutput>(state.config.output_dir)
+                           : std::make_unique<io::StagedOutput>(io::StagedOutput::ScratchOnly{});
     return *state.output;
 }
 
@@ -174,6 +177,15 @@ void warn_outside(JobState& s) {
 }
 } // namespace
 
+namespace {
+std::int64_t land_pixels(const Layer<std::int32_t>& village) {
+    std::int64_t n = 0;
+    for (const std::int32_t v : village.values())
+        n += v >= 0;
+    return n;
+}
+} // namespace
+
 void VillageZones::run(JobState& state) {
     state.burner =
         std::make_unique<io::VillageBurner>(state.villages, state.grid, state.config.villages);
@@ -182,6 +194,7 @@ void VillageZones::run(JobState& state) {
     state.tiles = layout.count();
     const std::size_t n = state.villages.table.size();
     ZoneSums total(n);
+    state.tile_land.assign(layout.count(), 0);
     std::mutex total_mutex;
     sched::for_each_tile(layout, [&](std::size_t i) {
         const Rect& t = layout.tile(i);
@@ -191,6 +204,7 @@ void VillageZones::run(JobState& state) {
         ZoneSums sums(n);
         std::vector<std::int32_t> touched;
         sum_tile(state, t, in, sums, touched);
+        state.tile_land[i] = land_pixels(in.village);
         std::lock_guard lock(total_mutex);
         add_tile(total, sums, touched);
     });

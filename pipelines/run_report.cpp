@@ -1,6 +1,7 @@
 #include "pipelines/run_report.hpp"
 
 #include "core/numbers.hpp"
+#include "sched/ranks.hpp"
 #include "sched/tiles.hpp"
 
 #include <sys/resource.h>
@@ -159,7 +160,8 @@ double peak_rss_mib() {
 }
 
 std::string resources_json(const JobState& s) {
-    return "{\"threads\": " + std::to_string(sched::worker_threads()) +
+    return "{\"ranks\": " + std::to_string(sched::ranks()) +
+           ", \"threads\": " + std::to_string(sched::worker_threads()) +
            ", \"tile_size\": " + std::to_string(s.tile_size) +
            ", \"tiles\": " + std::to_string(s.tiles) +
            ", \"tiles_resumed\": " + std::to_string(s.tiles_resumed) +

@@ -12,6 +12,8 @@ namespace {
     const std::string prefix = std::string(stage) + ": ";
     try {
         throw;
+    } catch (const AgreedError&) {
+        throw; // named its stage on the rank it came from
     } catch (const InputError& e) {
         throw InputError(prefix + e.what());
     } catch (const UsageError& e) {

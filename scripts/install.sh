@@ -21,6 +21,8 @@ packages=(
     # cube chunks deflated on every thread (libdeflate), written with H5Dwrite_chunk; the
     # tests decode stored chunks with zlib
     libdeflate-dev zlib1g-dev
+    # one run shared by MPI ranks (mpirun -np N riskmap run); the tests launch it with mpirun
+    openmpi-bin libopenmpi-dev
     # libFuzzer targets (clang with its fuzzer and sanitizer runtimes)
     clang-14 libclang-rt-14-dev
 )

@@ -16,6 +16,7 @@
 #include "pipelines/load_stages.hpp"
 #include "pipelines/quarterly_job.hpp"
 #include "pipelines/synth.hpp"
+#include "sched/ranks.hpp"
 
 #include <boost/program_options.hpp>
 
@@ -98,9 +99,11 @@ void write_report(const std::string& out_dir, bool quiet) {
 void run_one(const JobConfig& config) {
     JobSummary summary;
     {
-        StageBar bar(config.quiet);
+        StageBar bar(config.quiet || !sched::is_writer());
         summary = run_quarterly_job(config, bar.callback());
     }
+    if (!sched::is_writer())
+        return; // the writer reports for every rank
     if (config.report)
         write_report(config.output_dir, config.quiet);
     if (!config.quiet) {
@@ -331,6 +334,9 @@ int dispatch(int argc, char** argv) {
     const std::vector<std::string> rest(all.begin() + 1, all.end());
     if (all[0] == "run")
         return run_command(rest);
+    if (sched::ranks() > 1)
+        throw UsageError("only 'riskmap run' shares its work between MPI ranks; run 'riskmap " +
+                         all[0] + "' without mpirun or srun");
     if (all[0] == "synth")
         return synth_command(rest);
     if (all[0] == "accuracy")
@@ -350,15 +356,42 @@ int dispatch(int argc, char** argv) {
 } // namespace
 } // namespace riskmap::cli
 
-int main(int argc, char** argv) {
+namespace {
+/// The exit code, the error printed once. Under MPI every rank ends with the same code: an
+/// error the ranks have not agreed on yet is agreed on here (its rank may have failed before
+/// the others reached a collective; they meet this one at their next), and only rank 0 prints.
+int report_error(int code, const std::string& message, bool agreed) {
+    namespace sched = riskmap::sched;
+    if (sched::ranks() > 1 && !agreed) {
+        const sched::Outcome o = sched::agree(code, message);
+        code = o.code;
+        if (sched::is_writer())
+            std::cerr << "riskmap: error: rank " << o.failed_rank << " of " << sched::ranks()
+                      << ": " << o.message << "\n";
+        return code;
+    }
+    if (sched::is_writer())
+        std::cerr << "riskmap: error: " << message << "\n";
+    return code;
+}
+
+int run_main(int argc, char** argv) {
     try {
+        riskmap::sched::start_ranks(argc, argv);
         riskmap::io::init_gdal();
         return riskmap::cli::dispatch(argc, argv);
+    } catch (const riskmap::AgreedError& e) {
+        return report_error(e.exit_code(), e.what(), true);
     } catch (const riskmap::Error& e) {
-        std::cerr << "riskmap: error: " << e.what() << "\n";
-        return e.exit_code();
+        return report_error(e.exit_code(), e.what(), false);
     } catch (const std::exception& e) {
-        std::cerr << "riskmap: error: " << e.what() << "\n";
-        return riskmap::kExitRuntime;
+        return report_error(riskmap::kExitRuntime, e.what(), false);
     }
+}
+} // namespace
+
+int main(int argc, char** argv) {
+    const int code = run_main(argc, argv);
+    riskmap::sched::stop_ranks();
+    return code;
 }

@@ -126,6 +126,10 @@ const KeySpec kInputKeys[] = {
      "MiB in which a small grid's work rasters are kept unwritten (--work-memory; about 12 Mpx "
      "of grid per 1024); larger grids, or 0, stream through work files and checkpoint their "
      "tiles for --resume. The outputs are the same bytes"},
+    {"run.trace", "",
+     "CSV file for maps.pixels' per-tile costs (land pixels, seconds to read, compute and keep "
+     "each tile; one file per MPI rank, '.rank<k>' before the extension), the input of "
+     "benchmarks/scaling_model.py; empty: none"},
     {"output.dir", "out", "output folder"},
     {"output.cube", "riskmap.nc",
      "quarterly cube, relative to output.dir; each run adds or replaces its period "
@@ -590,6 +594,7 @@ JobConfig job_config_from(const Settings& s, const OptionSet& set,
     c.uncertainty = uncertainty_from(s);
     c.priority = priority_from(s);
     c.output_dir = s.path("output.dir");
+    c.trace_path = s.text("run.trace").empty() ? "" : s.path("run.trace");
     c.report = s.flag("output.report");
     c.public_set = s.flag("output.public");
     const auto min_count = parse_count(s.text("output.min_count"));

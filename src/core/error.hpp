@@ -31,4 +31,15 @@ public:
     int exit_code() const override { return kExitInput; }
 };
 
+/// An error every MPI rank of the run already knows (sched::agree): re-thrown as it is, with the
+/// failing rank's exit code, and not agreed on again.
+class AgreedError : public Error {
+public:
+    AgreedError(int code, const std::string& message) : Error(message), code_(code) {}
+    int exit_code() const override { return code_; }
+
+private:
+    int code_;
+};
+
 } // namespace riskmap

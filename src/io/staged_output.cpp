@@ -84,6 +84,14 @@ StagedOutput::StagedOutput(fs::path final_dir) : final_dir_(std::move(final_dir)
     }
 }
 
+StagedOutput::StagedOutput(ScratchOnly) {
+    std::string pattern = (fs::temp_directory_path() / "riskmap-scratch-XXXXXX").string();
+    if (!::mkdtemp(pattern.data()))
+        throw Error("cannot create a scratch folder in '" + fs::temp_directory_path().string() +
+                    "': " + std::strerror(errno));
+    staging_ = pattern;
+}
+
 StagedOutput::~StagedOutput() {
     // A commit that failed half-way is left with its journal for the next run to finish.
     if (committing_)
@@ -99,6 +107,8 @@ std::string StagedOutput::path(const std::string& name) {
 }
 
 void StagedOutput::prepare_commit() {
+    if (final_dir_.empty())
+        throw Error("internal: a scratch-only folder has no outputs to commit");
     // One rename per file cannot be atomic as a whole; the journal makes it all or nothing
     // once the next run has looked (see recover_abandoned_staging).
     std::string journal;

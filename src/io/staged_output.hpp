@@ -19,6 +19,12 @@ class StagedOutput {
 public:
     /// Creates `final_dir` if needed and a fresh staging folder inside it.
     explicit StagedOutput(std::filesystem::path final_dir);
+    /// Scratch space only, in the system's temporary folder (node-local on a cluster): for an
+    /// MPI rank that computes but never writes outputs, so it neither touches the output
+    /// folder nor judges (by process id, meaningless on another node) whose staging there is
+    /// abandoned. Nothing can be committed from it.
+    struct ScratchOnly {};
+    explicit StagedOutput(ScratchOnly);
     ~StagedOutput();
     StagedOutput(const StagedOutput&) = delete;
     StagedOutput& operator=(const StagedOutput&) = delete;

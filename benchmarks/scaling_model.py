@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""How `mpirun -np P riskmap run` should scale, from measured runs (issue 17).
+
+    benchmarks/scaling_model.py --trace TRACE.csv --run-json RUN.json --wall SECONDS
+        [--measured LABEL:P:RUN_JSON:WALL ...] [--scale S] [--ranks 1,2,4,...]
+        [--alpha 5e-6] [--beta 1e-10]
+
+TRACE.csv is the run.trace of a one-process run with c threads (per tile: land pixels and the
+seconds to read, compute and keep it), RUN.json its run.json, SECONDS its wall time. Each
+--measured run (P ranks of the same c threads: its run.json and wall time) is predicted and
+compared; the first with P > 1 also gives the writer's cost of assembling the checkpoints
+(maps.pixels less maps.pixels.ranks in its run.json), which a one-process run does not have.
+Then the table for P = 1..256 ranks of c threads, at --scale times the pixels (9: 1 arc second
+instead of 3, for the pixel stages and the cube; score.areas and the tables keep the village
+count).
+
+The model of one run on P ranks (README "On a cluster"):
+  T(P) = before + max over ranks r of pixels_r + collectives + assemble + after
+  pixels_r    = max(sum of read + keep, sum of work / c) over r's tiles, the tiles cut into
+                contiguous ranges of equal land as sched::weighted_range does; a tile's work
+                is its share (by measured compute seconds) of c x the measured maps.pixels,
+                which keeps c cores busy
+  collectives = 3 agreements of alpha + n beta log2 P, n = 64 bytes
+  before      = the stages before maps.pixels, which every rank runs
+  assemble    = the writer taking every tile from the checkpoints (0 for one process)
+  after       = classes, maps, tables and cube, which rank 0 writes alone
+Efficiency E(P) = T(1) / (P T(P)).
+"""
+
+import argparse
+import csv
+import json
+import math
+import sys
+
+BEFORE = ["checksum.inputs", "read.villages", "join.records", "neighbours.queen",
+          "read.rasters", "zonal.villages", "score.areas", "compare.previous"]
+AFTER = ["maps.classes", "write.maps", "write.tables"]
+PIXEL_STAGES = {"read.rasters", "zonal.villages", "maps.classes", "write.maps"}
+
+
+def read_trace(path):
+    with open(path, newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["phase"] == "compute"]
+    rows.sort(key=lambda r: int(r["tile"]))
+    return [{"land": int(r["land_pixels"]), "read": float(r["read_s"]),
+             "compute": float(r["compute_s"]), "keep": float(r["keep_s"])} for r in rows]
+
+
+def weighted_ranges(weights, ranks):
+    """sched::weighted_range: tile i to the rank its weight's midpoint falls in."""
+    total = sum(weights)
+    owner, before = [], 0
+    for w in weights:
+        owner.append(min(ranks - 1, ranks * (2 * before + w) // (2 * total)) if total else 0)
+        before += w
+    return [[i for i, o in enumerate(owner) if o == r] for r in range(ranks)]
+
+
+def stage_times(run_json):
+    with open(run_json) as f:
+        t = json.load(f)["timings_s"]
+    before = sum(v for k, v in t.items() if k in BEFORE)
+    pixels = t.get("maps.pixels", 0.0)
+    ranks_part = t.get("maps.pixels.ranks", 0.0)
+    return {"before": before, "pixels": pixels, "ranks_part": ranks_part,
+            "assemble": pixels - ranks_part if ranks_part else 0.0,
+            "stages": sum(v for k, v in t.items() if k not in ("maps.pixels.ranks",
+                                                                "neighbours.queen.work")),
+            "timings": t}
+
+
+class Model:
+    def __init__(self, tiles, threads, times, wall, assemble, alpha, beta, scale):
+        total_compute = sum(t["compute"] for t in tiles) or 1.0
+        busy = threads * times["pixels"]
+        self.tiles = [dict(t, work=busy * t["compute"] / total_compute) for t in tiles]
+        self.c, self.alpha, self.beta, self.scale = threads, alpha, beta, scale
+        timings = times["timings"]
+        pixel_scaled = lambda k, v: v * (scale if k in PIXEL_STAGES else 1.0)
+        self.before = sum(pixel_scaled(k, v) for k, v in timings.items() if k in BEFORE)
+        outside = max(0.0, wall - times["stages"])  # the cube and the exit, after run.json
+        self.after = outside * scale + sum(pixel_scaled(k, v) for k, v in timings.items()
+                                           if k in AFTER)
+        self.assemble = assemble * scale
+
+    def pixels(self, ranks):
+        worst = 0.0
+        for share in weighted_ranges([t["land"] for t in self.tiles], ranks):
+            io = sum(self.tiles[i]["read"] + self.tiles[i]["keep"] for i in share)
+            work = sum(self.tiles[i]["work"] for i in share) / self.c
+            worst = max(worst, max(io, work) * self.scale)
+        return worst
+
+    def parts(self, ranks):
+        return {"before (every rank)": self.before, "maps.pixels share": self.pixels(ranks),
+                "collectives": 0.0 if ranks == 1 else
+                3 * (self.alpha + 64 * self.beta * math.log2(ranks)),
+                "assemble (rank 0)": self.assemble if ranks > 1 else 0.0,
+                "after (rank 0)": self.after}
+
+    def total(self, ranks):
+        return sum(self.parts(ranks).values())
+
+
+def parse_measured(text):
+    label, ranks, run_json, wall = text.split(":")
+    return {"label": label, "ranks": int(ranks), "times": stage_times(run_json),
+            "wall": float(wall)}
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--trace", required=True)
+    p.add_argument("--run-json", required=True)
+    p.add_argument("--wall", type=float, required=True)
+    p.add_argument("--measured", action="append", default=[])
+    p.add_argument("--scale", type=float, default=1.0)
+    p.add_argument("--ranks", default="1,2,4,8,16,32,64,128,256")
+    p.add_argument("--alpha", type=float, default=5e-6, help="seconds per message")
+    p.add_argument("--beta", type=float, default=1e-10, help="seconds per byte")
+    a = p.parse_args()
+
+    tiles = read_trace(a.trace)
+    with open(a.run_json) as f:
+        threads = json.load(f)["resources"]["threads"]
+    one = stage_times(a.run_json)
+    measured = [parse_measured(m) for m in a.measured]
+    shared = next((m for m in measured if m["ranks"] > 1), None)
+    assemble = shared["times"]["assemble"] if shared else 0.0
+
+    def model(scale):
+        return Model(tiles, threads, one, a.wall, assemble, a.alpha, a.beta, scale)
+
+    print(f"trace: {len(tiles)} tiles, {sum(t['land'] for t in tiles)} land pixels, "
+          f"{threads} threads per rank; assembling the checkpoints: {assemble:.2f} s")
+    m1 = model(1.0)
+    print("\n| run | ranks | measured wall | predicted | error | maps.pixels share, predicted |")
+    print("|---|---:|---:|---:|---:|---:|")
+    print(f"| one process | 1 | {a.wall:.1f} s | {m1.total(1):.1f} s | "
+          f"{100 * (m1.total(1) / a.wall - 1):+.0f} % | {m1.pixels(1):.1f} s |")
+    for m in measured:
+        predicted = m1.total(m["ranks"])
+        print(f"| {m['label']} | {m['ranks']} | {m['wall']:.1f} s | {predicted:.1f} s | "
+              f"{100 * (predicted / m['wall'] - 1):+.0f} % | {m1.pixels(m['ranks']):.1f} s "
+              f"(measured {m['times']['ranks_part']:.1f} s) |")
+    ms = model(a.scale)
+    t1 = ms.total(1)
+    print(f"\nPredicted at {a.scale:g} x the pixels, ranks of {threads} threads:\n")
+    print("| ranks | wall | speed-up | efficiency | largest part |")
+    print("|---:|---:|---:|---:|---|")
+    for ranks in (int(r) for r in a.ranks.split(",")):
+        total = ms.total(ranks)
+        parts = ms.parts(ranks)
+        largest = max(parts, key=parts.get)
+        print(f"| {ranks} | {total:.0f} s | {t1 / total:.2f} | {100 * t1 / (ranks * total):.1f} % "
+              f"| {largest} ({100 * parts[largest] / total:.0f} %) |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

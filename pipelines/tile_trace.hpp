@@ -1,0 +1,35 @@
+#pragma once
+/// \file
+/// run.trace: what each tile of maps.pixels cost (seconds to read, compute and keep it, and its
+/// land pixels), one CSV per process, the input of benchmarks/scaling_model.py.
+
+#include "pipelines/job_state.hpp"
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace riskmap {
+
+/// Seconds since `start` on the steady clock.
+inline double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+class TileTrace {
+public:
+    /// Records nothing when the run has no run.trace.
+    explicit TileTrace(const JobState& state);
+    /// One tile, after it was kept. `phase`: "compute" (computed or resumed here) or
+    /// "assemble" (the writer taking a rank's checkpoint, under MPI).
+    void add(std::size_t tile, const char* phase, bool resumed, double read_s, double compute_s,
+             double keep_s);
+    /// The CSV (temporary name, then rename); nothing without run.trace.
+    void write() const;
+
+private:
+    const JobState& state_;
+    std::string rows_;
+};
+
+} // namespace riskmap

@@ -1,0 +1,54 @@
+#pragma once
+/// \file
+/// The processes of one run: an MPI world when riskmap is launched by mpirun or srun, a world of
+/// one process otherwise (then no MPI call is made at all, so a plain run is unchanged).
+///
+/// MPI is called from the main thread only (MPI_THREAD_FUNNELED); oneTBB owns the threads
+/// inside each rank. Every collective here is one kind (`agree`), so ranks that fail at
+/// different places still meet: a rank that fails before a collective joins the others' next
+/// one from main(), and all of them leave with the same outcome.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace riskmap::sched {
+
+/// Starts MPI when a launcher started this process (Open MPI's mpirun, PMIx or PMI: srun).
+/// Call once, first thing in main().
+void start_ranks(int& argc, char**& argv);
+/// Ends MPI if start_ranks started it. Call once, last thing in main().
+void stop_ranks();
+
+/// This process's rank (0 without MPI) and the number of ranks (1 without MPI).
+int rank();
+int ranks();
+/// Whether this process writes (rank 0).
+inline bool is_writer() {
+    return rank() == 0;
+}
+
+/// What the ranks agreed on: 0 when every rank succeeded, else the exit code and message of the
+/// lowest failing rank.
+struct Outcome {
+    int code = 0;
+    int failed_rank = -1;
+    std::string message;
+    std::int64_t sum = 0; ///< of every rank's `count`
+};
+
+/// Collective over every rank: each gives its own status (0 = fine) and a count to add up
+/// (integers: the same sum whatever the rank count), all receive the outcome.
+Outcome agree(int code, const std::string& message, std::int64_t count = 0);
+
+/// Throws the failure of `outcome` as an AgreedError, naming the failing rank.
+[[noreturn]] void throw_outcome(const Outcome& outcome);
+
+/// Tiles [begin, end) of this rank when tiles with these weights are cut into `ranks()`
+/// contiguous ranges of about equal weight (a rank may get none). The same on every rank.
+std::pair<std::size_t, std::size_t> weighted_range(const std::vector<std::int64_t>& weights,
+                                                   int rank, int ranks);
+
+} // namespace riskmap::sched
