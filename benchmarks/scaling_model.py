@@ -20,11 +20,15 @@ The model of one run on P ranks (README "On a cluster"):
                 contiguous ranges of equal land as sched::weighted_range does; a tile's work
                 is its share (by measured compute seconds) of c x the measured maps.pixels,
                 which keeps c cores busy
-  collectives = 3 agreements of alpha + n beta log2 P, n = 64 bytes
+  collectives = 3 agreements a quarter (sched::agree), each two MPI_Allreduce of 8 bytes,
+                (alpha + n beta) log2 P each (recursive doubling)
   before      = the stages before maps.pixels, which every rank runs
   assemble    = the writer taking every tile from the checkpoints (0 for one process)
   after       = classes, maps, tables and cube, which rank 0 writes alone
 Efficiency E(P) = T(1) / (P T(P)).
+A grid small enough to keep its work rasters in memory writes no checkpoints in one process,
+while every rank of an MPI run does: there the trace's keep times, and so the ranks' I/O,
+are too low (the province's 2x1 run: 185 MiB of checkpoints from rank 1).
 """
 
 import argparse
@@ -94,8 +98,7 @@ class Model:
 
     def parts(self, ranks):
         return {"before (every rank)": self.before, "maps.pixels share": self.pixels(ranks),
-                "collectives": 0.0 if ranks == 1 else
-                3 * (self.alpha + 64 * self.beta * math.log2(ranks)),
+                "collectives": 6 * math.log2(ranks) * (self.alpha + 8 * self.beta),
                 "assemble (rank 0)": self.assemble if ranks > 1 else 0.0,
                 "after (rank 0)": self.after}
 

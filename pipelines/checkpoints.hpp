@@ -25,6 +25,9 @@ public:
     TileCheckpoints(const JobState& state, bool resume);
     /// A reusable tile exists for `core`.
     bool has(const Rect& core) const;
+    /// From now on every tile on disk is reusable: the MPI writer assembling the tiles the
+    /// ranks have just kept (never a killed run's, unless --resume allowed those).
+    void reuse_all() { resume_ = true; }
     /// The `bands` layers of a reusable tile.
     std::vector<Layer<float>> load(const Rect& core, std::size_t bands) const;
     /// Keeps a finished tile (temporary name, then rename).

@@ -188,7 +188,10 @@ void keep_tile(JobState& s, const PixelPlan& plan, const PixelTile& t) {
 /// does, so the outputs are the bytes of a one-process run whatever the rank count.
 void compute_rank_share(JobState& s, const PixelPlan& plan, const sched::TileLayout& layout,
                         TileTrace& trace) {
-    const auto [begin, end] = sched::weighted_range(s.tile_land, sched::rank(), sched::ranks());
+    // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
+    const std::pair<std::size_t, std::size_t> range =
+        sched::weighted_range(s.tile_land, sched::rank(), sched::ranks());
+    const std::size_t begin = range.first, end = range.second;
     int code = 0;
     std::string message;
     std::int64_t resumed = 0;
@@ -213,6 +216,8 @@ void compute_rank_share(JobState& s, const PixelPlan& plan, const sched::TileLay
                 trace.add(t.index, "compute", t.resumed, t.read_s, t.compute_s,
                           seconds_since(start));
             });
+        if (!sched::is_writer())
+            trace.write(); // before the agreement, so that the writer learns if it fails
     } catch (const Error& e) {
         code = e.exit_code(), message = std::string("maps.pixels: ") + e.what();
     } catch (const std::exception& e) {
@@ -277,8 +282,7 @@ PixelPlan plan_pixels(JobState& s) {
     keep_small_work_rasters_in_memory(s);
     s.unplaced_events = unplaced_events(s);
     plan.stride = sample_stride(s.grid);
-    // Under MPI the writer takes the other ranks' tiles from their checkpoints.
-    plan.checkpoints = std::make_unique<TileCheckpoints>(s, cfg.resume || sched::ranks() > 1);
+    plan.checkpoints = std::make_unique<TileCheckpoints>(s, cfg.resume);
     s.score_file = std::make_unique<io::TiledMapFile>(
         staged_output(s).scratch_path("work-score.tif"), s.grid, GDT_Float32, io::MapInfo{});
     return plan;
@@ -287,7 +291,7 @@ PixelPlan plan_pixels(JobState& s) {
 } // namespace
 
 void PixelMaps::run(JobState& state) {
-    const PixelPlan plan = plan_pixels(state);
+    PixelPlan plan = plan_pixels(state);
     const sched::TileLayout layout(state.grid.width, state.grid.height, state.config.tile_size);
     TileTrace trace(state);
     if (sched::ranks() > 1) {
@@ -295,10 +299,12 @@ void PixelMaps::run(JobState& state) {
         compute_rank_share(state, plan, layout, trace);
         // The ranks' part alone: the rest of maps.pixels is the writer assembling the tiles.
         state.timings.emplace_back("maps.pixels.ranks", seconds_since(start));
+        plan.checkpoints->reuse_all(); // every tile is on disk now, this run's
     }
-    if (sched::is_writer())
+    if (sched::is_writer()) {
         assemble_tiles(state, plan, layout, trace);
-    trace.write();
+        trace.write();
+    }
 }
 
 } // namespace riskmap

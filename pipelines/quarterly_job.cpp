@@ -27,6 +27,10 @@ sched::Outcome agree_on_failure() {
         return sched::agree(kExitRuntime, e.what());
     }
 }
+void agree_or_throw() {
+    if (const sched::Outcome o = sched::agree(0, ""); o.code)
+        sched::throw_outcome(o);
+}
 } // namespace
 
 Pipeline quarterly_pipeline() {
@@ -52,9 +56,11 @@ JobSummary run_quarterly_job(const JobConfig& config, const ProgressFn& progress
     JobState state(config);
     try {
         run_pipeline(quarterly_pipeline(), state, progress);
-        // Under MPI the other ranks wait here for the writer, and all learn how it ended.
-        if (const sched::Outcome o = sched::agree(0, ""); o.code)
-            sched::throw_outcome(o);
+        // Under MPI the other ranks wait here for the writer: they meet its agreement before
+        // it publishes (write_stage.cpp), then all learn how publishing ended.
+        if (!sched::is_writer())
+            agree_or_throw();
+        agree_or_throw();
     } catch (...) {
         const sched::Outcome o = agree_on_failure();
         // A run that fails (rather than being killed) keeps nothing: a full disk gets its

@@ -15,6 +15,7 @@
 #include "pipelines/run_report.hpp"
 #include "pipelines/village_style.hpp"
 #include "sched/parallel_rows.hpp"
+#include "sched/ranks.hpp"
 #include "sched/tiles.hpp"
 
 #include <chrono>
@@ -157,6 +158,10 @@ void WriteOutputs::run(JobState& state) {
     // previous outputs beside it, and rerunning the quarter replaces it. (Not beside the
     // tables: two writers filling a disk together fail at points the full-disk test showed
     // to be reported less plainly, e.g. creating the quarter file.)
+    // Under MPI the last moment every rank can still stop the run: nothing is published yet
+    // (the other ranks meet this at the end of their job).
+    if (const sched::Outcome o = sched::agree(0, ""); o.code)
+        sched::throw_outcome(o);
     if (state.has_priority_classes && !cfg.cube_path.empty() && !cfg.period.empty())
         add_to_cube(state, out, villages);
     for (auto& m : state.maps)

@@ -96,16 +96,33 @@ void write_report(const std::string& out_dir, bool quiet) {
                   << "\n";
 }
 
+/// The report, by the writer alone; under MPI the other ranks wait for it and learn whether it
+/// failed (it is the last thing a run writes, after the job's own agreements).
+void write_report_on_writer(const JobConfig& config) {
+    int code = kExitOk;
+    std::string message;
+    try {
+        if (sched::is_writer())
+            write_report(config.output_dir, config.quiet);
+    } catch (const Error& e) {
+        if (sched::ranks() == 1)
+            throw;
+        code = e.exit_code(), message = std::string("report: ") + e.what();
+    }
+    if (const sched::Outcome o = sched::agree(code, message); o.code)
+        sched::throw_outcome(o);
+}
+
 void run_one(const JobConfig& config) {
     JobSummary summary;
     {
         StageBar bar(config.quiet || !sched::is_writer());
         summary = run_quarterly_job(config, bar.callback());
     }
+    if (config.report)
+        write_report_on_writer(config);
     if (!sched::is_writer())
         return; // the writer reports for every rank
-    if (config.report)
-        write_report(config.output_dir, config.quiet);
     if (!config.quiet) {
         for (const auto& w : summary.warnings)
             std::cerr << "riskmap: warning: " << w << "\n";

@@ -42,11 +42,12 @@ void start_ranks([[maybe_unused]] int& argc, [[maybe_unused]] char**& argv) {
     int provided = MPI_THREAD_SINGLE;
     check(MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
     g_started = true;
+    check(MPI_Comm_rank(MPI_COMM_WORLD, &g_rank), "MPI_Comm_rank");
+    check(MPI_Comm_size(MPI_COMM_WORLD, &g_ranks), "MPI_Comm_size");
+    // Every rank fails here alike; rank 0 says so for all (main agrees on it).
     if (provided < MPI_THREAD_FUNNELED)
         throw Error("MPI: this MPI library cannot be called from a threaded program "
                     "(MPI_THREAD_FUNNELED not provided)");
-    check(MPI_Comm_rank(MPI_COMM_WORLD, &g_rank), "MPI_Comm_rank");
-    check(MPI_Comm_size(MPI_COMM_WORLD, &g_ranks), "MPI_Comm_size");
 #endif
 }
 

@@ -244,6 +244,16 @@ TEST_F(MpiDistrict, TracesGiveEachTileOnceOnItsRankAndOnceAssembled) {
         EXPECT_EQ(phase, "compute") << "only the writer assembles";
 }
 
+TEST_F(MpiDistrict, ATraceOneRankCannotWritePublishesNothing) {
+    const std::string out = *dir / "untraced";
+    const CommandResult r = mpirun(2, args_to(out, {"--run.trace", *dir / "no-such-folder/t.csv"}));
+    EXPECT_EQ(r.exit_code, 1) << r.output;
+    EXPECT_NE(r.output.find("riskmap: error: rank 1 of 2: maps.pixels: cannot write"),
+              std::string::npos)
+        << r.output;
+    EXPECT_EQ(list_dir(out), std::vector<std::string>{}) << "left behind in " << out;
+}
+
 /// The national preset at scale 0.05: 2760 x 1020 pixels, 12 tiles, sea among them.
 class MpiNational : public MpiRun {
 protected:
@@ -262,11 +272,22 @@ TEST_F(MpiNational, AKilledRankLeavesTilesThatAResumeWithOtherRanksReuses) {
     const std::string out = *dir / "killed";
     // Two ranks: rank 1 dies in its second checkpoint's rename, its first kept; mpirun then
     // stops rank 0.
-    const CommandResult killed =
-        mpirun({{1, {}}, {1, fault_env("RISKMAP_KILL_AT_RENAME", 2)}}, args_to(out));
-    ASSERT_NE(killed.exit_code, 0) << killed.output;
-    ASSERT_FALSE(fs::exists(out + "/run.json")) << "a killed run published outputs";
-    wait_for_killed_ranks(out);
+    const auto kill_rank_1 = [&] {
+        const CommandResult killed =
+            mpirun({{1, {}}, {1, fault_env("RISKMAP_KILL_AT_RENAME", 2)}}, args_to(out));
+        ASSERT_NE(killed.exit_code, 0) << killed.output;
+        ASSERT_FALSE(fs::exists(out + "/run.json")) << "a killed run published outputs";
+        wait_for_killed_ranks(out);
+    };
+    kill_rank_1();
+    // Without --resume nothing of the killed run is reused (its tiles could be another
+    // riskmap's): every tile is computed again.
+    const CommandResult fresh = mpirun(2, args_to(out));
+    ASSERT_EQ(fresh.exit_code, 0) << fresh.output;
+    EXPECT_NE(resources(out).find("\"tiles_resumed\": 0,"), std::string::npos) << resources(out);
+    EXPECT_EQ(differences(reference, comparable(out)), std::vector<std::string>{});
+    fs::remove_all(out);
+    kill_rank_1();
     const CommandResult resumed = mpirun(3, args_to(out, {"--resume"}));
     ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
     EXPECT_EQ(differences(reference, comparable(out)), std::vector<std::string>{});
