@@ -48,8 +48,8 @@ for config in 1x1 1x2 2x1; do
     wall[$config]=$(run "$config" "${config%x*}" "${config#*x}")
 done
 
-echo "| ranks x threads | wall | maps.pixels | its ranks' part | per rank: wall, CPU (user + sys), read, written |"
-echo "|---|---:|---:|---:|---|"
+echo "| ranks x threads | wall | maps.pixels | its ranks' part | write.maps (rank 0) | per rank: wall, CPU (user + sys), read, written |"
+echo "|---|---:|---:|---:|---:|---|"
 for config in 1x1 1x2 2x1; do
     python3 - "$runs/$config/run.json" "$runs/$config.ranks" "$config" "${wall[$config]}" <<'EOF'
 import json, sys
@@ -61,7 +61,8 @@ for line in open(sys.argv[2]):
     ranks.append(f"{float(e):.1f} s, {float(u) + float(s):.1f} s, {int(i) * 512 / 2**20:.0f} MiB, "
                  f"{int(o) * 512 / 2**20:.0f} MiB")
 print(f"| {sys.argv[3]} | {float(sys.argv[4]):.1f} s | {t['maps.pixels']:.1f} s | "
-      f"{t.get('maps.pixels.ranks', float('nan')):.1f} s | {'; '.join(ranks)} |")
+      f"{t.get('maps.pixels.ranks', float('nan')):.1f} s | {t['write.maps']:.1f} s | "
+      f"{'; '.join(ranks)} |")
 EOF
 done
 echo

@@ -6,7 +6,8 @@
         [--alpha 5e-6] [--beta 1e-10]
 
 TRACE.csv is the run.trace of a one-process run with c threads (per tile: land pixels and the
-seconds to read, compute and keep it), RUN.json its run.json, SECONDS its wall time. Each
+seconds to read, compute and keep it; per map: the seconds to finish it), RUN.json its run.json,
+SECONDS its wall time. Each
 --measured run (P ranks of the same c threads: its run.json and wall time) is predicted and
 compared; the first with P > 1 also gives the writer's cost of assembling the checkpoints
 (maps.pixels less maps.pixels.ranks in its run.json), which a one-process run does not have.
@@ -20,11 +21,16 @@ The model of one run on P ranks (README "On a cluster"):
                 contiguous ranges of equal land as sched::weighted_range does; a tile's work
                 is its share (by measured compute seconds) of c x the measured maps.pixels,
                 which keeps c cores busy
-  collectives = 3 agreements a quarter (sched::agree), each two MPI_Allreduce of 8 bytes,
-                (alpha + n beta) log2 P each (recursive doubling)
+  collectives = 3 agreements a quarter (sched::agree), each two MPI_Allreduce of 8 bytes and
+                two MPI_Bcast (the writer's staging folder), (alpha + n beta) log2 P each
   before      = the stages before maps.pixels, which every rank runs
-  assemble    = the writer taking every tile from the checkpoints (0 for one process)
-  after       = classes, maps, tables and cube, which rank 0 writes alone
+  assemble    = every rank taking every tile from the checkpoints (0 for one process): the
+                writer for the classes, the others for the maps they finish (an upper bound
+                for them: they keep only their maps)
+  after       = max(classes + finish_0 + tables, max over r > 0 of finish_r) + cube
+  finish_r    = the maps rank r finishes (maps.pixels' maps round the ranks from rank 1, as
+                map_finisher does; the classes and change maps on rank 0):
+                max(longest map, sum / c), in units where finish_0 = write.maps for P = 1
 Efficiency E(P) = T(1) / (P T(P)).
 A grid small enough to keep its work rasters in memory writes no checkpoints in one process,
 while every rank of an MPI run does: there the trace's keep times, and so the ranks' I/O,
@@ -39,16 +45,23 @@ import sys
 
 BEFORE = ["checksum.inputs", "read.villages", "join.records", "neighbours.queen",
           "read.rasters", "zonal.villages", "score.areas", "compare.previous"]
-AFTER = ["maps.classes", "write.maps", "write.tables"]
 PIXEL_STAGES = {"read.rasters", "zonal.villages", "maps.classes", "write.maps"}
 
 
 def read_trace(path):
     with open(path, newline="") as f:
-        rows = [r for r in csv.DictReader(f) if r["phase"] == "compute"]
-    rows.sort(key=lambda r: int(r["tile"]))
-    return [{"land": int(r["land_pixels"]), "read": float(r["read_s"]),
-             "compute": float(r["compute_s"]), "keep": float(r["keep_s"])} for r in rows]
+        rows = list(csv.DictReader(f))
+    tiles = sorted((r for r in rows if r["phase"] == "compute"), key=lambda r: int(r["tile"]))
+    maps = sorted((r for r in rows if r["phase"].startswith("finish")),
+                  key=lambda r: int(r["tile"]))
+    return ([{"land": int(r["land_pixels"]), "read": float(r["read_s"]),
+              "compute": float(r["compute_s"]), "keep": float(r["keep_s"])} for r in tiles],
+            [{"shared": r["phase"] == "finish", "seconds": float(r["keep_s"])} for r in maps])
+
+
+def map_finisher(index, shared, ranks):
+    """write_stage.cpp's map_finisher."""
+    return (index + 1) % ranks if shared else 0
 
 
 def weighted_ranges(weights, ranks):
@@ -75,7 +88,8 @@ def stage_times(run_json):
 
 
 class Model:
-    def __init__(self, tiles, threads, times, wall, assemble, alpha, beta, scale):
+    def __init__(self, trace, threads, times, wall, assemble, alpha, beta, scale):
+        tiles, maps = trace
         total_compute = sum(t["compute"] for t in tiles) or 1.0
         busy = threads * times["pixels"]
         self.tiles = [dict(t, work=busy * t["compute"] / total_compute) for t in tiles]
@@ -83,10 +97,28 @@ class Model:
         timings = times["timings"]
         pixel_scaled = lambda k, v: v * (scale if k in PIXEL_STAGES else 1.0)
         self.before = sum(pixel_scaled(k, v) for k, v in timings.items() if k in BEFORE)
-        outside = max(0.0, wall - times["stages"])  # the cube and the exit, after run.json
-        self.after = outside * scale + sum(pixel_scaled(k, v) for k, v in timings.items()
-                                           if k in AFTER)
+        self.cube = max(0.0, wall - times["stages"]) * scale  # the cube and the exit
+        self.rank0_other = sum(pixel_scaled(k, timings.get(k, 0.0))
+                               for k in ("maps.classes", "write.tables"))
+        self.maps = maps
+        write_maps = pixel_scaled("write.maps", timings.get("write.maps", 0.0))
+        self.finish_unit = write_maps / (self.finish_raw(list(range(len(maps)))) or 1.0)
         self.assemble = assemble * scale
+
+    def finish_raw(self, own):
+        seconds = [self.maps[i]["seconds"] for i in own]
+        return max(max(seconds, default=0.0), sum(seconds) / self.c)
+
+    def finish(self, rank, ranks):
+        own = [i for i, m in enumerate(self.maps)
+               if map_finisher(i, m["shared"], ranks) == rank]
+        return self.finish_raw(own) * self.finish_unit
+
+    def maps_part(self, ranks):
+        """The finishing of maps beyond rank 0's classes and tables, on the slowest rank."""
+        others = max((self.finish(r, ranks) for r in range(1, min(ranks, len(self.maps) + 1))),
+                     default=0.0)
+        return max(self.finish(0, ranks), others - self.rank0_other)
 
     def pixels(self, ranks):
         worst = 0.0
@@ -98,9 +130,11 @@ class Model:
 
     def parts(self, ranks):
         return {"before (every rank)": self.before, "maps.pixels share": self.pixels(ranks),
-                "collectives": 6 * math.log2(ranks) * (self.alpha + 8 * self.beta),
-                "assemble (rank 0)": self.assemble if ranks > 1 else 0.0,
-                "after (rank 0)": self.after}
+                "collectives": 12 * math.log2(ranks) * (self.alpha + 64 * self.beta),
+                "assemble (every rank)": self.assemble if ranks > 1 else 0.0,
+                "classes, tables (rank 0)": self.rank0_other,
+                "maps (slowest rank)": self.maps_part(ranks),
+                "cube (rank 0)": self.cube}
 
     def total(self, ranks):
         return sum(self.parts(ranks).values())
@@ -124,7 +158,8 @@ def main():
     p.add_argument("--beta", type=float, default=1e-10, help="seconds per byte")
     a = p.parse_args()
 
-    tiles = read_trace(a.trace)
+    trace = read_trace(a.trace)
+    tiles = trace[0]
     with open(a.run_json) as f:
         threads = json.load(f)["resources"]["threads"]
     one = stage_times(a.run_json)
@@ -133,10 +168,11 @@ def main():
     assemble = shared["times"]["assemble"] if shared else 0.0
 
     def model(scale):
-        return Model(tiles, threads, one, a.wall, assemble, a.alpha, a.beta, scale)
+        return Model(trace, threads, one, a.wall, assemble, a.alpha, a.beta, scale)
 
     print(f"trace: {len(tiles)} tiles, {sum(t['land'] for t in tiles)} land pixels, "
-          f"{threads} threads per rank; assembling the checkpoints: {assemble:.2f} s")
+          f"{len(trace[1])} maps, {threads} threads per rank; assembling the checkpoints: "
+          f"{assemble:.2f} s")
     m1 = model(1.0)
     print("\n| run | ranks | measured wall | predicted | error | maps.pixels share, predicted |")
     print("|---|---:|---:|---:|---:|---:|")

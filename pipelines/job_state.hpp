@@ -31,6 +31,8 @@
 
 namespace riskmap {
 
+class TileTrace;
+
 /// What neighbours.queen found: the lists, the near pairs the snap tolerance linked and those
 /// it left apart, and the seconds it took.
 struct QueenResult {
@@ -182,6 +184,9 @@ struct JobState {
     AreaScores parent_scores; ///< the level above the areas (kecamatan of villages); may be empty
     std::optional<PublicAreas> public_villages, public_parents; ///< with output.public
     std::vector<NamedMap> maps;
+    std::size_t pixel_maps = 0; ///< maps[0, pixel_maps) are maps.pixels' (MPI ranks finish them)
+    std::shared_ptr<TileTrace> trace; ///< run.trace, from maps.pixels to the maps' finishing
+    std::string writer_staging; ///< under MPI: the writer's staging folder, where ranks finish maps
     std::unique_ptr<io::TiledMapFile> score_file; ///< pixel priority scores (work file)
     bool work_in_memory = false; ///< work rasters kept in GDAL's block cache (small grids)
     ScoreHistogram score_histogram;

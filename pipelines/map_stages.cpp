@@ -7,6 +7,7 @@
 #include "pipelines/map_styles.hpp"
 #include "pipelines/pixel_plan.hpp"
 #include "pipelines/tile_trace.hpp"
+#include "pipelines/write_stage.hpp"
 #include "sched/parallel_rows.hpp"
 #include "sched/ranks.hpp"
 
@@ -170,10 +171,12 @@ std::vector<const Layer<float>*> tile_layers(const PixelTile& t) {
     return layers;
 }
 
-/// Into the work files, and a checkpoint of a newly computed tile.
+/// Into the work files, and a checkpoint of a newly computed tile. Under MPI the writer needs
+/// every map (the classes and change maps read them), another rank only those it finishes.
 void keep_tile(JobState& s, const PixelPlan& plan, const PixelTile& t) {
     for (std::size_t m = 0; m < t.maps.size(); ++m)
-        s.maps[m].file->write(t.core, t.maps[m].data());
+        if (sched::is_writer() || map_finisher(s, m) == sched::rank())
+            s.maps[m].file->write(t.core, t.maps[m].data());
     if (sched::ranks() > 1)
         return; // every tile came from the ranks' checkpoints, counted there
     if (t.resumed)
@@ -186,8 +189,8 @@ void keep_tile(JobState& s, const PixelPlan& plan, const PixelTile& t) {
 /// kept as checkpoints in the shared output folder; then every rank learns whether all
 /// succeeded. The writer then takes every tile from its checkpoint, exactly as a resumed run
 /// does, so the outputs are the bytes of a one-process run whatever the rank count.
-void compute_rank_share(JobState& s, const PixelPlan& plan, const sched::TileLayout& layout,
-                        TileTrace& trace) {
+void compute_rank_share(JobState& s, const PixelPlan& plan, const sched::TileLayout& layout) {
+    TileTrace& trace = *s.trace;
     // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
     const std::pair<std::size_t, std::size_t> range =
         sched::weighted_range(s.tile_land, sched::rank(), sched::ranks());
@@ -216,23 +219,23 @@ void compute_rank_share(JobState& s, const PixelPlan& plan, const sched::TileLay
                 trace.add(t.index, "compute", t.resumed, t.read_s, t.compute_s,
                           seconds_since(start));
             });
-        if (!sched::is_writer())
-            trace.write(); // before the agreement, so that the writer learns if it fails
     } catch (const Error& e) {
         code = e.exit_code(), message = std::string("maps.pixels: ") + e.what();
     } catch (const std::exception& e) {
         code = kExitRuntime, message = std::string("maps.pixels: ") + e.what();
     }
-    const sched::Outcome outcome = sched::agree(code, message, resumed);
+    const std::string staging = sched::is_writer() ? staged_output(s).staging_dir().string() : "";
+    const sched::Outcome outcome = sched::agree(code, message, resumed, staging);
     if (outcome.code)
         sched::throw_outcome(outcome);
     s.tiles_resumed = std::size_t(outcome.sum);
+    s.writer_staging = outcome.from_writer;
 }
 
 /// Every tile, computed here or taken from a checkpoint, into the work files, the score
 /// histogram and the style samples; then the maps' styles.
-void assemble_tiles(JobState& s, const PixelPlan& plan, const sched::TileLayout& layout,
-                    TileTrace& trace) {
+void assemble_tiles(JobState& s, const PixelPlan& plan, const sched::TileLayout& layout) {
+    TileTrace& trace = *s.trace;
     const JobConfig& cfg = s.config;
     std::vector<std::vector<float>> samples(2 * cfg.indicators.size());
     const char* phase = sched::ranks() > 1 ? "assemble" : "compute";
@@ -249,7 +252,8 @@ void assemble_tiles(JobState& s, const PixelPlan& plan, const sched::TileLayout&
             auto& t = static_cast<PixelTile&>(w);
             const auto start = std::chrono::steady_clock::now();
             keep_tile(s, plan, t);
-            s.score_file->write(t.core, t.score.data());
+            if (sched::is_writer())
+                s.score_file->write(t.core, t.score.data());
             for (int b = 0; b < ScoreHistogram::kBins; ++b) {
                 s.score_histogram.weight[b] += t.weight[b];
                 s.score_histogram.count[b] += t.count[b];
@@ -263,6 +267,13 @@ void assemble_tiles(JobState& s, const PixelPlan& plan, const sched::TileLayout&
     const std::string when = cfg.period.empty() ? "" : " " + cfg.period;
     s.maps[plan.risk].style =
         index_style("risk index" + when, "weighted exceedance and sanitation");
+}
+
+bool rank_finishes_maps(const JobState& s) {
+    for (std::size_t m = 0; m < s.pixel_maps; ++m)
+        if (map_finisher(s, m) == sched::rank())
+            return true;
+    return false;
 }
 
 /// The maps, their work files and what every tile needs.
@@ -279,6 +290,7 @@ PixelPlan plan_pixels(JobState& s) {
                                    "deficit; context, not used for ranking); nodata where "
                                    "nobody lives",
                                    "index 0-1", {{"period", cfg.period}}));
+    s.pixel_maps = s.maps.size();
     keep_small_work_rasters_in_memory(s);
     s.unplaced_events = unplaced_events(s);
     plan.stride = sample_stride(s.grid);
@@ -293,18 +305,17 @@ PixelPlan plan_pixels(JobState& s) {
 void PixelMaps::run(JobState& state) {
     PixelPlan plan = plan_pixels(state);
     const sched::TileLayout layout(state.grid.width, state.grid.height, state.config.tile_size);
-    TileTrace trace(state);
+    state.trace = std::make_shared<TileTrace>(state);
     if (sched::ranks() > 1) {
         const auto start = std::chrono::steady_clock::now();
-        compute_rank_share(state, plan, layout, trace);
-        // The ranks' part alone: the rest of maps.pixels is the writer assembling the tiles.
+        compute_rank_share(state, plan, layout);
+        // The ranks' part alone: the rest of maps.pixels is assembling the tiles.
         state.timings.emplace_back("maps.pixels.ranks", seconds_since(start));
         plan.checkpoints->reuse_all(); // every tile is on disk now, this run's
     }
-    if (sched::is_writer()) {
-        assemble_tiles(state, plan, layout, trace);
-        trace.write();
-    }
+    // The writer for the classes and its maps, another rank for the maps it finishes.
+    if (sched::is_writer() || rank_finishes_maps(state))
+        assemble_tiles(state, plan, layout);
 }
 
 } // namespace riskmap

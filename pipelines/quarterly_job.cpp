@@ -20,7 +20,7 @@ sched::Outcome agree_on_failure() {
     try {
         throw;
     } catch (const AgreedError& e) {
-        return {e.exit_code(), -1, e.what()};
+        return {e.exit_code(), -1, e.what(), 0, ""};
     } catch (const Error& e) {
         return sched::agree(e.exit_code(), e.what());
     } catch (const std::exception& e) {
@@ -44,8 +44,10 @@ Pipeline quarterly_pipeline() {
     p.push_back(std::make_unique<ScoreAreas>());
     p.push_back(std::make_unique<CompareWithPrevious>());
     p.push_back(std::make_unique<PixelMaps>());
-    if (!sched::is_writer())
-        return p; // other MPI ranks compute their share of the pixels; the writer does the rest
+    if (!sched::is_writer()) { // other MPI ranks: their share of the pixels and of the maps
+        p.push_back(std::make_unique<FinishRankMaps>());
+        return p;
+    }
     p.push_back(std::make_unique<PriorityMaps>());
     p.push_back(std::make_unique<WriteOutputs>());
     return p;

@@ -21,6 +21,13 @@ void TileTrace::add(std::size_t tile, const char* phase, bool resumed, double re
              format_double(keep_s, 6) + "\n";
 }
 
+void TileTrace::add_finish(std::size_t map, bool shared, double seconds) {
+    if (state_.config.trace_path.empty())
+        return;
+    rows_ += std::to_string(sched::rank()) + (shared ? ",finish," : ",finish-writer,") +
+             std::to_string(map) + ",0,0,0,0," + format_double(seconds, 6) + "\n";
+}
+
 void TileTrace::write() const {
     if (state_.config.trace_path.empty())
         return;

@@ -1,7 +1,8 @@
 #pragma once
 /// \file
 /// run.trace: what each tile of maps.pixels cost (seconds to read, compute and keep it, and its
-/// land pixels), one CSV per process, the input of benchmarks/scaling_model.py.
+/// land pixels) and what finishing each map cost, one CSV per process, the input of
+/// benchmarks/scaling_model.py.
 
 #include "pipelines/job_state.hpp"
 
@@ -24,6 +25,11 @@ public:
     /// "assemble" (the writer taking a rank's checkpoint, under MPI).
     void add(std::size_t tile, const char* phase, bool resumed, double read_s, double compute_s,
              double keep_s);
+    /// One map finished (COG, overviews, style and quicklook) in `seconds`, on one of the
+    /// threads finishing maps side by side: phase "finish" (a map of maps.pixels, which MPI
+    /// ranks share) or "finish-writer" (one only the writer finishes), the map's index in the
+    /// tile column, the seconds in keep_s.
+    void add_finish(std::size_t map, bool shared, double seconds);
     /// The CSV (temporary name, then rename); nothing without run.trace.
     void write() const;
 

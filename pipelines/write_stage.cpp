@@ -13,6 +13,7 @@
 #include "pipelines/public_set.hpp"
 #include "pipelines/raster_stages.hpp"
 #include "pipelines/run_report.hpp"
+#include "pipelines/tile_trace.hpp"
 #include "pipelines/village_style.hpp"
 #include "sched/parallel_rows.hpp"
 #include "sched/ranks.hpp"
@@ -28,9 +29,9 @@ namespace riskmap {
 
 namespace {
 /// The QGIS style and a PNG quicklook (at most 800 pixels wide, from the COG's overviews).
-void write_look(const io::StagedOutput& out, const Grid& grid, const std::string& name,
+void write_look(const std::filesystem::path& folder, const Grid& grid, const std::string& name,
                 const std::string& tif, const io::MapStyle& style) {
-    io::write_file(out.scratch_path(name + ".qml"), io::qml(style));
+    io::write_file((folder / (name + ".qml")).string(), io::qml(style));
     const int stride = std::max(1, (std::max(grid.width, grid.height) + 799) / 800);
     Grid small = grid;
     small.width = (grid.width + stride - 1) / stride;
@@ -40,7 +41,7 @@ void write_look(const io::StagedOutput& out, const Grid& grid, const std::string
     io::MapReadback reader(tif);
     const Layer<float> values =
         reader.read(Rect{0, 0, grid.width, grid.height}, small.width, small.height);
-    io::write_quicklook(out.scratch_path(name + ".png"), small, values, style);
+    io::write_quicklook((folder / (name + ".png")).string(), small, values, style);
 }
 
 /// This quarter's maps (not the change maps, which the cube derives from its quarters) and
@@ -91,6 +92,16 @@ void write_public_tables(const JobState& s,
                             public_area_table(*s.public_parents, s.config));
 }
 
+/// `threads`: GDAL's compression threads for this map.
+void finish_map(const JobState& s, const NamedMap& m, const std::filesystem::path& folder,
+                int threads) {
+    const std::string tif = (folder / (m.name + ".tif")).string();
+    m.file->finish(tif, threads);
+    if (!s.work_in_memory) // the cube reads the COG; the disk space is freed now
+        m.file->discard();
+    write_look(folder, s.grid, m.name, tif, localised(m.style, s.config.language));
+}
+
 std::string rejects_csv(const JobState& s) {
     std::string text = io::csv_line({"line", "code", "reason"});
     for (const auto& r : s.rejects)
@@ -98,6 +109,41 @@ std::string rejects_csv(const JobState& s) {
     return text;
 }
 } // namespace
+
+int map_finisher(const JobState& s, std::size_t map) {
+    if (map >= s.pixel_maps)
+        return 0;
+    return static_cast<int>((map + 1) % std::size_t(sched::ranks()));
+}
+
+/// A COG's overviews and its quicklook are made on one thread, so several maps at once keep
+/// every core busy; GDAL compresses each map on the threads left over. The writer frees the
+/// work files of other ranks' maps (in a streamed run; the cube reads their COGs).
+void finish_rank_maps(JobState& s, const std::filesystem::path& folder) {
+    std::vector<std::size_t> own;
+    for (std::size_t i = 0; i < s.maps.size(); ++i) {
+        if (map_finisher(s, i) == sched::rank())
+            own.push_back(i);
+        else if (!s.work_in_memory && sched::is_writer()) // the cube reads other ranks' COGs
+            s.maps[i].file->discard();
+    }
+    const int threads = sched::worker_threads();
+    const int count = static_cast<int>(own.size());
+    const int per_map = std::max(1, threads / std::max(1, std::min(threads, count)));
+    std::vector<double> seconds(own.size());
+    sched::for_each_index(count, [&](int j) {
+        const auto start = std::chrono::steady_clock::now();
+        finish_map(s, s.maps[own[std::size_t(j)]], folder, per_map);
+        seconds[std::size_t(j)] = seconds_since(start);
+    });
+    for (std::size_t j = 0; j < own.size(); ++j)
+        s.trace->add_finish(own[j], own[j] < s.pixel_maps, seconds[j]);
+}
+
+void FinishRankMaps::run(JobState& state) {
+    finish_rank_maps(state, state.writer_staging);
+    state.trace->write();
+}
 
 void WriteOutputs::run(JobState& state) {
     const JobConfig& cfg = state.config;
@@ -107,7 +153,6 @@ void WriteOutputs::run(JobState& state) {
         written.push_back(name);
         return out.path(name);
     };
-    const int threads = sched::worker_threads();
     // run.json is written inside this stage, so it carries the times of its parts so far.
     auto started = std::chrono::steady_clock::now();
     const auto lap = [&](const char* part) {
@@ -122,18 +167,8 @@ void WriteOutputs::run(JobState& state) {
         stage(m.name + ".qml");
         stage(m.name + ".png");
     }
-    // A COG's overviews and its quicklook are made on one thread: several maps at once keep
-    // every core busy; GDAL compresses each map on the threads left over.
-    const int maps = static_cast<int>(state.maps.size());
-    const int per_map = std::max(1, threads / std::max(1, std::min(threads, maps)));
-    sched::for_each_index(maps, [&](int i) {
-        const NamedMap& m = state.maps[std::size_t(i)];
-        const std::string tif = out.scratch_path(m.name + ".tif");
-        m.file->finish(tif, per_map);
-        if (!state.work_in_memory) // the cube reads the COG; the disk space is freed now
-            m.file->discard();
-        write_look(out, state.grid, m.name, tif, localised(m.style, cfg.language));
-    });
+    finish_rank_maps(state, out.staging_dir());
+    state.trace->write();
     lap("write.maps");
     const Table villages = area_table(state.village_scores, cfg);
     io::write_table_csv(stage("villages.csv"), villages);

@@ -20,9 +20,10 @@ public:
     /// Creates `final_dir` if needed and a fresh staging folder inside it.
     explicit StagedOutput(std::filesystem::path final_dir);
     /// Scratch space only, in the system's temporary folder (node-local on a cluster): for an
-    /// MPI rank that computes but never writes outputs, so it neither touches the output
-    /// folder nor judges (by process id, meaningless on another node) whose staging there is
-    /// abandoned. Nothing can be committed from it.
+    /// MPI rank other than the writer, which keeps its work files there and finishes its maps
+    /// into the writer's staging folder, so it never judges (by process id, meaningless on
+    /// another node) whose staging in the output folder is abandoned. Nothing can be
+    /// committed from it.
     struct ScratchOnly {};
     explicit StagedOutput(ScratchOnly);
     ~StagedOutput();
@@ -40,6 +41,8 @@ public:
     /// a journal listing them so that a commit cut short is finished by the next run.
     void commit();
     const std::filesystem::path& final_dir() const { return final_dir_; }
+    /// The staging folder itself (MPI ranks finish maps into the writer's).
+    const std::filesystem::path& staging_dir() const { return staging_; }
 
 private:
     std::string journal_draft() const;

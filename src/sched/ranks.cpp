@@ -67,9 +67,24 @@ int ranks() {
     return g_ranks;
 }
 
-Outcome agree(int code, const std::string& message, std::int64_t count) {
+#if RISKMAP_WITH_MPI
+namespace {
+/// `text` of rank `root`, on every rank.
+std::string broadcast(const std::string& text, int root) {
+    long long length = static_cast<long long>(text.size());
+    check(MPI_Bcast(&length, 1, MPI_LONG_LONG, root, MPI_COMM_WORLD), "MPI_Bcast");
+    std::string out = g_rank == root ? text : std::string(std::size_t(length), '\0');
+    check(MPI_Bcast(out.data(), static_cast<int>(length), MPI_CHAR, root, MPI_COMM_WORLD),
+          "MPI_Bcast");
+    return out;
+}
+} // namespace
+#endif
+
+Outcome agree(int code, const std::string& message, std::int64_t count,
+              const std::string& from_writer) {
     if (g_ranks == 1)
-        return {code, code ? 0 : -1, message, count};
+        return {code, code ? 0 : -1, message, count, from_writer};
 #if RISKMAP_WITH_MPI
     // The lowest failing rank holds the lowest failing tile (ranks own contiguous ranges).
     const int mine = code ? g_rank : g_ranks;
@@ -78,18 +93,14 @@ Outcome agree(int code, const std::string& message, std::int64_t count) {
     long long sum = 0;
     const long long own = count;
     check(MPI_Allreduce(&own, &sum, 1, MPI_LONG_LONG, MPI_SUM, MPI_COMM_WORLD), "MPI_Allreduce");
+    std::string writer_text = broadcast(from_writer, 0);
     if (lowest == g_ranks)
-        return {0, -1, "", sum};
+        return {0, -1, "", sum, std::move(writer_text)};
     int agreed_code = code;
     check(MPI_Bcast(&agreed_code, 1, MPI_INT, lowest, MPI_COMM_WORLD), "MPI_Bcast");
-    long long length = static_cast<long long>(message.size());
-    check(MPI_Bcast(&length, 1, MPI_LONG_LONG, lowest, MPI_COMM_WORLD), "MPI_Bcast");
-    std::string text = g_rank == lowest ? message : std::string(std::size_t(length), '\0');
-    check(MPI_Bcast(text.data(), static_cast<int>(length), MPI_CHAR, lowest, MPI_COMM_WORLD),
-          "MPI_Bcast");
-    return {agreed_code, lowest, text, sum};
+    return {agreed_code, lowest, broadcast(message, lowest), sum, std::move(writer_text)};
 #else
-    return {code, code ? 0 : -1, message, count};
+    return {code, code ? 0 : -1, message, count, from_writer};
 #endif
 }
 

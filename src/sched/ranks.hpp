@@ -36,12 +36,16 @@ struct Outcome {
     int code = 0;
     int failed_rank = -1;
     std::string message;
-    std::int64_t sum = 0; ///< of every rank's `count`
+    std::int64_t sum = 0;    ///< of every rank's `count`
+    std::string from_writer; ///< the writer's `from_writer`, on every rank
 };
 
 /// Collective over every rank: each gives its own status (0 = fine) and a count to add up
-/// (integers: the same sum whatever the rank count), all receive the outcome.
-Outcome agree(int code, const std::string& message, std::int64_t count = 0);
+/// (integers: the same sum whatever the rank count), all receive the outcome and the writer's
+/// `from_writer` text (what the other ranks need to know of it, e.g. its staging folder; a
+/// part of every agreement, so that the agreement stays the only kind of collective).
+Outcome agree(int code, const std::string& message, std::int64_t count = 0,
+              const std::string& from_writer = {});
 
 /// Throws the failure of `outcome` as an AgreedError, naming the failing rank.
 [[noreturn]] void throw_outcome(const Outcome& outcome);

@@ -228,27 +228,68 @@ std::multiset<std::pair<std::string, std::string>> trace_rows(const std::string&
     return rows;
 }
 
-TEST_F(MpiDistrict, TracesGiveEachTileOnceOnItsRankAndOnceAssembled) {
+/// The rows of one phase, by tile (or map, for "finish").
+std::multiset<std::string>
+phase_rows(const std::multiset<std::pair<std::string, std::string>>& rows,
+           const std::string& phase) {
+    std::multiset<std::string> tiles;
+    for (const auto& [p, tile] : rows)
+        if (p == phase)
+            tiles.insert(tile);
+    return tiles;
+}
+
+TEST_F(MpiDistrict, TracesGiveEachTileComputedOnceAndEachMapFinishedOnce) {
     const std::string out = *dir / "traced";
     const std::string trace = *dir / "trace.csv";
     const CommandResult r = mpirun(2, args_to(out, {"--run.trace", trace}));
     ASSERT_EQ(r.exit_code, 0) << r.output;
-    auto computed = trace_rows(*dir / "trace.rank0.csv");
+    const auto rank0 = trace_rows(*dir / "trace.rank0.csv");
     const auto rank1 = trace_rows(*dir / "trace.rank1.csv");
-    computed.insert(rank1.begin(), rank1.end());
-    const std::multiset<std::pair<std::string, std::string>> expected{
-        {"assemble", "0"}, {"assemble", "1"}, {"assemble", "2"}, {"assemble", "3"},
-        {"compute", "0"},  {"compute", "1"},  {"compute", "2"},  {"compute", "3"}};
-    EXPECT_EQ(computed, expected);
-    for (const auto& [phase, tile] : rank1)
-        EXPECT_EQ(phase, "compute") << "only the writer assembles";
+    const std::multiset<std::string> all_tiles{"0", "1", "2", "3"};
+    auto computed = phase_rows(rank0, "compute");
+    computed.merge(phase_rows(rank1, "compute"));
+    EXPECT_EQ(computed, all_tiles);
+    // Both assemble every tile: the writer for the classes, rank 1 for the maps it finishes.
+    EXPECT_EQ(phase_rows(rank0, "assemble"), all_tiles);
+    EXPECT_EQ(phase_rows(rank1, "assemble"), all_tiles);
+    std::size_t maps = 0;
+    for (const auto& name : list_dir(out))
+        maps += name.size() > 4 && name.ends_with(".tif");
+    auto finished = phase_rows(rank0, "finish");
+    finished.merge(phase_rows(rank0, "finish-writer"));
+    EXPECT_EQ(phase_rows(rank1, "finish-writer"), std::multiset<std::string>{});
+    const auto by_rank1 = phase_rows(rank1, "finish");
+    ASSERT_FALSE(by_rank1.empty());
+    for (const auto& map : by_rank1)
+        EXPECT_EQ(std::stoi(map) % 2, 0) << "rank 1 finishes maps 0, 2, 4, ...";
+    finished.merge(std::multiset<std::string>(by_rank1));
+    std::multiset<std::string> every_map;
+    for (std::size_t m = 0; m < maps; ++m)
+        every_map.insert(std::to_string(m));
+    EXPECT_EQ(finished, every_map) << "each map finished once, on one rank";
 }
 
-TEST_F(MpiDistrict, ATraceOneRankCannotWritePublishesNothing) {
+TEST_F(MpiDistrict, ATraceNoRankCanWritePublishesNothing) {
     const std::string out = *dir / "untraced";
     const CommandResult r = mpirun(2, args_to(out, {"--run.trace", *dir / "no-such-folder/t.csv"}));
     EXPECT_EQ(r.exit_code, 1) << r.output;
-    EXPECT_NE(r.output.find("riskmap: error: rank 1 of 2: maps.pixels: cannot write"),
+    // Both ranks fail at their trace, after finishing their maps; rank 0 is the lowest.
+    EXPECT_NE(r.output.find("riskmap: error: rank 0 of 2: write.outputs: cannot write"),
+              std::string::npos)
+        << r.output;
+    EXPECT_EQ(list_dir(out), std::vector<std::string>{}) << "left behind in " << out;
+}
+
+TEST_F(MpiDistrict, ARankFailingAfterFinishingItsMapsPublishesNothing) {
+    const std::string out = *dir / "rank1-failed";
+    // Rank 1's trace cannot be renamed onto a folder: it fails once its maps are in the
+    // writer's staging folder; rank 0's trace is written.
+    const fs::path failing = *dir / "failing";
+    fs::create_directories(failing / "t.rank1.csv");
+    const CommandResult r = mpirun(2, args_to(out, {"--run.trace", (failing / "t.csv").string()}));
+    EXPECT_EQ(r.exit_code, 1) << r.output;
+    EXPECT_NE(r.output.find("riskmap: error: rank 1 of 2: write.maps: cannot write the trace"),
               std::string::npos)
         << r.output;
     EXPECT_EQ(list_dir(out), std::vector<std::string>{}) << "left behind in " << out;
