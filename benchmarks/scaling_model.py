@@ -28,9 +28,12 @@ The model of one run on P ranks (README "On a cluster"):
                 writer for the classes, the others for the maps they finish (an upper bound
                 for them: they keep only their maps)
   after       = max(classes + finish_0 + tables, max over r > 0 of finish_r) + cube
-  finish_r    = the maps rank r finishes (maps.pixels' maps round the ranks from rank 1, as
-                map_finisher does; the classes and change maps on rank 0):
-                max(longest map, sum / c), in units where finish_0 = write.maps for P = 1
+  finish_r    = the maps rank r finishes, each with its cube chunks encoded (maps.pixels'
+                maps round the ranks from rank 1, as map_finisher does; the classes and change
+                maps on rank 0): max(longest map, sum / c), in units where finish_0 =
+                write.maps for P = 1
+  cube        = what follows run.json on rank 0: copying the encoded chunks into the quarter
+                file, the master, the exit
 Efficiency E(P) = T(1) / (P T(P)).
 A grid small enough to keep its work rasters in memory writes no checkpoints in one process,
 while every rank of an MPI run does: there the trace's keep times, and so the ranks' I/O,

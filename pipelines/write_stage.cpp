@@ -44,34 +44,41 @@ void write_look(const std::filesystem::path& folder, const Grid& grid, const std
     io::write_quicklook((folder / (name + ".png")).string(), small, values, style);
 }
 
+/// Whether this run adds its quarter to the cube.
+bool writes_cube(const JobState& s) {
+    return !s.config.cube_path.empty() && !s.config.period.empty();
+}
+
+/// Where a map's cube chunks wait for the cube: beside its COG in the (writer's) staging folder.
+std::string chunk_file(const std::filesystem::path& folder, const std::string& map) {
+    return (folder / (map + ".cube-chunks")).string();
+}
+
+/// A map's cube layer, encoded while its work file is still there (in a streamed run it is
+/// deleted next; reading the COG back instead cost the cube 40 % of its time, in libtiff's
+/// floating-point predictor) and on the rank that finished it.
+void encode_for_cube(const JobState& s, const NamedMap& m, const std::filesystem::path& folder,
+                     int threads) {
+    io::TiledMapFile* file = m.file.get();
+    const int width = s.grid.width;
+    const io::CubeLayer layer{m.name, nullptr, file->info().description, file->info().units,
+                              [file, width](int row, int rows, float* out) {
+                                  const auto strip = file->read(Rect{0, row, width, rows});
+                                  std::copy(strip.values().begin(), strip.values().end(), out);
+                              }};
+    io::cube_encode_layer(s.grid, layer, chunk_file(folder, m.name), threads);
+}
+
 /// This quarter's maps (not the change maps, which the cube derives from its quarters) and
-/// village table into the quarterly cube, copied from the staged maps in strips.
+/// village table into the quarterly cube, the maps' chunks copied from their chunk files.
 void add_to_cube(const JobState& s, const io::StagedOutput& staged, const Table& villages) {
     std::vector<io::CubeLayer> layers;
     for (const auto& m : s.maps) {
         if (!m.in_cube)
             continue;
-        // scratch_path, not path: the COG is registered already (path() registers).
-        const std::string tif = staged.scratch_path(m.name + ".tif");
-        const int width = s.grid.width;
-        if (s.work_in_memory) { // copied from memory, not decoded again from the COG
-            io::TiledMapFile* file = m.file.get();
-            layers.push_back({m.name, nullptr, file->info().description, file->info().units,
-                              [file, width](int row, int rows, float* out) {
-                                  const auto strip = file->read(Rect{0, row, width, rows});
-                                  std::copy(strip.values().begin(), strip.values().end(), out);
-                              }});
-            continue;
-        }
-        // A reader per strip: strips are read on several threads and a GDAL dataset is not
-        // thread-safe; opening a COG costs far less than decoding a strip of it.
-        layers.push_back(
-            {m.name, nullptr, m.file->info().description, m.file->info().units,
-             [tif, width](int row, int rows, float* out) {
-                 io::MapReadback reader(tif);
-                 const auto strip = reader.read(Rect{0, row, width, rows}, width, rows);
-                 std::copy(strip.values().begin(), strip.values().end(), out);
-             }});
+        io::CubeLayer layer{m.name, nullptr, m.file->info().description, m.file->info().units};
+        layer.chunk_file = chunk_file(staged.staging_dir(), m.name);
+        layers.push_back(std::move(layer));
     }
     Table table = villages;
     table.order.clear();
@@ -97,7 +104,9 @@ void finish_map(const JobState& s, const NamedMap& m, const std::filesystem::pat
                 int threads) {
     const std::string tif = (folder / (m.name + ".tif")).string();
     m.file->finish(tif, threads);
-    if (!s.work_in_memory) // the cube reads the COG; the disk space is freed now
+    if (writes_cube(s) && m.in_cube)
+        encode_for_cube(s, m, folder, threads);
+    if (!s.work_in_memory) // nothing reads the work file again: its disk space is freed now
         m.file->discard();
     write_look(folder, s.grid, m.name, tif, localised(m.style, s.config.language));
 }
@@ -124,7 +133,7 @@ void finish_rank_maps(JobState& s, const std::filesystem::path& folder) {
     for (std::size_t i = 0; i < s.maps.size(); ++i) {
         if (map_finisher(s, i) == sched::rank())
             own.push_back(i);
-        else if (!s.work_in_memory && sched::is_writer()) // the cube reads other ranks' COGs
+        else if (!s.work_in_memory && sched::is_writer()) // another rank's: no longer needed
             s.maps[i].file->discard();
     }
     const int threads = sched::worker_threads();
@@ -136,8 +145,9 @@ void finish_rank_maps(JobState& s, const std::filesystem::path& folder) {
         finish_map(s, s.maps[own[std::size_t(j)]], folder, per_map);
         seconds[std::size_t(j)] = seconds_since(start);
     });
-    for (std::size_t j = 0; j < own.size(); ++j)
-        s.trace->add_finish(own[j], own[j] < s.pixel_maps, seconds[j]);
+    if (s.trace) // none in a run without rasters
+        for (std::size_t j = 0; j < own.size(); ++j)
+            s.trace->add_finish(own[j], own[j] < s.pixel_maps, seconds[j]);
 }
 
 void FinishRankMaps::run(JobState& state) {
@@ -168,7 +178,8 @@ void WriteOutputs::run(JobState& state) {
         stage(m.name + ".png");
     }
     finish_rank_maps(state, out.staging_dir());
-    state.trace->write();
+    if (state.trace)
+        state.trace->write();
     lap("write.maps");
     const Table villages = area_table(state.village_scores, cfg);
     io::write_table_csv(stage("villages.csv"), villages);
@@ -197,7 +208,7 @@ void WriteOutputs::run(JobState& state) {
     // (the other ranks meet this at the end of their job).
     if (const sched::Outcome o = sched::agree(0, ""); o.code)
         sched::throw_outcome(o);
-    if (state.has_priority_classes && !cfg.cube_path.empty() && !cfg.period.empty())
+    if (state.has_priority_classes && writes_cube(state))
         add_to_cube(state, out, villages);
     for (auto& m : state.maps)
         m.file->discard();

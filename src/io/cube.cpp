@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/numbers.hpp"
+#include "io/cube_chunks.hpp"
 #include "io/staged_output.hpp"
 #include "sched/tiles.hpp"
 
@@ -10,7 +11,6 @@
 #include <ogr_spatialref.h>
 
 #include <fcntl.h>
-#include <libdeflate.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -135,13 +135,9 @@ constexpr std::string_view kTempMarker = ".tmp-";
 constexpr const char* kDimWithoutVariable = "This is a netCDF dimension but not a netCDF variable.";
 constexpr std::int64_t kIntegerFill = -9223372036854775806LL; // NC_FILL_INT64
 // Village tables go through HDF5's own deflate filter (zlib), map layers through libdeflate
-// (encode_chunk): on shuffled national map chunks zlib level 1 ran at 155 MB/s, libdeflate
-// level 2 at 283 MB/s for a slightly smaller stream (benchmarks/RESULTS.md); libdeflate
-// level 1 takes about 0.9 s less CPU than level 2 on a province quarter for a cube 0.7 %
-// larger. Both write standard zlib streams, which any HDF5 deflate filter reads.
+// (cube_chunks.hpp); both write standard zlib streams, which any HDF5 deflate filter reads.
 constexpr int kDeflateLevel = 1;
-constexpr int kMapDeflateLevel = 1;
-constexpr hsize_t kChunk = 256;
+constexpr int kMapDeflateLevel = chunks::kMapDeflateLevel;
 
 bool is_period(const std::string& period) {
     const auto digit = [](char c) { return c >= '0' && c <= '9'; };
@@ -566,125 +562,29 @@ void attach(hid_t ds, const Axes& axes) {
     ok(H5DSattach_scale(ds, axes.x, 2), "cannot attach x");
 }
 
-/// The chunk shape of a layer: kChunk square, or the whole grid side when it is smaller.
-struct ChunkShape {
-    hsize_t rows, cols;
-    hsize_t values() const { return rows * cols; }
-};
-
-ChunkShape chunk_shape(const Grid& grid) {
-    return {std::min(static_cast<hsize_t>(grid.height), kChunk),
-            std::min(static_cast<hsize_t>(grid.width), kChunk)};
-}
-
-/// libdeflate compressors are reusable but not shareable: one per thread.
-struct CompressorDeleter {
-    void operator()(libdeflate_compressor* c) const { libdeflate_free_compressor(c); }
-};
-
-libdeflate_compressor& thread_compressor() {
-    thread_local std::unique_ptr<libdeflate_compressor, CompressorDeleter> compressor(
-        libdeflate_alloc_compressor(kMapDeflateLevel));
-    if (!compressor)
-        throw Error("cannot compress a cube chunk: out of memory");
-    return *compressor;
-}
-
-/// One chunk of a strip as HDF5's filter pipeline would store it: padded to the full chunk
-/// with the fill value (NaN), byte-shuffled (4 planes), then a zlib stream. Empty for a chunk
-/// of NaN only (open sea on a national grid), which is not written at all: HDF5 returns the
-/// fill value for it.
-std::vector<unsigned char> encode_chunk(const std::vector<float>& strip, hsize_t width,
-                                        hsize_t rows, hsize_t c0, ChunkShape shape) {
-    const hsize_t cols = std::min(shape.cols, width - c0);
-    std::vector<float> chunk(shape.values(), std::numeric_limits<float>::quiet_NaN());
-    bool any = false;
-    for (hsize_t r = 0; r < rows; ++r)
-        for (hsize_t c = 0; c < cols; ++c) {
-            const float v = strip[r * width + c0 + c];
-            chunk[r * shape.cols + c] = v;
-            any = any || !std::isnan(v);
-        }
-    if (!any)
-        return {};
-    std::vector<unsigned char> shuffled(chunk.size() * sizeof(float));
-    const auto* bytes = reinterpret_cast<const unsigned char*>(chunk.data());
-    for (hsize_t i = 0; i < chunk.size(); ++i)
-        for (hsize_t k = 0; k < sizeof(float); ++k)
-            shuffled[k * chunk.size() + i] = bytes[i * sizeof(float) + k];
-    libdeflate_compressor& compressor = thread_compressor();
-    std::vector<unsigned char> out(libdeflate_zlib_compress_bound(&compressor, shuffled.size()));
-    const std::size_t size = libdeflate_zlib_compress(&compressor, shuffled.data(), shuffled.size(),
-                                                      out.data(), out.size());
-    if (size == 0) // cannot happen with the bound's room
-        throw Error("cannot compress a cube chunk");
-    out.resize(size);
-    return out;
-}
-
-/// Rows of the grid in flight as one item: two chunk rows, so that a strip covers whole
-/// 512-row blocks of the maps it is read from and no block is decoded twice.
-constexpr hsize_t kChunkRowsPerStrip = 2;
-
-/// A strip of one layer, its chunks encoded (row-major, empty for all-NaN chunks).
-struct EncodedStrip : sched::TileWork {
-    std::size_t layer = 0;
-    hsize_t row = 0, rows = 0;
-    std::vector<std::vector<unsigned char>> chunks;
-};
-
-/// The strips of every layer travel through one of sched's ordered pipelines (so no layer
-/// waits for the last strip of the one before): read and encoded on every thread, handed to
+/// The layers' chunks, encoded on every thread (or copied from their chunk files), handed to
 /// HDF5 with H5Dwrite_chunk in file order on one (HDF5 runs its own filters on the calling
-/// thread only; encode_chunk gives the filter's bytes). Memory: `in_flight` strips.
+/// thread only; the encoder gives the filter's bytes).
 void write_strips(const std::vector<hid_t>& datasets, const Grid& grid,
                   const std::vector<CubeLayer>& layers) {
-    const auto w = static_cast<hsize_t>(grid.width), h = static_cast<hsize_t>(grid.height);
-    const ChunkShape shape = chunk_shape(grid);
-    const hsize_t across = (w + shape.cols - 1) / shape.cols;
-    const hsize_t strip_rows = kChunkRowsPerStrip * shape.rows;
-    const std::size_t strips = (h + strip_rows - 1) / strip_rows;
-    sched::run_ordered_pipeline(
-        strips * layers.size(), sched::worker_threads() + 1,
-        [&](std::size_t i) {
-            auto strip = std::make_unique<EncodedStrip>();
-            strip->layer = i / strips;
-            strip->row = (i % strips) * strip_rows;
-            strip->rows = std::min(strip_rows, h - strip->row);
-            return strip;
-        },
-        [&](sched::TileWork& work) {
-            auto& strip = static_cast<EncodedStrip&>(work);
-            std::vector<float> values(strip.rows * w);
-            layers[strip.layer].read_rows(static_cast<int>(strip.row), static_cast<int>(strip.rows),
-                                          values.data());
-            for (hsize_t r0 = 0; r0 < strip.rows; r0 += shape.rows) {
-                const hsize_t rows = std::min(shape.rows, strip.rows - r0);
-                const std::vector<float> part(values.begin() + std::ptrdiff_t(r0 * w),
-                                              values.begin() + std::ptrdiff_t((r0 + rows) * w));
-                for (hsize_t i = 0; i < across; ++i)
-                    strip.chunks.push_back(encode_chunk(part, w, rows, i * shape.cols, shape));
-            }
-        },
-        [&](sched::TileWork& work) {
-            const auto& strip = static_cast<const EncodedStrip&>(work);
-            for (std::size_t k = 0; k < strip.chunks.size(); ++k) {
-                const auto& bytes = strip.chunks[k];
-                if (bytes.empty())
-                    continue;
-                const hsize_t offset[3] = {0, strip.row + (k / across) * shape.rows,
-                                           (k % across) * shape.cols};
-                ok(H5Dwrite_chunk(datasets[strip.layer], H5P_DEFAULT, 0, offset, bytes.size(),
-                                  bytes.data()),
-                   "cannot write " + layers[strip.layer].name);
-            }
+    const chunks::ChunkShape shape = chunks::chunk_shape(grid);
+    const std::uint64_t across = chunks::chunks_across(grid);
+    chunks::encode_layers(
+        grid, layers, sched::worker_threads() + 1,
+        [&](std::size_t layer, std::uint64_t index, const std::vector<unsigned char>& bytes) {
+            if (bytes.empty())
+                return;
+            const hsize_t offset[3] = {0, (index / across) * shape.rows,
+                                       (index % across) * shape.cols};
+            ok(H5Dwrite_chunk(datasets[layer], H5P_DEFAULT, 0, offset, bytes.size(), bytes.data()),
+               "cannot write " + layers[layer].name);
         });
 }
 
 Dataset create_layer(hid_t file, const Grid& grid, const CubeLayer& layer) {
     const auto h = static_cast<hsize_t>(grid.height), w = static_cast<hsize_t>(grid.width);
     const hsize_t dims[3] = {1, h, w}, max[3] = {H5S_UNLIMITED, h, w};
-    const ChunkShape shape = chunk_shape(grid);
+    const chunks::ChunkShape shape = chunks::chunk_shape(grid);
     const hsize_t chunk[3] = {1, shape.rows, shape.cols};
     Space space(H5Screate_simple(3, dims, max), "dataspace");
     Plist dcpl = dataset_creation();
@@ -697,18 +597,13 @@ void write_layers(hid_t file, const Grid& grid, const std::vector<CubeLayer>& la
                   const Axes& axes) {
     std::vector<Dataset> datasets;
     std::vector<hid_t> ids;
-    std::vector<CubeLayer> sources = layers;
-    for (CubeLayer& layer : sources) {
+    for (const CubeLayer& layer : layers) {
         datasets.push_back(create_layer(file, grid, layer));
         ids.push_back(datasets.back());
-        if (const Layer<float>* values = layer.values) // the same encoder for both kinds
-            layer.read_rows = [values, w = std::size_t(grid.width)](int row, int rows, float* out) {
-                std::copy_n(values->data() + std::size_t(row) * w, std::size_t(rows) * w, out);
-            };
     }
-    write_strips(ids, grid, sources);
-    for (std::size_t i = 0; i < sources.size(); ++i) {
-        describe_layer(datasets[i], sources[i].long_name, sources[i].units);
+    write_strips(ids, grid, layers);
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        describe_layer(datasets[i], layers[i].long_name, layers[i].units);
         attach(datasets[i], axes);
     }
 }
@@ -1099,7 +994,7 @@ void check_inputs(const Grid& grid, const std::vector<CubeLayer>& layers, const 
             throw Error("cube: layer name '" + layer.name + "' is reserved or not a netCDF name");
         if (layer.values
                 ? layer.values->width() != grid.width || layer.values->height() != grid.height
-                : !layer.read_rows)
+                : !layer.read_rows && layer.chunk_file.empty())
             throw Error("cube: layer '" + layer.name + "' does not have the grid's shape");
         names.push_back(layer.name);
     }
@@ -1280,7 +1175,7 @@ void pack_layer(hid_t file, const Grid& grid, const LayerInfo& layer,
                 const Axes& axes) {
     const auto h = static_cast<hsize_t>(grid.height), w = static_cast<hsize_t>(grid.width);
     const hsize_t dims[3] = {quarters.size(), h, w};
-    const ChunkShape shape = chunk_shape(grid);
+    const chunks::ChunkShape shape = chunks::chunk_shape(grid);
     const hsize_t chunk[3] = {1, shape.rows, shape.cols};
     Space space(H5Screate_simple(3, dims, nullptr), "dataspace");
     Plist dcpl = dataset_creation();

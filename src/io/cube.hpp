@@ -64,7 +64,17 @@ struct CubeLayer {
     /// strips from wherever the layer lives (a GeoTIFF), never held whole. Called from
     /// several threads at once, for different strips.
     std::function<void(int row, int rows, float* out)> read_rows = {};
+    /// Or the layer's chunks as cube_encode_layer encoded them (then values and read_rows
+    /// are not used): the chunks are copied, not encoded again.
+    std::string chunk_file = {};
 };
+
+/// Encodes `layer`'s chunks as the cube stores them into a chunk file at `path`, with up to
+/// `threads` threads, for a cube_write_quarter that gives it as the layer's chunk_file: the
+/// process (an MPI rank) that holds a map encodes it, and the cube's writer only copies it.
+/// Throws Error when the file cannot be written.
+void cube_encode_layer(const Grid& grid, const CubeLayer& layer, const std::string& path,
+                       int threads);
 
 /// Adds or replaces the quarter `period` ("2025Q3") in the cube at `path`; creates it (and its
 /// quarters folder) if missing. Layers missing from a quarter read as NaN in the master. The

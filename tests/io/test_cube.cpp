@@ -195,6 +195,56 @@ TEST(Cube, StoredChunksAreTheShuffledZlibStreamsTheLayerDeclares) {
     }
 }
 
+TEST(Cube, LayersFromChunkFilesGiveTheBytesOfLayersEncodedInPlace) {
+    TempDir dir;
+    const Grid grid = test::utm_grid(600, 530, 100.0); // 3 x 3 chunks, the last ones partial
+    Layer<float> rate = field(grid, 0.4f);
+    for (int r = 0; r < 256; ++r)
+        for (int c = 256; c < 512; ++c)
+            rate(r, c) = std::nanf(""); // an all-NaN chunk, not stored
+    const Layer<float> exceed = field(grid, 1.4f);
+    const Table table = villages({"3205012001", "3205012002"}, 3);
+    const std::string plain = dir / "plain/riskmap.nc", copied = dir / "copied/riskmap.nc";
+    io::cube_write_quarter(plain, grid, "2025Q2",
+                           {{"rate", &rate, "rate", "1"}, {"exceed", &exceed, "exceed", "1"}},
+                           table);
+    // "rate" encoded beforehand (as an MPI rank does), "exceed" in place.
+    const std::string chunks = dir / "rate.cube-chunks";
+    io::cube_encode_layer(grid, {"rate", &rate, "rate", "1"}, chunks, 2);
+    io::CubeLayer from_file{"rate", nullptr, "rate", "1"};
+    from_file.chunk_file = chunks;
+    io::cube_write_quarter(copied, grid, "2025Q2", {from_file, {"exceed", &exceed, "exceed", "1"}},
+                           table);
+    EXPECT_EQ(bytes(dir / "copied/riskmap.quarters/riskmap_2025Q2.nc"),
+              bytes(dir / "plain/riskmap.quarters/riskmap_2025Q2.nc"));
+    expect_same(io::cube_read_layer(copied, "2025Q2", "rate", grid), rate);
+}
+
+TEST(Cube, ATruncatedOrForeignChunkFileIsAnErrorNamingIt) {
+    TempDir dir;
+    const Grid grid = test::utm_grid(300, 270, 100.0);
+    const Layer<float> rate = field(grid, 0.5f);
+    const std::string chunks = dir / "rate.cube-chunks";
+    io::cube_encode_layer(grid, {"rate", &rate, "rate", "1"}, chunks, 1);
+    io::CubeLayer from_file{"rate", nullptr, "rate", "1"};
+    from_file.chunk_file = chunks;
+    const auto error_of = [&](const Grid& g) {
+        try {
+            io::cube_write_quarter(dir / "c.nc", g, "2025Q2", {from_file}, villages({"1"}, 1));
+        } catch (const Error& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    // Another grid has another chunk count.
+    EXPECT_NE(error_of(test::utm_grid(600, 270, 100.0)).find("not this grid's"),
+              std::string::npos);
+    fs::resize_file(chunks, fs::file_size(chunks) - 3);
+    const std::string message = error_of(grid);
+    EXPECT_NE(message.find(chunks), std::string::npos) << message;
+    EXPECT_NE(message.find("incomplete"), std::string::npos) << message;
+}
+
 TEST(Cube, RerunningAQuarterReplacesOnlyThatQuarter) {
     TempDir dir;
     const std::string cube = dir / "riskmap.nc";
