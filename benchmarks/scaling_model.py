@@ -26,7 +26,10 @@ The model of one run on P ranks (README "On a cluster"):
   before      = the stages before maps.pixels, which every rank runs
   assemble    = every rank taking every tile from the checkpoints (0 for one process): the
                 writer for the classes, the others for the maps they finish (an upper bound
-                for them: they keep only their maps)
+                for them: they keep only their maps). Taken as the measured 2-rank cost at
+                any P: every finishing rank reads every checkpoint, so the shared file system
+                serves up to min(P, maps) times the checkpoints, which the model does not
+                charge (optimistic where that file system is the limit)
   after       = max(classes + finish_0 + tables, max over r > 0 of finish_r) + cube
   finish_r    = the maps rank r finishes, each with its cube chunks encoded (maps.pixels'
                 maps round the ranks from rank 1, as map_finisher does; the classes and change

@@ -102,9 +102,19 @@ void compute_maps(const JobState& s, const PixelPlan& plan, PixelTile& t) {
     risk_and_score(s, plan, t);
 }
 
+/// A resumed tile's maps and score from its checkpoint: decoded here, on any thread, not in
+/// the serial reading (on the national grid the MPI writer spent 80 s there).
+void load_checkpoint(const JobState& s, const PixelPlan& plan, PixelTile& t) {
+    t.maps = plan.checkpoints->load(t.core, s.maps.size() + 1);
+    t.score = std::move(t.maps.back());
+    t.maps.pop_back();
+}
+
 /// The histogram and style samples come from the maps, so a resumed tile gives the same.
 void compute_tile(const JobState& s, const PixelPlan& plan, PixelTile& t) {
-    if (!t.resumed)
+    if (t.resumed)
+        load_checkpoint(s, plan, t);
+    else
         compute_maps(s, plan, t);
     const CoreInWindow o(t);
     histogram_tile(t, o);
@@ -128,10 +138,7 @@ std::unique_ptr<PixelTile> read_tile_data(const JobState& s, const PixelPlan& pl
     t->window = sched::grow_clipped(core, plan.smoothing.halo, s.grid.width, s.grid.height);
     t->population = s.population->read(t->window);
     if (plan.checkpoints->has(core)) {
-        t->maps = plan.checkpoints->load(core, s.maps.size() + 1);
-        t->score = std::move(t->maps.back());
-        t->maps.pop_back();
-        t->resumed = true;
+        t->resumed = true; // loaded by compute_tile; the ranks' share only counts it
         return t;
     }
     if (s.sanitation) {
@@ -187,8 +194,9 @@ void keep_tile(JobState& s, const PixelPlan& plan, const PixelTile& t) {
 
 /// Under MPI: this rank's share of the tiles (contiguous, of about equal land), computed and
 /// kept as checkpoints in the shared output folder; then every rank learns whether all
-/// succeeded. The writer then takes every tile from its checkpoint, exactly as a resumed run
-/// does, so the outputs are the bytes of a one-process run whatever the rank count.
+/// succeeded. The writer (and every rank that finishes maps) then takes every tile from its
+/// checkpoint, exactly as a resumed run does, so the outputs are the bytes of a one-process
+/// run whatever the rank count.
 void compute_rank_share(JobState& s, const PixelPlan& plan, const sched::TileLayout& layout) {
     TileTrace& trace = *s.trace;
     // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.

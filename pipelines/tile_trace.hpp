@@ -22,10 +22,11 @@ public:
     /// Records nothing when the run has no run.trace.
     explicit TileTrace(const JobState& state);
     /// One tile, after it was kept. `phase`: "compute" (computed or resumed here) or
-    /// "assemble" (the writer taking a rank's checkpoint, under MPI).
+    /// "assemble" (under MPI, a rank taking the tile from the checkpoints: the writer for every
+    /// map, another rank for the maps it finishes).
     void add(std::size_t tile, const char* phase, bool resumed, double read_s, double compute_s,
              double keep_s);
-    /// One map finished (COG, overviews, style and quicklook) in `seconds`, on one of the
+    /// One map finished (COG, overviews, style, quicklook, cube chunks) in `seconds`, on one of the
     /// threads finishing maps side by side: phase "finish" (a map of maps.pixels, which MPI
     /// ranks share) or "finish-writer" (one only the writer finishes), the map's index in the
     /// tile column, the seconds in keep_s.

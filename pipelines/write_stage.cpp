@@ -127,7 +127,7 @@ int map_finisher(const JobState& s, std::size_t map) {
 
 /// A COG's overviews and its quicklook are made on one thread, so several maps at once keep
 /// every core busy; GDAL compresses each map on the threads left over. The writer frees the
-/// work files of other ranks' maps (in a streamed run; the cube reads their COGs).
+/// work files of other ranks' maps (in a streamed run; the cube copies their chunk files).
 void finish_rank_maps(JobState& s, const std::filesystem::path& folder) {
     std::vector<std::size_t> own;
     for (std::size_t i = 0; i < s.maps.size(); ++i) {
@@ -152,7 +152,8 @@ void finish_rank_maps(JobState& s, const std::filesystem::path& folder) {
 
 void FinishRankMaps::run(JobState& state) {
     finish_rank_maps(state, state.writer_staging);
-    state.trace->write();
+    if (state.trace) // none in a run without rasters
+        state.trace->write();
 }
 
 void WriteOutputs::run(JobState& state) {

@@ -14,8 +14,9 @@ namespace riskmap {
 int map_finisher(const JobState& s, std::size_t map);
 
 /// Finishes this rank's maps (map_finisher), side by side, into `folder` (the writer's staging
-/// folder): each map's COG (with the overviews its work file holds), QGIS style and PNG
-/// quicklook. A streamed run frees the work files' disk space. Records each in run.trace.
+/// folder): each map's COG (with the overviews its work file holds), QGIS style, PNG
+/// quicklook and, when the run adds a quarter to the cube, its cube chunks (a chunk file). A
+/// streamed run frees the work files' disk space. Records each in run.trace.
 void finish_rank_maps(JobState& s, const std::filesystem::path& folder);
 
 /// write.maps on an MPI rank other than the writer: its share of maps.pixels' maps finished

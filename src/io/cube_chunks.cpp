@@ -94,16 +94,14 @@ public:
     ChunkFile(const std::string& path, std::uint64_t chunks) : path_(path) {
         fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
         if (fd_ < 0)
-            throw Error("cannot open the cube's chunk file '" + path + "': " + std::strerror(errno));
-        const off_t end = ::lseek(fd_, 0, SEEK_END);
-        std::uint64_t trailer[3] = {};
-        if (end < off_t(sizeof trailer))
-            throw Error("the cube's chunk file '" + path + "' is incomplete");
-        read_all(fd_, trailer, sizeof trailer, std::uint64_t(end) - sizeof trailer, path);
-        if (std::memcmp(&trailer[2], kMagic, sizeof kMagic) != 0 || trailer[0] != chunks)
-            throw Error("the cube's chunk file '" + path + "' is incomplete or not this grid's");
-        index_.resize(2 * chunks);
-        read_all(fd_, index_.data(), index_.size() * sizeof(std::uint64_t), trailer[1], path);
+            throw Error("cannot open the cube's chunk file '" + path +
+                        "': " + std::strerror(errno));
+        try {
+            read_index(chunks);
+        } catch (...) {
+            ::close(fd_);
+            throw;
+        }
     }
     ~ChunkFile() { ::close(fd_); }
     ChunkFile(const ChunkFile&) = delete;
@@ -117,6 +115,19 @@ public:
     }
 
 private:
+    void read_index(std::uint64_t chunks) {
+        const std::string& path = path_;
+        const off_t end = ::lseek(fd_, 0, SEEK_END);
+        std::uint64_t trailer[3] = {};
+        if (end < off_t(sizeof trailer))
+            throw Error("the cube's chunk file '" + path + "' is incomplete");
+        read_all(fd_, trailer, sizeof trailer, std::uint64_t(end) - sizeof trailer, path);
+        if (std::memcmp(&trailer[2], kMagic, sizeof kMagic) != 0 || trailer[0] != chunks)
+            throw Error("the cube's chunk file '" + path + "' is incomplete or not this grid's");
+        index_.resize(2 * chunks);
+        read_all(fd_, index_.data(), index_.size() * sizeof(std::uint64_t), trailer[1], path);
+    }
+
     std::string path_;
     int fd_ = -1;
     std::vector<std::uint64_t> index_; ///< offset, size per chunk
@@ -252,7 +263,9 @@ void encode_layers(const Grid& grid, const std::vector<CubeLayer>& layers, int i
 void cube_encode_layer(const Grid& grid, const CubeLayer& layer, const std::string& path,
                        int threads) {
     chunks::ChunkFileWriter file(path);
-    chunks::encode_layers(grid, {layer}, threads + 1,
+    // As many strips in flight as threads: writing a chunk file takes next to no time, and
+    // maps are encoded side by side, each strip of a national grid being 113 MB.
+    chunks::encode_layers(grid, {layer}, std::max(1, threads),
                           [&](std::size_t, std::uint64_t, const std::vector<unsigned char>& bytes) {
                               file.append(bytes);
                           });

@@ -9,7 +9,8 @@
 /// A chunk file: the chunks' bytes back to back, then per chunk of the layer (row-major)
 /// its offset and size (0: all NaN, not stored), then the chunk count, the index's offset
 /// and the 8 bytes "RMCHUNK1"; integers are 64-bit in the machine's byte order (a chunk file
-/// never leaves the run that wrote it).
+/// is read only by the run that wrote it: under MPI by rank 0 of the same job, whose nodes
+/// share one architecture).
 
 #include "core/grid.hpp"
 #include "io/cube.hpp"

@@ -237,8 +237,7 @@ TEST(Cube, ATruncatedOrForeignChunkFileIsAnErrorNamingIt) {
         return std::string("no error");
     };
     // Another grid has another chunk count.
-    EXPECT_NE(error_of(test::utm_grid(600, 270, 100.0)).find("not this grid's"),
-              std::string::npos);
+    EXPECT_NE(error_of(test::utm_grid(600, 270, 100.0)).find("not this grid's"), std::string::npos);
     fs::resize_file(chunks, fs::file_size(chunks) - 3);
     const std::string message = error_of(grid);
     EXPECT_NE(message.find(chunks), std::string::npos) << message;
