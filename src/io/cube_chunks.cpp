@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -81,6 +82,8 @@ void read_all(int fd, void* data, std::size_t size, std::uint64_t offset, const 
     auto* out = static_cast<unsigned char*>(data);
     while (size > 0) {
         const ssize_t n = ::pread(fd, out, size, static_cast<off_t>(offset));
+        if (n < 0 && errno == EINTR)
+            continue;
         if (n <= 0)
             throw Error("cannot read the cube's chunk file '" + path +
                         "': " + (n == 0 ? std::string("it ends early") : std::strerror(errno)));
@@ -169,6 +172,8 @@ private:
             const ssize_t n = ::write(fd_, in, size);
             if (n < 0 && errno == EINTR)
                 continue;
+            if (n == 0)
+                errno = ENOSPC; // write(2) wrote nothing and said no why: a full device
             if (n <= 0)
                 fail();
             in += n, size -= std::size_t(n), size_ += std::uint64_t(n);
