@@ -8,7 +8,8 @@
 # `riskmap accuracy --calibration`; then the province at two scenarios. Prints the tables of
 # benchmarks/RESULTS.md ("Calibration").
 #   benchmarks/calibration.sh [REPS] [PROVINCE_REPS]     default 10 and 2 (about 35 min)
-# A subset for tuning: KAPPAS="0.2 1" DEATHS="12 48" RUN_ARGS="--uncertainty.kappa_scale 1.5"
+# A subset for tuning: KAPPAS="0.2 1" DEATHS="12 48" RUN_ARGS="--uncertainty.kappa_scale 1.5";
+# KAPPAS="prior" draws each replicate's kappa from the hyperprior (Bayesian calibration).
 set -euo pipefail
 reps=${1:-10}
 province_reps=${2:-2}
@@ -24,12 +25,24 @@ cp "$root/configs/district.ini" "$work/district.ini" && config=$work/district.in
 all=$work/calibration.csv
 : >"$all"
 
+# kappa "prior": each replicate draws its true kappa from the default hyperprior (half-normal,
+# scale 1), so that the scenarios pooled are what the posterior is calibrated for on average.
+truth_kappa() { # kappa seed
+    if [ "$1" = prior ]; then
+        /usr/bin/python3 -c 'import random, sys
+print("%.4f" % abs(random.Random(int(sys.argv[1])).gauss(0, 1)))' "$2"
+    else
+        echo "$1"
+    fi
+}
+
 one() { # preset kappa deaths stunting seed
     local preset=$1 kappa=$2 deaths=$3 stunting=$4 seed=$5
     local data=$work/data out=$work/out
     rm -rf "$data" "$out"
     "$bin" synth --preset "$preset" --seed "$seed" --quarters 2 --out "$data" \
-        --truth-cv "$kappa" --maternal-events "$deaths" --stunting-mean "$stunting"
+        --truth-cv "$(truth_kappa "$kappa" "$seed")" --maternal-events "$deaths" \
+        --stunting-mean "$stunting"
     for kernel in fixed adaptive; do
         local extra=()
         [ "$kernel" = adaptive ] && extra=(--smoothing.adaptive true

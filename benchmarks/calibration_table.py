@@ -108,7 +108,7 @@ def main(path):
 
     def area_lines(preset, indicator, scenarios):
         out = []
-        for kappa in ("0", "0.2", "0.5", "1"):
+        for kappa in ("0", "0.2", "0.5", "1", "prior"):
             for scen in scenarios:
                 v = groups.get((preset, indicator, "villages", "", kappa, scen))
                 k = groups.get((preset, indicator, "kecamatan", "", kappa, scen))
@@ -139,7 +139,7 @@ def main(path):
             scenarios = sorted({k[5] for k in groups if k[0] == preset and k[1] == indicator},
                                key=lambda s: (s not in ("near", "far"), float(s) if s[0].isdigit()
                                               else 0, s))
-            for kappa in ("0", "0.2", "0.5", "1"):
+            for kappa in ("0", "0.2", "0.5", "1", "prior"):
                 for scen in scenarios:
                     cells = [preset, indicator, kappa, scen]
                     for kernel in ("fixed", "adaptive"):

@@ -42,9 +42,10 @@ bool TileCheckpoints::has(const Rect& core) const {
     return resume_ && fs::exists(file_of(core));
 }
 
-std::vector<Layer<float>> TileCheckpoints::load(const Rect& core, std::size_t bands) const {
+std::vector<Layer<float>> TileCheckpoints::load(const Rect& core, std::size_t bands,
+                                                const std::vector<bool>& wanted) const {
     const std::string path = file_of(core).string();
-    auto layers = io::read_band_stack(path, core.width, core.height, bands);
+    auto layers = io::read_band_stack(path, core.width, core.height, bands, wanted);
     if (!layers)
         throw Error("checkpoint '" + path + "' is not a tile of this run; delete the folder '" +
                     dir_.string() + "' and run again");

@@ -28,8 +28,10 @@ public:
     /// From now on every tile on disk is reusable: the MPI writer assembling the tiles the
     /// ranks have just kept (never a killed run's, unless --resume allowed those).
     void reuse_all() { resume_ = true; }
-    /// The `bands` layers of a reusable tile.
-    std::vector<Layer<float>> load(const Rect& core, std::size_t bands) const;
+    /// The `bands` layers of a reusable tile; with `wanted`, only those flagged (the others
+    /// empty).
+    std::vector<Layer<float>> load(const Rect& core, std::size_t bands,
+                                   const std::vector<bool>& wanted = {}) const;
     /// Keeps a finished tile (temporary name, then rename).
     void save(const Rect& core, const std::vector<const Layer<float>*>& layers) const;
     /// Removes every checkpoint under the output folder (after a successful run).

@@ -102,20 +102,29 @@ void compute_maps(const JobState& s, const PixelPlan& plan, PixelTile& t) {
     risk_and_score(s, plan, t);
 }
 
-/// A resumed tile's maps and score from its checkpoint: decoded here, on any thread, not in
-/// the serial reading (on the national grid the MPI writer spent 80 s there).
-void load_checkpoint(const JobState& s, const PixelPlan& plan, PixelTile& t) {
-    t.maps = plan.checkpoints->load(t.core, s.maps.size() + 1);
+/// A resumed tile's maps and score (the bands flagged in `bands`; every one when it is
+/// empty) from its checkpoint: decoded here, on any thread, not in the serial reading (on the
+/// national grid the MPI writer spent 80 s there).
+void load_checkpoint(const JobState& s, const PixelPlan& plan, PixelTile& t,
+                     const std::vector<bool>& bands) {
+    t.maps = plan.checkpoints->load(t.core, s.maps.size() + 1, bands);
     t.score = std::move(t.maps.back());
     t.maps.pop_back();
 }
 
-/// The histogram and style samples come from the maps, so a resumed tile gives the same.
-void compute_tile(const JobState& s, const PixelPlan& plan, PixelTile& t) {
-    if (t.resumed)
-        load_checkpoint(s, plan, t);
-    else
-        compute_maps(s, plan, t);
+/// The bands the score histogram and the style samples read: each indicator's posterior
+/// mean and effective denominator, and the score.
+std::vector<bool> summary_bands(const JobState& s, const PixelPlan& plan) {
+    std::vector<bool> bands(s.maps.size() + 1, false);
+    for (const IndicatorMaps& m : plan.maps)
+        bands[m.mean] = bands[m.information] = true;
+    bands.back() = true;
+    return bands;
+}
+
+/// The score histogram and the style samples of a tile. They come from the maps, so a
+/// resumed tile gives the same.
+void summarise_tile(const JobState& s, const PixelPlan& plan, PixelTile& t) {
     const CoreInWindow o(t);
     histogram_tile(t, o);
     const std::size_t indicators = s.config.indicators.size();
@@ -129,6 +138,15 @@ void compute_tile(const JobState& s, const PixelPlan& plan, PixelTile& t) {
                     if (const float v = t.maps[plan.maps[k].information](r, c); !std::isnan(v))
                         t.samples[indicators + k].push_back(v);
                 }
+}
+
+/// A tile of a one-process run: computed, or taken from its checkpoint, and summarised.
+void compute_tile(const JobState& s, const PixelPlan& plan, PixelTile& t) {
+    if (t.resumed)
+        load_checkpoint(s, plan, t, plan.bands_loaded);
+    else
+        compute_maps(s, plan, t);
+    summarise_tile(s, plan, t);
 }
 
 std::unique_ptr<PixelTile> read_tile_data(const JobState& s, const PixelPlan& plan,
@@ -178,11 +196,44 @@ std::vector<const Layer<float>*> tile_layers(const PixelTile& t) {
     return layers;
 }
 
-/// Into the work files, and a checkpoint of a newly computed tile. Under MPI the writer needs
-/// every map (the classes and change maps read them), another rank only those it finishes.
+/// The score histogram and the style samples of the tiles, added up in tile order.
+struct TileSummaries {
+    ScoreHistogram histogram;
+    std::vector<std::vector<float>> samples;
+
+    explicit TileSummaries(std::size_t indicators) : samples(2 * indicators) {}
+    void add(const PixelTile& t) {
+        for (int b = 0; b < ScoreHistogram::kBins; ++b) {
+            histogram.weight[b] += t.weight[b];
+            histogram.count[b] += t.count[b];
+        }
+        for (std::size_t k = 0; k < samples.size(); ++k)
+            samples[k].insert(samples[k].end(), t.samples[k].begin(), t.samples[k].end());
+    }
+    /// What a rank adds to the ranks' agreement: the histogram as integers to add up, the
+    /// samples to gather in rank order.
+    sched::Shares shares(std::int64_t resumed, std::string from_writer) && {
+        sched::Shares out{
+            resumed, std::move(from_writer), std::move(histogram.weight), std::move(samples), {}};
+        out.sums.insert(out.sums.end(), histogram.count.begin(), histogram.count.end());
+        return out;
+    }
+    /// The summaries of every rank's tiles, from the agreement.
+    static TileSummaries of_ranks(sched::Outcome&& o) {
+        TileSummaries all(0);
+        const auto bins = std::ptrdiff_t(ScoreHistogram::kBins);
+        all.histogram.weight.assign(o.sums.begin(), o.sums.begin() + bins);
+        all.histogram.count.assign(o.sums.begin() + bins, o.sums.end());
+        all.samples = std::move(o.lists);
+        return all;
+    }
+};
+
+/// Into the work files (the maps this process loaded), and a checkpoint of a newly computed
+/// tile.
 void keep_tile(JobState& s, const PixelPlan& plan, const PixelTile& t) {
     for (std::size_t m = 0; m < t.maps.size(); ++m)
-        if (sched::is_writer() || map_finisher(s, m) == sched::rank())
+        if (plan.bands_loaded.empty() || plan.bands_loaded[m])
             s.maps[m].file->write(t.core, t.maps[m].data());
     if (sched::ranks() > 1)
         return; // every tile came from the ranks' checkpoints, counted there
@@ -192,17 +243,37 @@ void keep_tile(JobState& s, const PixelPlan& plan, const PixelTile& t) {
         plan.checkpoints->save(t.core, tile_layers(t));
 }
 
+/// Under MPI, the bands a rank takes from the checkpoints: those of the maps it finishes, and
+/// for the writer the score and what the classes and change maps read (each indicator's
+/// posterior mean, kernel rate and effective denominator).
+std::vector<bool> assembled_bands(const JobState& s, const PixelPlan& plan) {
+    std::vector<bool> bands(s.maps.size() + 1, false);
+    for (std::size_t m = 0; m < s.maps.size(); ++m)
+        bands[m] = map_finisher(s, m) == sched::rank();
+    if (sched::is_writer()) {
+        for (const IndicatorMaps& m : plan.maps)
+            bands[m.mean] = bands[m.rate] = bands[m.information] = true;
+        bands.back() = true;
+    }
+    return bands;
+}
+
 /// Under MPI: this rank's share of the tiles (contiguous, of about equal land), computed and
-/// kept as checkpoints in the shared output folder; then every rank learns whether all
-/// succeeded. The writer (and every rank that finishes maps) then takes every tile from its
-/// checkpoint, exactly as a resumed run does, so the outputs are the bytes of a one-process
-/// run whatever the rank count.
-void compute_rank_share(JobState& s, const PixelPlan& plan, const sched::TileLayout& layout) {
+/// kept as checkpoints in the shared output folder, and summarised; then every rank learns
+/// whether all succeeded, and gets the summaries of all tiles: score histograms added up as
+/// integers, style samples gathered in tile order, so the same as one process's. The ranks
+/// that finish maps (the writer too) then take the bands they need from the checkpoints,
+/// exactly as a resumed run does, so the outputs are the bytes of a one-process run whatever
+/// the rank count.
+TileSummaries compute_rank_share(JobState& s, const PixelPlan& plan,
+                                 const sched::TileLayout& layout) {
     TileTrace& trace = *s.trace;
     // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
     const std::pair<std::size_t, std::size_t> range =
         sched::weighted_range(s.tile_land, sched::rank(), sched::ranks());
     const std::size_t begin = range.first, end = range.second;
+    const std::vector<bool> summarised = summary_bands(s, plan);
+    TileSummaries own(s.config.indicators.size());
     int code = 0;
     std::string message;
     std::int64_t resumed = 0;
@@ -213,8 +284,11 @@ void compute_rank_share(JobState& s, const PixelPlan& plan, const sched::TileLay
             [&](sched::TileWork& w) {
                 auto& t = static_cast<PixelTile&>(w);
                 const auto start = std::chrono::steady_clock::now();
-                if (!t.resumed)
+                if (t.resumed)
+                    load_checkpoint(s, plan, t, summarised);
+                else
                     compute_maps(s, plan, t);
+                summarise_tile(s, plan, t);
                 t.compute_s = seconds_since(start);
             },
             [&](sched::TileWork& w) {
@@ -224,6 +298,7 @@ void compute_rank_share(JobState& s, const PixelPlan& plan, const sched::TileLay
                     ++resumed;
                 else
                     plan.checkpoints->save(t.core, tile_layers(t));
+                own.add(t);
                 trace.add(t.index, "compute", t.resumed, t.read_s, t.compute_s,
                           seconds_since(start));
             });
@@ -233,27 +308,31 @@ void compute_rank_share(JobState& s, const PixelPlan& plan, const sched::TileLay
         code = kExitRuntime, message = std::string("maps.pixels: ") + e.what();
     }
     const std::string staging = sched::is_writer() ? staged_output(s).staging_dir().string() : "";
-    const sched::Outcome outcome = sched::agree(code, message, resumed, staging);
+    sched::Outcome outcome = sched::agree(code, message, std::move(own).shares(resumed, staging));
     if (outcome.code)
         sched::throw_outcome(outcome);
     s.tiles_resumed = std::size_t(outcome.sum);
     s.writer_staging = outcome.from_writer;
+    return TileSummaries::of_ranks(std::move(outcome));
 }
 
-/// Every tile, computed here or taken from a checkpoint, into the work files, the score
-/// histogram and the style samples; then the maps' styles.
-void assemble_tiles(JobState& s, const PixelPlan& plan, const sched::TileLayout& layout) {
+/// Every tile, computed here or taken from a checkpoint, into the work files; in a
+/// one-process run also into the score histogram and the style samples (returned).
+TileSummaries assemble_tiles(JobState& s, const PixelPlan& plan, const sched::TileLayout& layout) {
     TileTrace& trace = *s.trace;
-    const JobConfig& cfg = s.config;
-    std::vector<std::vector<float>> samples(2 * cfg.indicators.size());
-    const char* phase = sched::ranks() > 1 ? "assemble" : "compute";
+    const bool one_process = sched::ranks() == 1;
+    TileSummaries summaries(s.config.indicators.size());
+    const char* phase = one_process ? "compute" : "assemble";
     sched::run_tile_pipeline(
         layout, 2 * sched::worker_threads(),
         [&](std::size_t i) { return read_tile(s, plan, layout, i); },
         [&](sched::TileWork& w) {
             auto& t = static_cast<PixelTile&>(w);
             const auto start = std::chrono::steady_clock::now();
-            compute_tile(s, plan, t);
+            if (one_process)
+                compute_tile(s, plan, t);
+            else
+                load_checkpoint(s, plan, t, plan.bands_loaded);
             t.compute_s = seconds_since(start);
         },
         [&](sched::TileWork& w) {
@@ -262,16 +341,19 @@ void assemble_tiles(JobState& s, const PixelPlan& plan, const sched::TileLayout&
             keep_tile(s, plan, t);
             if (sched::is_writer())
                 s.score_file->write(t.core, t.score.data());
-            for (int b = 0; b < ScoreHistogram::kBins; ++b) {
-                s.score_histogram.weight[b] += t.weight[b];
-                s.score_histogram.count[b] += t.count[b];
-            }
-            for (std::size_t k = 0; k < samples.size(); ++k)
-                samples[k].insert(samples[k].end(), t.samples[k].begin(), t.samples[k].end());
+            if (one_process)
+                summaries.add(t);
             trace.add(t.index, phase, t.resumed, t.read_s, t.compute_s, seconds_since(start));
         });
+    return summaries;
+}
+
+/// The maps' styles, from the samples of every tile; the score histogram for the classes.
+void use_summaries(JobState& s, const PixelPlan& plan, TileSummaries&& all) {
+    const JobConfig& cfg = s.config;
+    s.score_histogram = std::move(all.histogram);
     for (std::size_t k = 0; k < cfg.indicators.size(); ++k)
-        style_indicator_maps(s, plan, k, samples[k], samples[cfg.indicators.size() + k]);
+        style_indicator_maps(s, plan, k, all.samples[k], all.samples[cfg.indicators.size() + k]);
     const std::string when = cfg.period.empty() ? "" : " " + cfg.period;
     s.maps[plan.risk].style =
         index_style("risk index" + when, "weighted exceedance and sanitation");
@@ -314,16 +396,20 @@ void PixelMaps::run(JobState& state) {
     PixelPlan plan = plan_pixels(state);
     const sched::TileLayout layout(state.grid.width, state.grid.height, state.config.tile_size);
     state.trace = std::make_shared<TileTrace>(state);
-    if (sched::ranks() > 1) {
-        const auto start = std::chrono::steady_clock::now();
-        compute_rank_share(state, plan, layout);
-        // The ranks' part alone: the rest of maps.pixels is assembling the tiles.
-        state.timings.emplace_back("maps.pixels.ranks", seconds_since(start));
-        plan.checkpoints->reuse_all(); // every tile is on disk now, this run's
+    if (sched::ranks() == 1) {
+        use_summaries(state, plan, assemble_tiles(state, plan, layout));
+        return;
     }
+    const auto start = std::chrono::steady_clock::now();
+    TileSummaries all = compute_rank_share(state, plan, layout);
+    // The ranks' part alone: the rest of maps.pixels is assembling the tiles.
+    state.timings.emplace_back("maps.pixels.ranks", seconds_since(start));
+    plan.checkpoints->reuse_all(); // every tile is on disk now, this run's
+    plan.bands_loaded = assembled_bands(state, plan);
     // The writer for the classes and its maps, another rank for the maps it finishes.
     if (sched::is_writer() || rank_finishes_maps(state))
         assemble_tiles(state, plan, layout);
+    use_summaries(state, plan, std::move(all));
 }
 
 } // namespace riskmap

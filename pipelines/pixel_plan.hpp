@@ -75,6 +75,9 @@ struct PixelPlan {
     std::size_t risk = 0;
     int stride = 1;
     std::unique_ptr<TileCheckpoints> checkpoints;
+    /// Per checkpoint band (every map, then the score): whether this process loads it when it
+    /// takes a tile from its checkpoint (empty: every band).
+    std::vector<bool> bands_loaded;
 };
 
 struct PixelTile final : sched::TileWork {

@@ -20,7 +20,10 @@ sched::Outcome agree_on_failure() {
     try {
         throw;
     } catch (const AgreedError& e) {
-        return {e.exit_code(), -1, e.what(), 0, ""};
+        sched::Outcome agreed;
+        agreed.code = e.exit_code();
+        agreed.message = e.what();
+        return agreed;
     } catch (const Error& e) {
         return sched::agree(e.exit_code(), e.what());
     } catch (const std::exception& e) {

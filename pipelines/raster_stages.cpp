@@ -184,6 +184,78 @@ std::int64_t land_pixels(const Layer<std::int32_t>& village) {
         n += v >= 0;
     return n;
 }
+
+/// The village sums of tiles [begin, end), and those tiles' land pixels into s.tile_land.
+ZoneSums sum_zones(JobState& s, const sched::TileLayout& layout, std::size_t begin,
+                   std::size_t end) {
+    ZoneSums total(s.villages.table.size());
+    std::mutex total_mutex;
+    sched::for_each_tile(layout, [&](std::size_t i) {
+        if (i < begin || i >= end)
+            return;
+        const Rect& t = layout.tile(i);
+        TileInputs in{s.population->read(t), s.sanitation ? s.sanitation->read(t) : Layer<float>(),
+                      s.burner->burn(t)};
+        ZoneSums sums(total.pixels.size());
+        std::vector<std::int32_t> touched;
+        sum_tile(s, t, in, sums, touched);
+        s.tile_land[i] = land_pixels(in.village);
+        std::lock_guard lock(total_mutex);
+        add_tile(total, sums, touched);
+    });
+    return total;
+}
+
+constexpr std::int64_t kNoPixel = std::numeric_limits<std::int64_t>::max();
+
+/// A rank's sums for the ranks' agreement: the per-village sums, the tiles' land and the
+/// flags added up; the first offending pixels reduced to the least.
+sched::Shares zone_shares(const ZoneSums& z, const std::vector<std::int64_t>& tile_land) {
+    sched::Shares out;
+    for (const auto* sums : {&z.population, &z.pixels, &z.sanitation, &z.sanitation_w, &tile_land})
+        out.sums.insert(out.sums.end(), sums->begin(), sums->end());
+    out.sums.insert(out.sums.end(), {z.any_population, z.any_village, z.any_sanitation});
+    for (const std::int64_t first : {z.first_negative, z.first_bad_sanitation})
+        out.mins.push_back(first < 0 ? kNoPixel : first);
+    return out;
+}
+
+/// The inverse of zone_shares, on the agreed totals.
+ZoneSums zones_of_ranks(const sched::Outcome& o, std::vector<std::int64_t>& tile_land) {
+    const std::size_t n = (o.sums.size() - tile_land.size() - 3) / 4;
+    ZoneSums z(n);
+    auto next = o.sums.begin();
+    for (auto* sums : {&z.population, &z.pixels, &z.sanitation, &z.sanitation_w, &tile_land}) {
+        std::copy_n(next, sums->size(), sums->begin());
+        next += std::ptrdiff_t(sums->size());
+    }
+    z.any_population = next[0] > 0, z.any_village = next[1] > 0, z.any_sanitation = next[2] > 0;
+    z.first_negative = o.mins[0] == kNoPixel ? -1 : o.mins[0];
+    z.first_bad_sanitation = o.mins[1] == kNoPixel ? -1 : o.mins[1];
+    return z;
+}
+
+/// Under MPI each rank sums a contiguous range of tiles (of equal count: the land per tile
+/// is what this stage finds out), and the ranks add their integer sums up: the same totals,
+/// tile land and first bad pixels as one process.
+ZoneSums sum_zones_of_ranks(JobState& s, const sched::TileLayout& layout) {
+    const std::pair<std::size_t, std::size_t> range = sched::weighted_range(
+        std::vector<std::int64_t>(layout.count(), 1), sched::rank(), sched::ranks());
+    ZoneSums own(s.villages.table.size());
+    int code = 0;
+    std::string message;
+    try {
+        own = sum_zones(s, layout, range.first, range.second);
+    } catch (const Error& e) {
+        code = e.exit_code(), message = std::string("zonal.villages: ") + e.what();
+    } catch (const std::exception& e) {
+        code = kExitRuntime, message = std::string("zonal.villages: ") + e.what();
+    }
+    const sched::Outcome outcome = sched::agree(code, message, zone_shares(own, s.tile_land));
+    if (outcome.code)
+        sched::throw_outcome(outcome);
+    return zones_of_ranks(outcome, s.tile_land);
+}
 } // namespace
 
 void VillageZones::run(JobState& state) {
@@ -192,22 +264,9 @@ void VillageZones::run(JobState& state) {
     const sched::TileLayout layout(state.grid.width, state.grid.height, state.config.tile_size);
     state.tile_size = layout.tile_size();
     state.tiles = layout.count();
-    const std::size_t n = state.villages.table.size();
-    ZoneSums total(n);
     state.tile_land.assign(layout.count(), 0);
-    std::mutex total_mutex;
-    sched::for_each_tile(layout, [&](std::size_t i) {
-        const Rect& t = layout.tile(i);
-        TileInputs in{state.population->read(t),
-                      state.sanitation ? state.sanitation->read(t) : Layer<float>(),
-                      state.burner->burn(t)};
-        ZoneSums sums(n);
-        std::vector<std::int32_t> touched;
-        sum_tile(state, t, in, sums, touched);
-        state.tile_land[i] = land_pixels(in.village);
-        std::lock_guard lock(total_mutex);
-        add_tile(total, sums, touched);
-    });
+    const ZoneSums total = sched::ranks() == 1 ? sum_zones(state, layout, 0, layout.count())
+                                               : sum_zones_of_ranks(state, layout);
     check_sums(state, total);
     if (!any_village_on_grid(state, total))
         throw InputError("'" + state.config.villages +

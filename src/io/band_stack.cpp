@@ -48,13 +48,18 @@ void write_band_stack(const std::string& path, const std::vector<const Layer<flo
 }
 
 std::optional<std::vector<Layer<float>>> read_band_stack(const std::string& path, int width,
-                                                         int height, std::size_t bands) {
+                                                         int height, std::size_t bands,
+                                                         const std::vector<bool>& wanted) {
     GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
     if (!ds || ds->GetRasterCount() != static_cast<int>(bands) || ds->GetRasterXSize() != width ||
         ds->GetRasterYSize() != height)
         return std::nullopt;
     std::vector<Layer<float>> out;
     for (std::size_t b = 0; b < bands; ++b) {
+        if (!wanted.empty() && !wanted[b]) {
+            out.emplace_back();
+            continue;
+        }
         out.emplace_back(width, height);
         if (ds->GetRasterBand(static_cast<int>(b) + 1)
                 ->RasterIO(GF_Read, 0, 0, width, height, out.back().data(), width, height,

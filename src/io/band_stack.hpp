@@ -20,7 +20,10 @@ void write_band_stack(const std::string& path, const std::vector<const Layer<flo
 
 /// The `bands` layers of a stack of `width` x `height`; nullopt when `path` is not such a
 /// stack (unreadable, another size or band count). Throws Error when its pixels cannot be read.
+/// With `wanted` (one flag a band), only the wanted bands are decoded; the others are empty
+/// layers (the stack is band-interleaved, so a band not read costs nothing).
 std::optional<std::vector<Layer<float>>> read_band_stack(const std::string& path, int width,
-                                                         int height, std::size_t bands);
+                                                         int height, std::size_t bands,
+                                                         const std::vector<bool>& wanted = {});
 
 } // namespace riskmap::io

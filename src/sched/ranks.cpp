@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
+#include <limits>
 
 #if RISKMAP_WITH_MPI
 #include <mpi.h>
@@ -83,25 +84,88 @@ std::string broadcast(const std::string& text, int root) {
 
 Outcome agree(int code, const std::string& message, std::int64_t count,
               const std::string& from_writer) {
-    if (g_ranks == 1)
-        return {code, code ? 0 : -1, message, count, from_writer};
+    return agree(code, message, Shares{count, from_writer, {}, {}, {}});
+}
+
 #if RISKMAP_WITH_MPI
+namespace {
+/// Every rank's `list` one after another, in rank order, on every rank.
+std::vector<float> gather_in_rank_order(const std::vector<float>& list) {
+    const int own = static_cast<int>(list.size());
+    const auto size = static_cast<std::size_t>(g_ranks);
+    std::vector<int> counts(size), offsets(size, 0);
+    check(MPI_Allgather(&own, 1, MPI_INT, counts.data(), 1, MPI_INT, MPI_COMM_WORLD),
+          "MPI_Allgather");
+    long long total = 0;
+    for (std::size_t r = 0; r < counts.size(); ++r) {
+        offsets[r] = static_cast<int>(total);
+        total += counts[r];
+    }
+    if (total > std::numeric_limits<int>::max())
+        throw Error("MPI: a gathered list exceeds 2^31 values");
+    std::vector<float> out(static_cast<std::size_t>(total));
+    check(MPI_Allgatherv(list.data(), own, MPI_FLOAT, out.data(), counts.data(), offsets.data(),
+                         MPI_FLOAT, MPI_COMM_WORLD),
+          "MPI_Allgatherv");
+    return out;
+}
+
+/// Shares::sums and lists of every rank combined into `out` (all ranks succeeded).
+void combine_shares(const Shares& mine, Outcome& out) {
+    static_assert(sizeof(std::int64_t) == sizeof(long long));
+    out.sums.assign(mine.sums.size(), 0);
+    check(MPI_Allreduce(mine.sums.data(), out.sums.data(), static_cast<int>(mine.sums.size()),
+                        MPI_LONG_LONG, MPI_SUM, MPI_COMM_WORLD),
+          "MPI_Allreduce");
+    out.mins.assign(mine.mins.size(), 0);
+    check(MPI_Allreduce(mine.mins.data(), out.mins.data(), static_cast<int>(mine.mins.size()),
+                        MPI_LONG_LONG, MPI_MIN, MPI_COMM_WORLD),
+          "MPI_Allreduce");
+    for (const auto& list : mine.lists)
+        out.lists.push_back(gather_in_rank_order(list));
+}
+} // namespace
+#endif
+
+#if RISKMAP_WITH_MPI
+namespace {
+Outcome agree_across_ranks(int code, const std::string& message, const Shares& shares) {
     // The lowest failing rank holds the lowest failing tile (ranks own contiguous ranges).
     const int mine = code ? g_rank : g_ranks;
     int lowest = g_ranks;
     check(MPI_Allreduce(&mine, &lowest, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD), "MPI_Allreduce");
     long long sum = 0;
-    const long long own = count;
+    const long long own = shares.count;
     check(MPI_Allreduce(&own, &sum, 1, MPI_LONG_LONG, MPI_SUM, MPI_COMM_WORLD), "MPI_Allreduce");
-    std::string writer_text = broadcast(from_writer, 0);
-    if (lowest == g_ranks)
-        return {0, -1, "", sum, std::move(writer_text)};
-    int agreed_code = code;
-    check(MPI_Bcast(&agreed_code, 1, MPI_INT, lowest, MPI_COMM_WORLD), "MPI_Bcast");
-    return {agreed_code, lowest, broadcast(message, lowest), sum, std::move(writer_text)};
-#else
-    return {code, code ? 0 : -1, message, count, from_writer};
+    Outcome out{0, -1, "", sum, broadcast(shares.from_writer, 0), {}, {}, {}};
+    if (lowest == g_ranks) {
+        // Every rank is here with its shares (a failed one would have joined from main()
+        // without them, and then nobody gets this far): only now may their sizes be relied on.
+        combine_shares(shares, out);
+        return out;
+    }
+    out.code = code;
+    check(MPI_Bcast(&out.code, 1, MPI_INT, lowest, MPI_COMM_WORLD), "MPI_Bcast");
+    out.failed_rank = lowest;
+    out.message = broadcast(message, lowest);
+    return out;
+}
+} // namespace
 #endif
+
+Outcome agree(int code, const std::string& message, Shares shares) {
+#if RISKMAP_WITH_MPI
+    if (g_ranks > 1)
+        return agree_across_ranks(code, message, shares);
+#endif
+    return {code,
+            code ? 0 : -1,
+            message,
+            shares.count,
+            std::move(shares.from_writer),
+            std::move(shares.sums),
+            std::move(shares.lists),
+            std::move(shares.mins)};
 }
 
 void throw_outcome(const Outcome& o) {

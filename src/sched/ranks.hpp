@@ -36,8 +36,24 @@ struct Outcome {
     int code = 0;
     int failed_rank = -1;
     std::string message;
-    std::int64_t sum = 0;    ///< of every rank's `count`
-    std::string from_writer; ///< the writer's `from_writer`, on every rank
+    std::int64_t sum = 0;                  ///< of every rank's `count`
+    std::string from_writer;               ///< the writer's `from_writer`, on every rank
+    std::vector<std::int64_t> sums;        ///< element-wise totals of Shares::sums
+    std::vector<std::vector<float>> lists; ///< Shares::lists, each concatenated in rank order
+    std::vector<std::int64_t> mins;        ///< element-wise least of Shares::mins
+};
+
+/// What a rank brings to an agreement besides its status. `sums` are added up element-wise
+/// (integers: the same totals whatever the rank count), `mins` reduced to their least; each
+/// of `lists` is concatenated in rank order (ranks own contiguous tile ranges, so that is the
+/// tiles' order). They are exchanged only when every rank succeeded, and must then have the
+/// same shape on every rank.
+struct Shares {
+    std::int64_t count = 0;
+    std::string from_writer;
+    std::vector<std::int64_t> sums;
+    std::vector<std::vector<float>> lists;
+    std::vector<std::int64_t> mins;
 };
 
 /// Collective over every rank: each gives its own status (0 = fine) and a count to add up
@@ -46,6 +62,8 @@ struct Outcome {
 /// part of every agreement, so that the agreement stays the only kind of collective).
 Outcome agree(int code, const std::string& message, std::int64_t count = 0,
               const std::string& from_writer = {});
+/// The same, with this rank's shares of what the ranks add up and gather.
+Outcome agree(int code, const std::string& message, Shares shares);
 
 /// Throws the failure of `outcome` as an AgreedError, naming the failing rank.
 [[noreturn]] void throw_outcome(const Outcome& outcome);

@@ -4,14 +4,17 @@
 // message, printed once; a killed rank leaves checkpoints that a resume with another rank count
 // reuses. Run with Open MPI's mpirun on this machine (--oversubscribe: more ranks than cores).
 
+#include "core/error.hpp"
 #include "support/fault_support.hpp"
 #include "support/fixtures.hpp"
 
+#include <gdal_priv.h>
 #include <gtest/gtest.h>
 
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -187,6 +190,60 @@ TEST_F(MpiDistrict, OneTwoThreeAndFiveRanksGiveTheBytesOfOneProcess) {
 
 TEST_F(MpiDistrict, StreamedWorkRastersGiveTheSameBytes) {
     expect_same_bytes(3, {"--work-memory", "0"});
+}
+
+/// With the previous quarter in the cube the writer also makes the change maps, from this
+/// quarter's rates, means and effective denominators: the bands it takes from the checkpoints.
+TEST_F(MpiDistrict, ChangeMapsAgainstThePreviousQuarterGiveTheBytesOfOneProcess) {
+    const std::string plain = *dir / "change-plain", ranks = *dir / "change-np3";
+    for (const std::string& out : {plain, ranks})
+        ASSERT_EQ(run_riskmap(args_to(out, {"--inputs.period", "2025Q1"})).exit_code, 0);
+    ASSERT_EQ(run_riskmap(args_to(plain)).exit_code, 0);
+    const CommandResult r = mpirun(3, args_to(ranks));
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const Snapshot expected = comparable(plain);
+    for (const char* name :
+         {"priority_class_change.tif", "stunting_p_increase.tif", "maternal_rate_change.tif"})
+        EXPECT_TRUE(expected.contains(name)) << name;
+    EXPECT_EQ(differences(expected, comparable(ranks)), std::vector<std::string>{});
+}
+
+/// The village sums are split by tile over the ranks and added up as integers: bad input in
+/// the last rank's tiles is found, and named, as one process names it.
+TEST_F(MpiDistrict, ABadPixelInAnotherRanksTilesGivesTheMessageOfOneProcess) {
+    const std::string data = *dir / "bad-population";
+    fs::create_directories(data);
+    const std::string population = data + "/population.tif";
+    fs::copy_file(MpiRun::data() + "/population.tif", population);
+    {
+        GDALAllRegister();
+        GDALDatasetUniquePtr ds(GDALDataset::Open(population.c_str(), GDAL_OF_UPDATE));
+        ASSERT_TRUE(ds);
+        // Tiles of 512: tile 0 is rank 0's, tile 1 rank 1's, tile 3 rank 2's. The first bad
+        // pixel in row-major order is rank 1's, not the lowest rank's.
+        for (const auto& [x, y] : {std::pair{3, 5}, std::pair{600, 0}, std::pair{997, 998}}) {
+            float negative = -5;
+            ASSERT_EQ(ds->GetRasterBand(1)->RasterIO(GF_Write, x, y, 1, 1, &negative, 1, 1,
+                                                     GDT_Float32, 0, 0),
+                      CE_None);
+        }
+    }
+    const auto with_bad_population = [&](const std::string& out) {
+        std::vector<std::string> args = args_to(out);
+        const auto key = std::find(args.begin(), args.end(), "--inputs.population");
+        EXPECT_NE(key, args.end());
+        if (key != args.end())
+            key[1] = population;
+        return args;
+    };
+    const CommandResult plain = run_riskmap(with_bad_population(*dir / "bad-plain"));
+    const CommandResult ranks = mpirun(3, with_bad_population(*dir / "bad-np3"));
+    EXPECT_EQ(plain.exit_code, kExitInput) << plain.output;
+    EXPECT_EQ(ranks.exit_code, kExitInput) << ranks.output;
+    const std::string message =
+        "zonal.villages: '" + population + "': negative population at pixel (row 0, col 600)";
+    EXPECT_NE(plain.output.find(message), std::string::npos) << plain.output;
+    EXPECT_NE(ranks.output.find(message), std::string::npos) << ranks.output;
 }
 
 TEST_F(MpiDistrict, AnErrorOnOneRankEndsEveryRankWithItsCodeAndMessageOnce) {
