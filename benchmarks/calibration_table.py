@@ -129,9 +129,10 @@ def main(path):
             table("Maternal deaths, %s: village and kecamatan posteriors" % preset,
                   [h.format("deaths") for h in head],
                   area_lines(preset, "maternal", scen_deaths))
-        table("Stunting, %s: village and kecamatan posteriors" % preset,
-              [h.format("prevalence") for h in head], area_lines(preset, "stunting",
-                                                               ("near", "far")))
+        stunting = area_lines(preset, "stunting", ("near", "far"))
+        if stunting:
+            table("Stunting, %s: village and kecamatan posteriors" % preset,
+                  [h.format("prevalence") for h in head], stunting)
 
     lines = []
     for preset in ("district", "province"):

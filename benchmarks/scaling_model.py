@@ -21,15 +21,20 @@ The model of one run on P ranks (README "On a cluster"):
                 contiguous ranges of equal land as sched::weighted_range does; a tile's work
                 is its share (by measured compute seconds) of c x the measured maps.pixels,
                 which keeps c cores busy
-  collectives = 3 agreements a quarter (sched::agree), each two MPI_Allreduce of 8 bytes and
-                two MPI_Bcast (the writer's staging folder), (alpha + n beta) log2 P each
-  before      = the stages before maps.pixels, which every rank runs
-  assemble    = every rank taking every tile from the checkpoints (0 for one process): the
-                writer for the classes, the others for the maps they finish (an upper bound
-                for them: they keep only their maps). Taken as the measured 2-rank cost at
-                any P: every finishing rank reads every checkpoint, so the shared file system
-                serves up to min(P, maps) times the checkpoints, which the model does not
-                charge (optimistic where that file system is the limit)
+  collectives = 4 agreements a quarter (sched::agree), each two MPI_Allreduce of 8 bytes and
+                two MPI_Bcast (the writer's staging folder), (alpha + n beta) log2 P each;
+                two of them also add up integer sums (village sums and tile land, 8 bytes x
+                (4 villages + tiles); the score histogram, 1 MiB) and gather the style
+                samples (4 bytes each), charged as (alpha + n beta) log2 P for n bytes
+  before      = the stages before maps.pixels, which every rank runs, but zonal.villages
+                split by tile over the ranks
+  assemble    = the ranks taking their bands of every tile from the checkpoints (0 for one
+                process), on the rank with the most bands: the writer the score and what the
+                classes and change maps read (--writer-bands) besides the maps it finishes,
+                the others the maps they finish. Per band, the measured P-rank writer's cost
+                (maps.pixels less maps.pixels.ranks) over its bands there. The shared file
+                system serves every checkpoint band to some rank once, which the model does
+                not charge (optimistic where that file system is the limit)
   after       = max(classes + finish_0 + tables, max over r > 0 of finish_r) + cube
   finish_r    = the maps rank r finishes, each with its cube chunks encoded (maps.pixels'
                 maps round the ranks from rank 1, as map_finisher does; the classes and change
@@ -50,7 +55,8 @@ import math
 import sys
 
 BEFORE = ["checksum.inputs", "read.villages", "join.records", "neighbours.queen",
-          "read.rasters", "zonal.villages", "score.areas", "compare.previous"]
+          "read.rasters", "score.areas", "compare.previous"]  # zonal.villages: split by tile
+HISTOGRAM_BYTES = 2 * 65536 * 8
 PIXEL_STAGES = {"read.rasters", "zonal.villages", "maps.classes", "write.maps"}
 
 
@@ -82,11 +88,12 @@ def weighted_ranges(weights, ranks):
 
 def stage_times(run_json):
     with open(run_json) as f:
-        t = json.load(f)["timings_s"]
+        report = json.load(f)
+    t, villages = report["timings_s"], report["areas"]["count"]
     before = sum(v for k, v in t.items() if k in BEFORE)
     pixels = t.get("maps.pixels", 0.0)
     ranks_part = t.get("maps.pixels.ranks", 0.0)
-    return {"before": before, "pixels": pixels, "ranks_part": ranks_part,
+    return {"before": before, "pixels": pixels, "ranks_part": ranks_part, "villages": villages,
             "assemble": pixels - ranks_part if ranks_part else 0.0,
             "stages": sum(v for k, v in t.items() if k not in ("maps.pixels.ranks",
                                                                 "neighbours.queen.work")),
@@ -94,8 +101,9 @@ def stage_times(run_json):
 
 
 class Model:
-    def __init__(self, trace, threads, times, wall, assemble, alpha, beta, scale):
+    def __init__(self, trace, threads, times, wall, measured, args, scale):
         tiles, maps = trace
+        alpha, beta = args.alpha, args.beta
         total_compute = sum(t["compute"] for t in tiles) or 1.0
         busy = threads * times["pixels"]
         self.tiles = [dict(t, work=busy * t["compute"] / total_compute) for t in tiles]
@@ -103,13 +111,37 @@ class Model:
         timings = times["timings"]
         pixel_scaled = lambda k, v: v * (scale if k in PIXEL_STAGES else 1.0)
         self.before = sum(pixel_scaled(k, v) for k, v in timings.items() if k in BEFORE)
+        self.zonal = pixel_scaled("zonal.villages", timings.get("zonal.villages", 0.0))
+        self.villages = times["villages"]
         self.cube = max(0.0, wall - times["stages"]) * scale  # the cube and the exit
         self.rank0_other = sum(pixel_scaled(k, timings.get(k, 0.0))
                                for k in ("maps.classes", "write.tables"))
         self.maps = maps
         write_maps = pixel_scaled("write.maps", timings.get("write.maps", 0.0))
         self.finish_unit = write_maps / (self.finish_raw(list(range(len(maps)))) or 1.0)
-        self.assemble = assemble * scale
+        self.writer_bands = [int(i) for i in args.writer_bands.split(",")]
+        self.per_band = 0.0
+        if measured:  # the writer's assembling over the bands it loaded there
+            bands = len(self.bands(0, measured["ranks"]))
+            self.per_band = measured["times"]["assemble"] * scale / bands
+
+    def bands(self, rank, ranks):
+        """The checkpoint bands `rank` loads (map_stages.cpp's assembled_bands); -1: score."""
+        own = {i for i, m in enumerate(self.maps)
+               if m["shared"] and map_finisher(i, True, ranks) == rank}
+        return own | set(self.writer_bands) | {-1} if rank == 0 else own
+
+    def assemble(self, ranks):
+        if ranks == 1:
+            return 0.0
+        return self.per_band * max(len(self.bands(r, ranks)) for r in range(ranks))
+
+    def collectives(self, ranks):
+        """4 agreements of 4 small messages; village sums and the histogram added up."""
+        hops = math.log2(ranks)
+        small = 16 * hops * (self.alpha + 64 * self.beta)
+        sums = 8 * (4 * self.villages + len(self.tiles)) + HISTOGRAM_BYTES
+        return small + 2 * hops * self.alpha + hops * sums * self.beta
 
     def finish_raw(self, own):
         seconds = [self.maps[i]["seconds"] for i in own]
@@ -135,9 +167,11 @@ class Model:
         return worst
 
     def parts(self, ranks):
-        return {"before (every rank)": self.before, "maps.pixels share": self.pixels(ranks),
-                "collectives": 12 * math.log2(ranks) * (self.alpha + 64 * self.beta),
-                "assemble (every rank)": self.assemble if ranks > 1 else 0.0,
+        return {"before (every rank)": self.before,
+                "village sums (split)": self.zonal / ranks,
+                "maps.pixels share": self.pixels(ranks),
+                "collectives": self.collectives(ranks),
+                "assemble (the rank with most bands)": self.assemble(ranks),
                 "classes, tables (rank 0)": self.rank0_other,
                 "maps (slowest rank)": self.maps_part(ranks),
                 "cube (rank 0)": self.cube}
@@ -162,6 +196,9 @@ def main():
     p.add_argument("--ranks", default="1,2,4,8,16,32,64,128,256")
     p.add_argument("--alpha", type=float, default=5e-6, help="seconds per message")
     p.add_argument("--beta", type=float, default=1e-10, help="seconds per byte")
+    p.add_argument("--writer-bands", default="0,1,5,6,7,11",
+                   help="the maps the classes and change maps read (each indicator's rate, "
+                        "mean and n_eff: national.ini's)")
     a = p.parse_args()
 
     trace = read_trace(a.trace)
@@ -174,11 +211,11 @@ def main():
     assemble = shared["times"]["assemble"] if shared else 0.0
 
     def model(scale):
-        return Model(trace, threads, one, a.wall, assemble, a.alpha, a.beta, scale)
+        return Model(trace, threads, one, a.wall, shared, a, scale)
 
     print(f"trace: {len(tiles)} tiles, {sum(t['land'] for t in tiles)} land pixels, "
-          f"{len(trace[1])} maps, {threads} threads per rank; assembling the checkpoints: "
-          f"{assemble:.2f} s")
+          f"{len(trace[1])} maps, {threads} threads per rank; the writer assembling the "
+          f"checkpoints: {assemble:.2f} s")
     m1 = model(1.0)
     print("\n| run | ranks | measured wall | predicted | error | maps.pixels share, predicted |")
     print("|---|---:|---:|---:|---:|---:|")

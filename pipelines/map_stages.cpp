@@ -154,9 +154,12 @@ std::unique_ptr<PixelTile> read_tile_data(const JobState& s, const PixelPlan& pl
     auto t = std::make_unique<PixelTile>();
     t->core = core;
     t->window = sched::grow_clipped(core, plan.smoothing.halo, s.grid.width, s.grid.height);
-    t->population = s.population->read(t->window);
+    // Assembling under MPI (bands chosen) takes the checkpoint's bands and nothing else; the
+    // population weighs the histogram of a computed or resumed tile.
+    if (plan.bands_loaded.empty())
+        t->population = s.population->read(t->window);
     if (plan.checkpoints->has(core)) {
-        t->resumed = true; // loaded by compute_tile; the ranks' share only counts it
+        t->resumed = true; // loaded on a worker thread, not in this serial reading
         return t;
     }
     if (s.sanitation) {

@@ -23,6 +23,8 @@ packages=(
     libdeflate-dev zlib1g-dev
     # one run shared by MPI ranks (mpirun -np N riskmap run); the tests launch it with mpirun
     openmpi-bin libopenmpi-dev
+    # a one-node Slurm (scripts/slurm_local.sh) that runs the README's batch script and srun
+    slurmctld slurmd slurm-client munge
     # libFuzzer targets (clang with its fuzzer and sanitizer runtimes)
     clang-14 libclang-rt-14-dev
 )

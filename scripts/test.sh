@@ -15,6 +15,10 @@ ctest --output-on-failure -j2
 echo "test.sh: again under LC_ALL=id_ID.UTF-8"
 LC_ALL=id_ID.UTF-8 ctest --output-on-failure -j2
 
+echo "test.sh: the README's Slurm batch script and srun on a one-node Slurm"
+bash "$root/scripts/slurm_local.sh"
+bash "$root/scripts/slurm_check.sh"
+
 echo "test.sh: again under AddressSanitizer + UndefinedBehaviorSanitizer"
 cd "$root"
 cmake --preset asan >/dev/null
