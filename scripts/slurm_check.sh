@@ -29,9 +29,10 @@ awk '/^A Slurm batch script/ { armed = 1 } armed && /^#!\/bin\/bash/ { on = 1 }
 grep -q '^mpirun' "$work/job.sh" || { echo "slurm_check: no batch script in the README" >&2; exit 1; }
 
 riskmap run --config national.ini --quiet --output.dir "$work/plain"
-sbatch --wait --quiet --nodes=1 --ntasks-per-node=2 --cpus-per-task=1 \
+# A job that cannot start (a drained node) must not hang the test command.
+timeout 600 sbatch --wait --quiet --nodes=1 --ntasks-per-node=2 --cpus-per-task=1 \
     --output="$work/sbatch.log" "$work/job.sh" || { cat "$work/sbatch.log" >&2; exit 1; }
-srun --mpi=pmix --cpu-bind=none --nodes=1 --ntasks=2 --cpus-per-task=1 \
+timeout 600 srun --mpi=pmix --cpu-bind=none --nodes=1 --ntasks=2 --cpus-per-task=1 \
     riskmap run --config national.ini --threads 1 --quiet --output.dir "$work/srun"
 
 # Every file the same but run.json, which differs only in timings, resources and its folder.

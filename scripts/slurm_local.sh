@@ -14,11 +14,12 @@ else
     host=$(hostname -s)
     # Slurm drains a node that claims more memory than it has: leave 1 GiB aside.
     memory=$(($(awk '/^MemTotal/ { print $2 }' /proc/meminfo) / 1024 - 1024))
-    # proctrack/linuxproc and task/none: no cgroups needed (containers often lack them).
+    # proctrack/linuxproc and task/none: no cgroups needed (containers often lack them); the
+    # loopback address: no name resolution needed.
     $SUDO tee "$conf" >/dev/null <<EOF
 $marker
 ClusterName=riskmap
-SlurmctldHost=$host
+SlurmctldHost=$host(127.0.0.1)
 AuthType=auth/munge
 SlurmUser=root
 ProctrackType=proctrack/linuxproc
@@ -34,7 +35,7 @@ SlurmctldPidFile=/run/slurmctld.pid
 SlurmdPidFile=/run/slurmd.pid
 SlurmctldLogFile=/var/log/slurm/slurmctld.log
 SlurmdLogFile=/var/log/slurm/slurmd.log
-NodeName=$host CPUs=$(nproc) RealMemory=$memory State=UNKNOWN
+NodeName=$host NodeAddr=127.0.0.1 CPUs=$(nproc) RealMemory=$memory State=UNKNOWN
 PartitionName=local Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 EOF
 fi
