@@ -1,6 +1,7 @@
 #include "pipelines/checkpoints.hpp"
 
 #include "core/error.hpp"
+#include "io/atomic_file.hpp"
 #include "io/band_stack.hpp"
 #include "io/checksum.hpp"
 
@@ -53,13 +54,10 @@ std::vector<Layer<float>> TileCheckpoints::load(const Rect& core, std::size_t ba
 }
 
 void TileCheckpoints::save(const Rect& core, const std::vector<const Layer<float>*>& layers) const {
-    const fs::path final_path = file_of(core);
-    const std::string part = final_path.string() + ".part";
-    io::write_band_stack(part, layers, "checkpoint");
-    std::error_code ec;
-    fs::rename(part, final_path, ec);
-    if (ec)
-        throw Error("cannot keep checkpoint '" + final_path.string() + "': " + ec.message());
+    io::replace_file(
+        file_of(core),
+        [&](const std::string& part) { io::write_band_stack(part, layers, "checkpoint"); },
+        {"keep checkpoint"});
 }
 
 void TileCheckpoints::discard_all(const std::string& output_dir) {

@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/numbers.hpp"
+#include "io/atomic_file.hpp"
 #include "io/staged_output.hpp"
 #include "sched/ranks.hpp"
 
@@ -36,12 +37,7 @@ void TileTrace::write() const {
         path.replace_filename(path.stem().string() + ".rank" + std::to_string(sched::rank()) +
                               path.extension().string());
     const std::string header = "rank,phase,tile,land_pixels,resumed,read_s,compute_s,keep_s\n";
-    const std::string part = path.string() + ".part";
-    io::write_file(part, header + rows_);
-    std::error_code ec;
-    std::filesystem::rename(part, path, ec);
-    if (ec)
-        throw Error("cannot write the trace '" + path.string() + "': " + ec.message());
+    io::replace_file_text(path, header + rows_, {"write the trace"});
 }
 
 } // namespace riskmap

@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "core/numbers.hpp"
+#include "io/atomic_file.hpp"
 #include "io/raster_io.hpp"
 #include "io/tile_io.hpp"
 #include "sched/parallel_rows.hpp"
@@ -166,12 +167,9 @@ void smooth_file(const SmoothOptions& opt, const Grid& grid, const kernels::Gaus
             auto& t = static_cast<SmoothTile&>(w);
             file.write(t.core, t.out.data());
         });
-    const std::string part = opt.output + ".riskmap-part.tif";
-    file.finish(part, sched::worker_threads());
-    std::error_code ec;
-    std::filesystem::rename(part, opt.output, ec);
-    if (ec)
-        throw Error("cannot move '" + part + "' to '" + opt.output + "': " + ec.message());
+    io::replace_file(
+        opt.output, [&](const std::string& part) { file.finish(part, sched::worker_threads()); },
+        io::Replacement{"write", opt.output + ".riskmap-part.tif"});
 }
 } // namespace
 

@@ -45,22 +45,19 @@ void cube_write_quarter(const std::string& path, const Grid& grid, const std::st
     // Checks the grid against every quarter already there before anything is written.
     scan_quarters(paths, grid);
     const QuarterBackup backup(paths.quarter(period));
-    write_atomically(paths.quarter(period), [&](const std::string& tmp) {
+    write_cube_file(paths.quarter(period), [&](const std::string& tmp) {
         write_quarter_file(tmp, grid, period, layers, villages);
     });
     try {
         const auto quarters = scan_quarters(paths, grid);
-        rename_into_place(
-            write_temporary(paths.master,
-                            [&](const std::string& tmp) { write_master(tmp, grid, quarters); }),
-            paths.master);
+        write_cube_file(paths.master,
+                        [&](const std::string& tmp) { write_master(tmp, grid, quarters); });
     } catch (...) {
         // Without a new master the cube must stay as it was: the quarter's earlier version
         // back, or no file for a quarter the old master does not list.
         backup.restore();
         throw;
     }
-    sync_folder(paths.master);
 }
 
 std::vector<std::string> cube_periods(const std::string& path) {

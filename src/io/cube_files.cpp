@@ -1,5 +1,8 @@
 #include "io/cube_files.hpp"
 
+#include "io/atomic_file.hpp"
+#include "io/staged_output.hpp"
+
 namespace riskmap::io::cube_detail {
 
 namespace fs = std::filesystem;
@@ -23,26 +26,17 @@ void remove_temporaries(const CubePaths& paths) {
         }
 }
 
-void sync(const fs::path& path, int flags) {
-    const Fd fd(path, flags);
-    if (::fsync(fd.get()) != 0)
-        throw Error("cube: cannot sync '" + path.string() + "'");
-}
-
-/// rename(2): readers see the old file or the new one, never a mix.
-void rename_into_place(const fs::path& tmp, const fs::path& path) {
-    std::error_code ec;
-    fs::rename(tmp, path, ec);
-    if (!ec)
-        return;
-    fs::remove(tmp, ec);
-    throw Error("cube: cannot rename '" + tmp.string() + "' to '" + path.string() +
-                "': " + ec.message());
-}
-
-/// Makes the renames in `path`'s folder durable.
-void sync_folder(const fs::path& path) {
-    sync(path.parent_path().empty() ? fs::path(".") : path.parent_path(), O_RDONLY | O_DIRECTORY);
+void write_cube_file(const fs::path& path, const std::function<void(const std::string&)>& write) {
+    const auto write_with_cause = [&](const std::string& tmp) {
+        try {
+            write(tmp);
+        } catch (const InputError&) {
+            throw;
+        } catch (const Error& e) {
+            throw Error(e.what() + write_failure_cause(tmp));
+        }
+    };
+    replace_file(path, write_with_cause, Replacement{"replace cube file", temporary(path), true});
 }
 
 } // namespace riskmap::io::cube_detail

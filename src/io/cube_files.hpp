@@ -6,7 +6,6 @@
 
 #include "core/error.hpp"
 #include "io/cube_grid.hpp"
-#include "io/staged_output.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -16,6 +15,7 @@
 #include <cstring>
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -78,37 +78,10 @@ private:
 
 /// Under the lock no other writer runs, so every temporary file is a killed writer's.
 void remove_temporaries(const CubePaths& paths);
-void sync(const fs::path& path, int flags);
-
-/// Writes `path`'s new content under a temporary name and syncs it; removes it on failure.
-template <class Write> fs::path write_temporary(const fs::path& path, Write&& write) {
-    const fs::path tmp = temporary(path);
-    try {
-        write(tmp.string());
-        sync(tmp, O_RDONLY);
-    } catch (const InputError&) {
-        std::error_code ec;
-        fs::remove(tmp, ec);
-        throw;
-    } catch (const Error& e) {
-        // The cause first: HDF5 reports a full disk only as "file write failed".
-        const std::string cause = write_failure_cause(tmp.string());
-        std::error_code ec;
-        fs::remove(tmp, ec);
-        throw Error(e.what() + cause);
-    }
-    return tmp;
-}
-
-/// rename(2): readers see the old file or the new one, never a mix.
-void rename_into_place(const fs::path& tmp, const fs::path& path);
-/// Makes the renames in `path`'s folder durable.
-void sync_folder(const fs::path& path);
-
-template <class Write> void write_atomically(const fs::path& path, Write&& write) {
-    rename_into_place(write_temporary(path, std::forward<Write>(write)), path);
-    sync_folder(path);
-}
+/// Replaces `path` durably (atomic_file.hpp) under a temporary name of the cube's, which
+/// the next writer removes if this one is killed; a failed write ends with its cause, since
+/// HDF5 reports a full disk only as "file write failed".
+void write_cube_file(const fs::path& path, const std::function<void(const std::string&)>& write);
 
 /// The earlier version of a quarter file, kept as a hard link (no data copied, so it works on
 /// a full disk) while the new version and then the master are written. Its name is a

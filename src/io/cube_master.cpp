@@ -187,7 +187,7 @@ void cube_pack(const std::string& path, const std::string& out) {
     std::vector<std::string> periods;
     for (const auto& q : quarters)
         periods.push_back(q.period);
-    write_atomically(out, [&](const std::string& tmp) {
+    write_cube_file(out, [&](const std::string& tmp) {
         File file = create_file(tmp);
         put_globals(file, "riskmap quarterly cube, packed into one self-contained file");
         const Axes axes = write_axes(file, grid, periods, false);

@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "core/language.hpp"
 #include "core/numbers.hpp"
+#include "io/atomic_file.hpp"
 #include "io/csv.hpp"
 #include "io/map_style.hpp"
 #include "io/staged_output.hpp"
@@ -484,9 +485,7 @@ std::string write_report(const std::string& out_dir) {
             changes(s, villages, inds, root.GetObj("uncertainty")) +
             data_quality(s, dir, root, inds) + provenance(s, root) + "</body></html>\n";
     const fs::path path = dir / ("report_" + (period.empty() ? "run" : period) + ".html");
-    const fs::path tmp = dir / ("." + path.filename().string() + ".tmp");
-    write_file(tmp.string(), page);
-    fs::rename(tmp, path);
+    replace_file_text(path, page, {"write", dir / ("." + path.filename().string() + ".tmp")});
     return path.string();
 }
 
@@ -514,21 +513,20 @@ std::optional<std::string> print_report_pdf(const std::string& html_path) {
     const fs::path page = fs::absolute(html_path);
     fs::path pdf = page;
     pdf.replace_extension(".pdf");
-    const fs::path tmp = pdf.parent_path() / ("." + pdf.filename().string() + ".tmp");
-    // --no-sandbox: Chromium's sandbox refuses to run as root (CI, containers);
-    // --disable-dev-shm-usage: containers often have a small /dev/shm.
-    const std::string command = shell_quoted(*browser) +
-                                " --headless --no-sandbox --disable-gpu --disable-dev-shm-usage"
-                                " --no-pdf-header-footer"
-                                " --print-to-pdf=" +
-                                shell_quoted(tmp.string()) + " " +
-                                shell_quoted("file://" + page.string()) + " >/dev/null 2>&1";
-    if (std::system(command.c_str()) != 0 || !fs::exists(tmp) || fs::file_size(tmp) == 0) {
-        std::error_code ec;
-        fs::remove(tmp, ec);
-        throw Error("Chromium could not print '" + page.string() + "' to PDF");
-    }
-    fs::rename(tmp, pdf);
+    const auto print = [&](const std::string& tmp) {
+        // --no-sandbox: Chromium's sandbox refuses to run as root (CI, containers);
+        // --disable-dev-shm-usage: containers often have a small /dev/shm.
+        const std::string command = shell_quoted(*browser) +
+                                    " --headless --no-sandbox --disable-gpu --disable-dev-shm-usage"
+                                    " --no-pdf-header-footer"
+                                    " --print-to-pdf=" +
+                                    shell_quoted(tmp) + " " +
+                                    shell_quoted("file://" + page.string()) + " >/dev/null 2>&1";
+        if (std::system(command.c_str()) != 0 || !fs::exists(tmp) || fs::file_size(tmp) == 0)
+            throw Error("Chromium could not print '" + page.string() + "' to PDF");
+    };
+    replace_file(pdf, print,
+                 {"write", pdf.parent_path() / ("." + pdf.filename().string() + ".tmp")});
     return pdf.string();
 }
 
