@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "io/gdal_env.hpp"
+#include "io/raster_io.hpp"
 #include "io/staged_output.hpp"
 
 #include <cpl_string.h>
@@ -15,8 +16,7 @@ void write_band_stack(const std::string& path, const std::vector<const Layer<flo
                       const std::string& what) {
     const int width = layers.front()->width(), height = layers.front()->height();
     CPLStringList options;
-    options.SetNameValue("COMPRESS", "ZSTD");
-    options.SetNameValue("ZSTD_LEVEL", "1");
+    add_fast_compression(options, Driver::GTiff);
     options.SetNameValue("INTERLEAVE", "BAND");
     GDALDriver* gtiff = GetGDALDriverManager()->GetDriverByName("GTiff");
     const auto failed = [&] {

@@ -4,6 +4,7 @@
 #include "core/numbers.hpp"
 #include "io/gdal_env.hpp"
 #include "io/staged_output.hpp"
+#include "io/tile_io.hpp"
 
 #include <cpl_string.h>
 #include <gdal_utils.h>
@@ -38,40 +39,13 @@ Grid grid_of(GDALDataset& ds, const std::string& path) {
     return g;
 }
 
-void check_finite(const Layer<float>& layer, const std::string& path) {
-    for (int r = 0; r < layer.height(); ++r)
-        for (int c = 0; c < layer.width(); ++c)
-            if (std::isinf(layer(r, c)))
-                throw InputError("'" + path + "': pixel (row " + std::to_string(r) + ", col " +
-                                 std::to_string(c) + ") is infinite; set it to nodata");
-}
-
-Layer<float> band_to_layer(GDALRasterBand& band, const std::string& path) {
-    Layer<float> out(band.GetXSize(), band.GetYSize());
-    if (band.RasterIO(GF_Read, 0, 0, out.width(), out.height(), out.data(), out.width(),
-                      out.height(), GDT_Float32, 0, 0) != CE_None)
-        throw InputError("'" + path + "': pixels cannot be read" + gdal_last_error());
-    int has_nodata = 0;
-    const double nodata = band.GetNoDataValue(&has_nodata);
-    if (has_nodata && !std::isnan(nodata)) {
-        const float nd = static_cast<float>(nodata);
-        for (float& v : out.values())
-            if (v == nd)
-                v = kNaN;
-    }
-    check_finite(out, path);
-    return out;
-}
-
 } // namespace
 
 MapReadback::MapReadback(const std::string& path)
     : ds_(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY)) {
     if (!ds_)
         throw Error("cannot reopen '" + path + "'");
-    int has = 0;
-    nodata_ = ds_->GetRasterBand(1)->GetNoDataValue(&has);
-    has_nodata_ = has && !std::isnan(nodata_);
+    nodata_ = float_nodata(*ds_);
 }
 
 Layer<float> MapReadback::read(const Rect& rect, int buf_w, int buf_h) {
@@ -79,11 +53,37 @@ Layer<float> MapReadback::read(const Rect& rect, int buf_w, int buf_h) {
     if (ds_->GetRasterBand(1)->RasterIO(GF_Read, rect.x0, rect.y0, rect.width, rect.height,
                                         out.data(), buf_w, buf_h, GDT_Float32, 0, 0) != CE_None)
         throw Error("cannot read back a map" + gdal_last_error());
-    if (has_nodata_)
-        for (float& v : out.values())
-            if (v == static_cast<float>(nodata_))
-                v = std::nanf("");
+    nodata_to_nan(out, nodata_);
     return out;
+}
+
+void add_fast_compression(CPLStringList& options, Driver driver) {
+    options.SetNameValue("COMPRESS", "ZSTD");
+    options.SetNameValue(driver == Driver::COG ? "LEVEL" : "ZSTD_LEVEL", "1");
+}
+
+std::optional<float> float_nodata(GDALDataset& ds) {
+    int has = 0;
+    const double nodata = ds.GetRasterBand(1)->GetNoDataValue(&has);
+    if (!has || std::isnan(nodata))
+        return std::nullopt;
+    return static_cast<float>(nodata);
+}
+
+void nodata_to_nan(Layer<float>& values, std::optional<float> nodata) {
+    if (nodata)
+        for (float& v : values.values())
+            if (v == *nodata)
+                v = kNaN;
+}
+
+void check_finite(const Layer<float>& values, const std::string& path, int row0, int col0) {
+    for (int r = 0; r < values.height(); ++r)
+        for (int c = 0; c < values.width(); ++c)
+            if (std::isinf(values(r, c)))
+                throw InputError("'" + path + "': pixel (row " + std::to_string(row0 + r) +
+                                 ", col " + std::to_string(col0 + c) +
+                                 ") is infinite; set it to nodata");
 }
 
 Grid read_grid(const std::string& path) {
@@ -92,10 +92,7 @@ Grid read_grid(const std::string& path) {
 }
 
 Layer<float> read_band(const std::string& path, const Grid& grid) {
-    auto ds = open_raster(path);
-    if (ds->GetRasterXSize() != grid.width || ds->GetRasterYSize() != grid.height)
-        throw InputError("'" + path + "': size differs from the analysis grid");
-    return band_to_layer(*ds->GetRasterBand(1), path);
+    return GridBandReader(path, grid, path).read(Rect{0, 0, grid.width, grid.height});
 }
 
 namespace {
@@ -126,12 +123,9 @@ GDALDatasetUniquePtr memory_map(const Grid& grid, GDALDataType type, const void*
 void write_cog(GDALDataset& src, const std::string& path, const char* resampling, int threads) {
     GDALDriver* cog = GetGDALDriverManager()->GetDriverByName("COG");
     CPLStringList options;
-    // ZSTD level 1 with the predictor: about the size of DEFLATE's at a third of the time on
-    // a national map (20 s instead of 63-71 s per 1.1-Gpx layer, benchmarks/RESULTS.md);
-    // every GDAL-based reader (QGIS, rasterio, xarray) decodes it. 512-px blocks match the
-    // tile lattice the maps are written in.
-    options.SetNameValue("COMPRESS", "ZSTD");
-    options.SetNameValue("LEVEL", "1");
+    // With the predictor: about the size of DEFLATE's. 512-px blocks match the tile lattice
+    // the maps are written in.
+    add_fast_compression(options, Driver::COG);
     options.SetNameValue("PREDICTOR", "YES");
     options.SetNameValue("BLOCKSIZE", "512");
     options.SetNameValue("OVERVIEWS", "AUTO");

@@ -6,11 +6,13 @@
 #include "core/layer.hpp"
 #include "core/rect.hpp"
 
+#include <cpl_string.h>
 #include <gdal_priv.h>
 
 #include <array>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,9 +29,28 @@ public:
 
 private:
     GDALDatasetUniquePtr ds_;
-    double nodata_ = 0;
-    bool has_nodata_ = false;
+    std::optional<float> nodata_;
 };
+
+/// GDAL's GeoTIFF drivers: the plain one (work files, checkpoints) and the cloud-optimised one
+/// (maps); they name the compression level differently.
+enum class Driver { GTiff, COG };
+
+/// The compression of every GeoTIFF riskmap writes: ZSTD level 1, a third of DEFLATE's time
+/// on a national map (20 s instead of 63-71 s per 1.1-Gpx layer, benchmarks/RESULTS.md) and
+/// decoded by every GDAL-based reader (QGIS, rasterio, xarray).
+void add_fast_compression(CPLStringList& options, Driver driver);
+
+/// Band 1's nodata value as its float pixels hold it; none when unset or NaN (NaN pixels are
+/// no data already).
+std::optional<float> float_nodata(GDALDataset& ds);
+
+/// Every pixel equal to `nodata` becomes NaN: how every reader of riskmap marks no data.
+void nodata_to_nan(Layer<float>& values, std::optional<float> nodata);
+
+/// Throws InputError naming `path` and the grid pixel (the window starts at row0, col0) of
+/// the first +/-infinity: no reader lets one through.
+void check_finite(const Layer<float>& values, const std::string& path, int row0, int col0);
 
 /// The grid of a raster file; throws InputError when it has no CRS or no geotransform.
 Grid read_grid(const std::string& path);

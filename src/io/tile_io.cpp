@@ -17,8 +17,6 @@
 namespace riskmap::io {
 
 namespace {
-constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
-
 const char* resampling_name(Resampling r) {
     switch (r) {
     case Resampling::Average:
@@ -38,8 +36,7 @@ CPLStringList work_file_options() {
     options.SetNameValue("TILED", "YES");
     options.SetNameValue("BLOCKXSIZE", "512");
     options.SetNameValue("BLOCKYSIZE", "512");
-    options.SetNameValue("COMPRESS", "ZSTD");
-    options.SetNameValue("ZSTD_LEVEL", "1");
+    add_fast_compression(options, Driver::GTiff);
     options.SetNameValue("BIGTIFF", "IF_SAFER");
     return options;
 }
@@ -60,9 +57,7 @@ GridBandReader::GridBandReader(const std::string& path, const Grid& grid, std::s
     : shown_path_(std::move(shown_path)), ds_(open_raster(path)) {
     if (ds_->GetRasterXSize() != grid.width || ds_->GetRasterYSize() != grid.height)
         throw InputError("'" + shown_path_ + "': size differs from the analysis grid");
-    int has = 0;
-    nodata_ = ds_->GetRasterBand(1)->GetNoDataValue(&has);
-    has_nodata_ = has && !std::isnan(nodata_);
+    nodata_ = float_nodata(*ds_);
 }
 
 Layer<float> GridBandReader::read(const Rect& rect) const {
@@ -74,18 +69,8 @@ Layer<float> GridBandReader::read(const Rect& rect) const {
                                             0) != CE_None)
             throw InputError("'" + shown_path_ + "': pixels cannot be read" + gdal_last_error());
     }
-    const float nd = static_cast<float>(nodata_);
-    for (int r = 0; r < rect.height; ++r) {
-        for (int c = 0; c < rect.width; ++c) {
-            float& v = out(r, c);
-            if (has_nodata_ && v == nd)
-                v = kNaN;
-            else if (std::isinf(v))
-                throw InputError("'" + shown_path_ + "': pixel (row " +
-                                 std::to_string(rect.y0 + r) + ", col " +
-                                 std::to_string(rect.x0 + c) + ") is infinite; set it to nodata");
-        }
-    }
+    nodata_to_nan(out, nodata_);
+    check_finite(out, shown_path_, rect.y0, rect.x0);
     return out;
 }
 
@@ -269,9 +254,7 @@ Layer<float> TiledMapFile::read(const Rect& rect) {
                                         0) != CE_None)
         throw Error("cannot read '" + work_path_ + "'" + gdal_last_error());
     if (type_ == GDT_Byte)
-        for (float& v : out.values())
-            if (v == 0)
-                v = kNaN;
+        nodata_to_nan(out, 0.0f); // a class map's nodata
     return out;
 }
 

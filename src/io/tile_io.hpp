@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,8 +33,7 @@ public:
 private:
     std::string shown_path_;
     GDALDatasetUniquePtr ds_;
-    double nodata_ = 0;
-    bool has_nodata_ = false;
+    std::optional<float> nodata_;
     mutable std::mutex mutex_;
 };
 
