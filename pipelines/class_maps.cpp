@@ -30,96 +30,21 @@ io::MapInfo priority_info(const JobConfig& cfg) {
     return info;
 }
 
-/// A pixel's class is where the middle of its population falls in the population ranked by
-/// score (DESIGN.md section 3): 1 + floor(5 (above + w / 2) / total), `above` being the
-/// population of strictly higher scores. Pixels with equal scores share `above`. The
-/// histogram of the scores' float bits by their top 16 bits gives `above` for every bin; only
-/// bins a class boundary falls in need the exact position inside the bin, from a second
-/// histogram of their low 16 bits.
-struct ClassPlan {
-    bool unweighted = false;
-    double total = 0;
-    std::vector<std::int64_t> above; ///< per bin, weight of all higher bins
-    /// Ambiguous bins: per low 16 bits, weight of the bin's strictly higher scores.
-    std::map<std::uint32_t, std::vector<std::int64_t>> inside;
-};
-
-int class_at(double middle, double total) {
-    return 1 + std::min(4, static_cast<int>(5 * middle / total));
-}
-
-std::int64_t pixel_weight(const ClassPlan& plan, float pop) {
-    return plan.unweighted ? 1 : fixed_point(pop > 0 ? pop : 0.0);
-}
-
-ClassPlan coarse_plan(const ScoreHistogram& h) {
-    ClassPlan plan;
-    std::int64_t total = 0;
-    for (auto w : h.weight)
-        total += w;
-    plan.unweighted = total <= 0;
-    const auto& bins = plan.unweighted ? h.count : h.weight;
-    plan.above.assign(ScoreHistogram::kBins, 0);
-    std::int64_t running = 0;
-    for (int b = ScoreHistogram::kBins - 1; b >= 0; --b) {
-        plan.above[b] = running;
-        running += bins[b];
+/// The second pass of the pixel classes over the tiles whose scores fall in a bin a class
+/// boundary cuts (kernels/priority.hpp).
+void second_pass(JobState& s, kernels::ScoreClasses& classes) {
+    if (classes.needs_second_pass()) {
+        const sched::TileLayout layout(s.grid.width, s.grid.height, s.config.tile_size);
+        std::mutex merge;
+        sched::for_each_tile(layout, [&](std::size_t i) {
+            const Rect& t = layout.tile(i);
+            const auto part =
+                classes.partial(s.score_file->read(t).values(), s.population->read(t).values());
+            std::lock_guard lock(merge);
+            classes.add(part);
+        });
     }
-    plan.total = static_cast<double>(running);
-    for (int b = 0; b < ScoreHistogram::kBins; ++b)
-        if (bins[b] > 0 && class_at(double(plan.above[b]), plan.total) !=
-                               class_at(double(plan.above[b] + bins[b]), plan.total))
-            plan.inside[static_cast<std::uint32_t>(b)].assign(1 << 16, 0);
-    return plan;
-}
-
-/// Second histogram of the ambiguous bins, then its suffix sums (weight strictly above).
-void refine_plan(JobState& s, ClassPlan& plan) {
-    if (plan.inside.empty() || plan.total <= 0)
-        return;
-    const sched::TileLayout layout(s.grid.width, s.grid.height, s.config.tile_size);
-    std::mutex merge;
-    sched::for_each_tile(layout, [&](std::size_t i) {
-        const Rect& t = layout.tile(i);
-        const auto score = s.score_file->read(t);
-        const auto pop = s.population->read(t);
-        std::map<std::uint32_t, std::vector<std::int64_t>> local;
-        for (std::size_t p = 0; p < score.size(); ++p) {
-            if (std::isnan(score[p]))
-                continue;
-            const auto key = std::bit_cast<std::uint32_t>(score[p]);
-            if (!plan.inside.count(key >> 16))
-                continue;
-            auto& bins = local[key >> 16];
-            bins.resize(1 << 16, 0);
-            bins[key & 0xffff] += pixel_weight(plan, pop[p]);
-        }
-        std::lock_guard lock(merge);
-        for (auto& [bin, counts] : local)
-            for (std::size_t l = 0; l < counts.size(); ++l)
-                plan.inside[bin][l] += counts[l];
-    });
-    for (auto& [bin, counts] : plan.inside) {
-        std::int64_t running = 0;
-        for (int l = (1 << 16) - 1; l >= 0; --l) {
-            const std::int64_t here = counts[l];
-            counts[l] = running;
-            running += here;
-        }
-    }
-}
-
-std::uint8_t pixel_class(const ClassPlan& plan, float score, float pop) {
-    if (std::isnan(score) || plan.total <= 0)
-        return 0;
-    const auto key = std::bit_cast<std::uint32_t>(score);
-    const std::int64_t above = plan.above[key >> 16];
-    const auto it = plan.inside.find(key >> 16);
-    if (it == plan.inside.end())
-        return static_cast<std::uint8_t>(class_at(double(above), plan.total));
-    const double middle =
-        double(above + it->second[key & 0xffff]) + 0.5 * double(pixel_weight(plan, pop));
-    return static_cast<std::uint8_t>(class_at(middle, plan.total));
+    classes.finish();
 }
 
 /// Change maps need this quarter's rates and the previous quarter's layers.
@@ -329,11 +254,12 @@ void increase_pixels(const JobConfig& cfg, const ChangePlan& plan, ClassTile& t)
     }
 }
 
-void compute_class_tile(const JobConfig& cfg, const ClassPlan& classes, const ChangePlan& plan,
-                        const PrevalenceMaps& prevalence, int stride, ClassTile& t) {
+void compute_class_tile(const JobConfig& cfg, const kernels::ScoreClasses& classes,
+                        const ChangePlan& plan, const PrevalenceMaps& prevalence, int stride,
+                        ClassTile& t) {
     t.classes = Layer<std::uint8_t>(t.core.width, t.core.height, 0);
     for (std::size_t i = 0; i < t.score.size(); ++i)
-        t.classes[i] = pixel_class(classes, t.score[i], t.population[i]);
+        t.classes[i] = classes.class_of(t.score[i], t.population[i]);
     for (std::size_t j = 0; j < prevalence.map.size(); ++j) {
         const auto& breaks = cfg.indicators[prevalence.indicator[j]].class_breaks;
         Layer<std::uint8_t> layer(t.core.width, t.core.height, 0);
@@ -381,8 +307,8 @@ void style_changes(JobState& s, const ChangePlan& plan,
 
 void PriorityMaps::run(JobState& state) {
     const JobConfig& cfg = state.config;
-    ClassPlan classes = coarse_plan(state.score_histogram);
-    refine_plan(state, classes);
+    kernels::ScoreClasses classes(state.score_histogram);
+    second_pass(state, classes);
     const ChangePlan changes = plan_changes(state);
     const PrevalenceMaps prevalence = plan_prevalence(state);
     const std::size_t class_map = add_map(state, "priority_class", priority_info(cfg), GDT_Byte);

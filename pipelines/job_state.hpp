@@ -17,6 +17,7 @@
 #include "kernels/disclosure.hpp"
 #include "kernels/empirical_bayes.hpp"
 #include "kernels/hyperprior.hpp"
+#include "kernels/priority.hpp"
 #include "kernels/self_check.hpp"
 #include "pipelines/child_register.hpp"
 #include "pipelines/job_config.hpp"
@@ -142,13 +143,7 @@ struct NamedMap {
     bool in_cube = true; ///< change maps are derived from the cube, not stored in it
 };
 
-/// Population-weighted histogram of pixel priority scores, in exact integer units so the sums
-/// do not depend on the order tiles finish in (scores are float bits, monotone for >= 0).
-struct ScoreHistogram {
-    static constexpr int kBins = 1 << 16; ///< by the top 16 bits of the score's float bits
-    std::vector<std::int64_t> weight = std::vector<std::int64_t>(kBins, 0);
-    std::vector<std::int64_t> count = std::vector<std::int64_t>(kBins, 0);
-};
+using kernels::ScoreHistogram;
 
 struct JobState {
     explicit JobState(const JobConfig& c) : config(c) {}

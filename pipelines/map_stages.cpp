@@ -72,19 +72,10 @@ void risk_and_score(const JobState& s, const PixelPlan& plan, PixelTile& t) {
 }
 
 void histogram_tile(PixelTile& t, const CoreInWindow& o) {
-    t.weight.assign(ScoreHistogram::kBins, 0);
-    t.count.assign(ScoreHistogram::kBins, 0);
-    for (int r = 0; r < t.core.height; ++r) {
-        for (int c = 0; c < t.core.width; ++c) {
-            const float score = t.score(r, c);
-            if (std::isnan(score))
-                continue;
-            const auto bin = std::bit_cast<std::uint32_t>(score) >> 16;
-            const float pop = t.population.data()[o.window_index(t, r, c)];
-            t.weight[bin] += fixed_point(pop > 0 ? pop : 0.0);
-            t.count[bin] += 1;
-        }
-    }
+    t.histogram = ScoreHistogram();
+    for (int r = 0; r < t.core.height; ++r)
+        for (int c = 0; c < t.core.width; ++c)
+            t.histogram.add(t.score(r, c), t.population.data()[o.window_index(t, r, c)]);
 }
 
 void compute_maps(const JobState& s, const PixelPlan& plan, PixelTile& t) {
@@ -206,10 +197,7 @@ struct TileSummaries {
 
     explicit TileSummaries(std::size_t indicators) : samples(2 * indicators) {}
     void add(const PixelTile& t) {
-        for (int b = 0; b < ScoreHistogram::kBins; ++b) {
-            histogram.weight[b] += t.weight[b];
-            histogram.count[b] += t.count[b];
-        }
+        histogram.add(t.histogram);
         for (std::size_t k = 0; k < samples.size(); ++k)
             samples[k].insert(samples[k].end(), t.samples[k].begin(), t.samples[k].end());
     }

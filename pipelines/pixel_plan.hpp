@@ -95,7 +95,7 @@ struct PixelTile final : sched::TileWork {
     /// On the lattice: per indicator k its posterior means at k, its effective denominators
     /// at K + k.
     std::vector<std::vector<float>> samples;
-    std::vector<std::int64_t> weight, count; ///< score histogram of this tile
+    ScoreHistogram histogram; ///< of this tile's scores
 };
 
 /// Offsets of the core inside the window.

@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/numbers.hpp"
+#include "kernels/priority.hpp"
 #include "sched/ranks.hpp"
 #include "sched/tiles.hpp"
 
@@ -36,10 +37,6 @@ void ReadRasters::run(JobState& state) {
             std::make_unique<io::GridBandReader>(on_grid, state.grid, cfg.sanitation);
     }
     state.has_rasters = true;
-}
-
-std::int64_t fixed_point(double value) {
-    return std::llround(value * kFixedPoint);
 }
 
 namespace {
@@ -103,11 +100,12 @@ void sum_tile(const JobState& s, const Rect& t, const TileInputs& in, ZoneSums& 
             if (sums.pixels[v] == 0)
                 touched.push_back(v);
             const double weight = std::isfinite(pop) && pop > 0 ? pop : 0.0;
-            sums.population[v] += fixed_point(weight);
+            sums.population[v] += kernels::fixed_point(weight);
             sums.pixels[v] += 1;
             if (!std::isnan(san)) {
-                sums.sanitation[v] += fixed_point(weight * std::clamp(san / scale, 0.0, 1.0));
-                sums.sanitation_w[v] += fixed_point(weight);
+                sums.sanitation[v] +=
+                    kernels::fixed_point(weight * std::clamp(san / scale, 0.0, 1.0));
+                sums.sanitation_w[v] += kernels::fixed_point(weight);
             }
         }
     }
@@ -156,7 +154,7 @@ void keep_sums(JobState& s, const ZoneSums& sums) {
     s.footprint.pixels = sums.pixels;
     s.village_sanitation.assign(n, std::numeric_limits<double>::quiet_NaN());
     for (std::size_t v = 0; v < n; ++v) {
-        s.footprint.population[v] = static_cast<double>(sums.population[v]) / kFixedPoint;
+        s.footprint.population[v] = static_cast<double>(sums.population[v]) / kernels::kFixedPoint;
         if (sums.sanitation_w[v] > 0)
             s.village_sanitation[v] =
                 static_cast<double>(sums.sanitation[v]) / static_cast<double>(sums.sanitation_w[v]);

@@ -39,8 +39,6 @@ public:
 /// Population in exact integer units (2^-32 person) for sums whose result must not depend on
 /// the order tiles finish in. The largest pixel (1e6) is 4e15 units, a national total (3e8)
 /// 1.3e18, within int64.
-inline constexpr double kFixedPoint = 4294967296.0;
-std::int64_t fixed_point(double value);
 
 /// Makes the staging folder outputs go to, once.
 io::StagedOutput& staged_output(JobState& state);

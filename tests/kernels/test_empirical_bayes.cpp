@@ -1,6 +1,5 @@
 #include "kernels/empirical_bayes.hpp"
 #include "kernels/gamma_tail.hpp"
-#include "kernels/priority.hpp"
 
 #include <boost/math/special_functions/gamma.hpp>
 #include <gtest/gtest.h>
@@ -94,30 +93,6 @@ TEST(Posterior, NoEventsAnywhereGivesAPointMassAtZero) {
     const auto p = posterior(prior, 0, 10, 0.001);
     EXPECT_EQ(p.mean, 0);
     EXPECT_EQ(p.exceed, 0);
-}
-
-TEST(Priority, ClassesArePopulationWeightedFifths) {
-    // Five areas, equal population: one per class, highest score class 1.
-    const std::vector<double> score{0.1, 0.5, 0.3, NAN, 0.9, 0.2};
-    const std::vector<double> pop{1, 1, 1, 1, 1, 1};
-    const auto classes = kernels::priority_classes(score, pop);
-    EXPECT_EQ(classes[4], 1);
-    EXPECT_EQ(classes[1], 2);
-    EXPECT_EQ(classes[2], 3);
-    EXPECT_EQ(classes[5], 4);
-    EXPECT_EQ(classes[0], 5);
-    EXPECT_EQ(classes[3], 0); // no score, no class
-    const auto order = kernels::rank_order(score);
-    EXPECT_EQ(order.front(), 4u);
-    EXPECT_EQ(order.back(), 3u);
-}
-
-TEST(Priority, OneAreaWithMostPeopleFillsTheTopClasses) {
-    const std::vector<double> score{0.9, 0.1, 0.2};
-    const std::vector<double> pop{1000, 1, 1};
-    const auto classes = kernels::priority_classes(score, pop);
-    EXPECT_EQ(classes[0], 3); // its middle sits at the 50 % point
-    EXPECT_EQ(classes[1], 5);
 }
 
 TEST(GlobalEB, HugeDenominatorsLeaveCrudeRatesAlone) {
