@@ -7,6 +7,7 @@
 #include "io/atomic_file.hpp"
 #include "io/raster_io.hpp"
 #include "io/tile_io.hpp"
+#include "kernels/normalised_convolution.hpp"
 #include "sched/parallel_rows.hpp"
 #include "sched/smooth.hpp"
 #include "sched/tiled_smooth.hpp"
@@ -125,22 +126,13 @@ struct SmoothTile final : sched::TileWork {
     Layer<float> out;  ///< core
 };
 
-/// Normalised convolution: sum(K * v * valid) / sum(K * valid), NaN where the input is NaN.
 void smooth_tile(const sched::TiledGaussian& gauss, bool clamp, SmoothTile& t) {
-    Layer<float> values(t.window.width, t.window.height), valid(t.window.width, t.window.height);
-    for (std::size_t i = 0; i < t.band.size(); ++i) {
-        const bool ok = !std::isnan(t.band[i]);
-        values[i] = ok ? t.band[i] : 0.0f;
-        valid[i] = ok ? 1.0f : 0.0f;
-    }
-    const Layer<float> num = gauss.sum(values.view(), t.window, t.core, clamp);
-    const Layer<float> den = gauss.sum(valid.view(), t.window, t.core, true);
-    t.out = Layer<float>(t.core.width, t.core.height);
-    const int dx = t.core.x0 - t.window.x0, dy = t.core.y0 - t.window.y0;
-    for (int r = 0; r < t.core.height; ++r)
-        for (int c = 0; c < t.core.width; ++c)
-            t.out(r, c) = valid(r + dy, c + dx) > 0 ? num(r, c) / den(r, c)
-                                                    : std::numeric_limits<float>::quiet_NaN();
+    const auto sum = [&](const Layer<float>& window, bool clamp_sum) {
+        return gauss.sum(window.view(), t.window, t.core, clamp_sum);
+    };
+    t.out =
+        kernels::normalised_convolution(t.band, t.core.y0 - t.window.y0, t.core.x0 - t.window.x0,
+                                        t.core.width, t.core.height, sum, clamp);
 }
 
 /// Streams IN through the tiles into a work file beside OUT, copies it into a COG under a
