@@ -254,12 +254,12 @@ template <int V> struct StripRow {
             p = pad;
         }
         for (int i = 0; i < V; ++i)
-            v[i] = load(p + i * kVecLanes);
+            v[i] = load(p + std::ptrdiff_t{i} * kVecLanes);
     }
     void write(float* p, int n) {
         float* dst = n < V * kVecLanes ? pad : p;
         for (int i = 0; i < V; ++i)
-            store(dst + i * kVecLanes, v[i]);
+            store(dst + std::ptrdiff_t{i} * kVecLanes, v[i]);
         if (dst == pad)
             std::memcpy(p, pad, sizeof(float) * static_cast<std::size_t>(n));
     }
@@ -436,7 +436,7 @@ RISKMAP_WIDE_SIMD void horizontal_rows(LayerView<const float> in, LayerView<floa
         const Block x = read_columns(in, r0, rows, b * kVecLanes);
         float* yb = y + static_cast<std::ptrdiff_t>(b) * kVecLanes * kVecLanes;
         for (int c = 0; c < kVecLanes; ++c)
-            store(yb + c * kVecLanes, causal_step(k, s, x.v[c]));
+            store(yb + std::ptrdiff_t{c} * kVecLanes, causal_step(k, s, x.v[c]));
     }
     s = State{};
     for (int b = blocks - 1; b >= 0; --b) {
@@ -444,7 +444,7 @@ RISKMAP_WIDE_SIMD void horizontal_rows(LayerView<const float> in, LayerView<floa
         const float* yb = y + static_cast<std::ptrdiff_t>(b) * kVecLanes * kVecLanes;
         Block sum;
         for (int c = kVecLanes - 1; c >= 0; --c)
-            sum.v[c] = load(yb + c * kVecLanes) + anti_step(k, s, x.v[c]);
+            sum.v[c] = load(yb + std::ptrdiff_t{c} * kVecLanes) + anti_step(k, s, x.v[c]);
         write_columns(sum, r0, rows, b * kVecLanes, non_negative, out);
     }
 }

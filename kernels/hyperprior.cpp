@@ -140,7 +140,7 @@ struct Derivatives {
 /// Central differences with steps `h` per coordinate.
 Derivatives derivatives(const LogPosterior& f, const Vec2& x, double fx, const Vec2& h) {
     Derivatives d;
-    for (int i = 0; i < 2; ++i) {
+    for (std::size_t i = 0; i < 2; ++i) {
         Vec2 up = x, down = x;
         up[i] += h[i];
         down[i] -= h[i];
@@ -213,7 +213,7 @@ Axes standardise(const LogPosterior& f, const Vec2& mode) {
     Derivatives d = derivatives(f, mode, fm, {1e-3, 1e-3});
     // Again with steps of a tenth of the marginal standard deviation, where that is known.
     Vec2 h{1e-3, 1e-3};
-    for (int i = 0; i < 2; ++i)
+    for (std::size_t i = 0; i < 2; ++i)
         if (d.hessian[3 * i] < 0)
             h[i] = std::clamp(0.1 / std::sqrt(-d.hessian[3 * i]), 1e-6, 0.1);
     d = derivatives(f, mode, fm, h);

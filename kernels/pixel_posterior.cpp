@@ -107,12 +107,13 @@ void gamma_interval(double shape, double rate, Posterior& out) {
 // needs them, so a few 1e-9 of error are harmless.
 std::array<double, 4> log_gamma_cumulants(double a) {
     std::array<double, 4> k{0, 0, 0, 0};
-    for (; a < 8; a += 1) {
+    while (a < 8) {
         const double inv = 1 / a, inv2 = inv * inv;
         k[0] -= inv;
         k[1] += inv2;
         k[2] -= 2 * inv2 * inv;
         k[3] += 6 * inv2 * inv2;
+        a += 1;
     }
     const double i1 = 1 / a, i2 = i1 * i1;
     k[0] += std::log(a) - i1 / 2 - i2 * (1.0 / 12 - i2 * (1.0 / 120 - i2 / 252));
@@ -197,7 +198,7 @@ RISKMAP_FRACTION_SIMD void beta_fractions(const Lanes& a_in, const Lanes& b_in, 
             q_prev = q;
         }
         // Rescale lanes about to overflow; the ratios are all that matter (x 1 is exact).
-        const Vec scale = (den < -1e60) | (den > 1e60) ? zero + 1e-60 : one;
+        const Vec scale = ((den < -1e60) | (den > 1e60)) ? zero + 1e-60 : one;
         num_prev *= scale, num *= scale, den_prev *= scale, den *= scale;
         // |A/B - A'/B'| < 1e-10 |A/B|, the scale of (A, B) cancelling on both sides.
         const Vec now = num * last_den, change = now - last_num * den;

@@ -24,7 +24,7 @@ struct Sums {
 void add_row(const float* row, int width, double* sum, std::uint32_t* count) {
     const int pairs = width / 2;
     for (int j = 0; j < pairs; ++j) {
-        const float a = row[2 * j], b = row[2 * j + 1];
+        const float a = row[2 * std::ptrdiff_t{j}], b = row[2 * std::ptrdiff_t{j} + 1];
         const bool ha = a == a, hb = b == b; // false for NaN
         sum[j] += double(ha ? a : 0.0f) + double(hb ? b : 0.0f);
         count[j] += std::uint32_t(ha) + std::uint32_t(hb);

@@ -41,8 +41,12 @@ double Draws::beta(double a, double b) {
 
 std::int64_t Draws::poisson(double mean) {
     std::int64_t total = 0;
-    for (double left = mean; left > 0; left -= 30) {
+    // Chunks of at most 30 (exp(-mean) underflows for large means); a while loop, as the
+    // analyzer warns of floating-point for-loop counters.
+    double left = mean;
+    while (left > 0) {
         const double part = std::min(left, 30.0);
+        left -= 30;
         const double u = uniform();
         double p = std::exp(-part), cdf = p;
         std::int64_t k = 0;

@@ -230,7 +230,7 @@ void add_sum(IndicatorCounts& to, const IndicatorCounts& from,
     for (std::size_t i : list) {
         y += from.numerator[i];
         d += from.denominator[i];
-        reported |= from.reported[i];
+        reported = static_cast<char>(reported | from.reported[i]);
     }
     to.numerator.push_back(y);
     to.denominator.push_back(d);
@@ -250,7 +250,7 @@ AreaScores parent_areas(const AreaScores& villages, AreaUnit unit, std::size_t i
     a.periods = villages.periods;
     // As many areas under the kernel as for villages: the bandwidth grows with their size.
     a.bandwidth_m = villages.bandwidth_m *
-                    std::sqrt(double(villages.code.size()) / std::max<double>(1, members.size()));
+                    std::sqrt(double(villages.code.size()) / std::max(1.0, double(members.size())));
     for (const auto& [code, list] : members) {
         a.code.push_back(code);
         a.name.emplace_back();

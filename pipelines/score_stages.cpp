@@ -21,7 +21,7 @@ namespace {
 /// Pairs within snap_m (> 0) become neighbours; the others nearer than 1 m (or snap_m) are
 /// kept to be reported: simplified real boundaries leave such gaps between true neighbours
 /// (on Purbalingga, 20 pairs that touch or nearly touch share no vertex).
-void link_near_pairs(QueenResult& out, std::vector<io::NearPair> near, double snap_m) {
+void link_near_pairs(QueenResult& out, const std::vector<io::NearPair>& near, double snap_m) {
     for (const io::NearPair& p : near) {
         if (snap_m <= 0 || p.distance_m > snap_m) { // 0: spdep's rule, shared vertices only
             out.near_unlinked.push_back(p);

@@ -47,8 +47,8 @@ Namer::Namer(const Preset& p)
 std::string Namer::unique(Rng& rng) {
     const int pre = rng.index(prefixes_);
     const int suf = rng.index(suffixes_);
-    const std::string base = std::string(kPrefixes[static_cast<std::size_t>(pre)]) +
-                             kSuffixes[static_cast<std::size_t>(suf)];
+    std::string base = std::string(kPrefixes[static_cast<std::size_t>(pre)]) +
+                       kSuffixes[static_cast<std::size_t>(suf)];
     if (used_.insert(base).second)
         return base;
     for (const char* q : kQualifiers)

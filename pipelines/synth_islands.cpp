@@ -55,7 +55,7 @@ Point spine_at(const std::vector<Point>& c, double u) {
     const double s = u - i;
     const Point& p0 = c[static_cast<std::size_t>(std::max(i - 1, 0))];
     const Point& p1 = c[static_cast<std::size_t>(i)];
-    const Point& p2 = c[static_cast<std::size_t>(i + 1)];
+    const Point& p2 = c[static_cast<std::size_t>(i) + 1];
     const Point& p3 = c[static_cast<std::size_t>(std::min(i + 2, n - 1))];
     const auto blend = [s](double a, double b, double cc, double d) {
         return 0.5 * (2 * b + (-a + cc) * s + (2 * a - 5 * b + 4 * cc - d) * s * s +

@@ -58,8 +58,11 @@ double Rng::normal() {
 
 std::int64_t Rng::poisson(double mean) {
     std::int64_t total = 0;
-    for (double left = mean; left > 0; left -= 50)
+    double left = mean; // chunks of at most 50: exp(-mean) underflows for large means
+    while (left > 0) {
         total += poisson_small(*this, std::min(left, 50.0));
+        left -= 50;
+    }
     return total;
 }
 

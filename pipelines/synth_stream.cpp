@@ -200,7 +200,7 @@ template <typename Rows, typename Consume>
 void stream_strips(const Grid& grid, const Rows& rows, Consume consume) {
     const int strips = (grid.height + kTile - 1) / kTile;
     int next = 0;
-    const auto tokens = static_cast<std::size_t>(tbb::this_task_arena::max_concurrency() + 1);
+    const auto tokens = static_cast<std::size_t>(tbb::this_task_arena::max_concurrency()) + 1;
     tbb::parallel_pipeline(
         tokens,
         tbb::make_filter<void, int>(tbb::filter_mode::serial_in_order, [&](tbb::flow_control& fc) {

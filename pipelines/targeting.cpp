@@ -164,7 +164,8 @@ void certainty(const AreaScores& a, const JobConfig& cfg, std::size_t list, Targ
                                                              [&](float v) { return v <= top; })) /
                            draws;
             out.rank_lo[i] = std::floor(mine[static_cast<std::size_t>(0.025 * (draws - 1))]);
-            out.rank_hi[i] = std::ceil(mine[static_cast<std::size_t>(0.975 * (draws - 1) + 0.5)]);
+            out.rank_hi[i] =
+                std::ceil(mine[static_cast<std::size_t>(std::lround(0.975 * (draws - 1)))]);
         }
     });
 }

@@ -27,6 +27,8 @@ packages=(
     slurmctld slurmd slurm-client munge
     # libFuzzer targets (clang with its fuzzer and sanitizer runtimes)
     clang-14 libclang-rt-14-dev
+    # clang-tidy with the project's check set (scripts/tidy.sh, .clang-tidy)
+    clang-tidy-14
 )
 
 missing=()

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One command from a fresh Debian 12 machine to a tested build: installs what is missing,
-# checks formatting, builds with warnings as errors and runs the whole test suite, again under
+# checks formatting, builds with warnings as errors, runs clang-tidy (scripts/tidy.sh) and runs the whole test suite, again under
 # an Indonesian locale (decimal commas: numbers must never depend on it), and once more built
 # with AddressSanitizer + UndefinedBehaviorSanitizer.
 set -euo pipefail
@@ -9,6 +9,7 @@ root=$PWD
 bash scripts/install.sh
 bash scripts/check_format.sh
 bash scripts/build.sh
+bash scripts/tidy.sh
 
 cd "$root/build"
 ctest --output-on-failure -j2

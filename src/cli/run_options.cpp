@@ -389,7 +389,7 @@ public:
     }
 
     std::string choice(const std::string& key, const std::vector<std::string>& allowed) const {
-        const std::string v = text(key);
+        std::string v = text(key);
         if (std::find(allowed.begin(), allowed.end(), v) != allowed.end())
             return v;
         std::string list;
@@ -401,7 +401,7 @@ public:
 
     /// A path; relative ones from the file are taken from the config file's folder.
     std::string path(const std::string& key) const {
-        const std::string v = text(key);
+        std::string v = text(key);
         if (v.empty() || cli_.count(key) || fs::path(v).is_absolute() || config_path_.empty())
             return v;
         return (fs::path(config_path_).parent_path() / v).lexically_normal().string();
@@ -526,7 +526,7 @@ UncertaintyConfig uncertainty_from(const Settings& s) {
 
 char delimiter_from(const Settings& s) {
     const std::string d = s.choice("inputs.delimiter", {"auto", ",", ";", "tab"});
-    return d == "auto" ? 0 : d == "tab" ? '\t' : d[0];
+    return d == "auto" ? char(0) : d == "tab" ? '\t' : d[0];
 }
 
 /// inputs.records_kind = children: the register's columns, and only the indicator it feeds.

@@ -37,7 +37,7 @@ Surface map_image(const Layer<float>& values, const MapStyle& style, int stride)
     unsigned char* data = cairo_image_surface_get_data(img.get());
     const int row_bytes = cairo_image_surface_get_stride(img.get());
     for (int r = 0; r < h; ++r) {
-        auto* px = reinterpret_cast<std::uint32_t*>(data + r * row_bytes);
+        auto* px = reinterpret_cast<std::uint32_t*>(data + std::ptrdiff_t{r} * row_bytes);
         for (int c = 0; c < w; ++c) {
             const float v = values(r * stride, c * stride);
             const auto rgb =
@@ -123,9 +123,10 @@ void write_png(cairo_surface_t* page, const std::string& path) {
             reinterpret_cast<const std::uint32_t*>(data + std::ptrdiff_t(r) * row_bytes);
         std::uint8_t* out = rgb.data() + std::size_t(r) * std::size_t(w) * 3;
         for (int c = 0; c < w; ++c) {
-            out[3 * c] = static_cast<std::uint8_t>(px[c] >> 16);
-            out[3 * c + 1] = static_cast<std::uint8_t>(px[c] >> 8);
-            out[3 * c + 2] = static_cast<std::uint8_t>(px[c]);
+            std::uint8_t* pixel = out + 3 * std::ptrdiff_t{c};
+            pixel[0] = static_cast<std::uint8_t>(px[c] >> 16);
+            pixel[1] = static_cast<std::uint8_t>(px[c] >> 8);
+            pixel[2] = static_cast<std::uint8_t>(px[c]);
         }
     }
     init_gdal();
