@@ -6,7 +6,7 @@
 #include "io/raster_io.hpp"
 #include "io/run_json.hpp"
 #include "kernels/hyperprior.hpp"
-#include "pipelines/accuracy.hpp"
+#include "synth/accuracy.hpp"
 
 #include <boost/math/special_functions/beta.hpp>
 #include <boost/math/special_functions/gamma.hpp>

@@ -38,8 +38,8 @@ cd "$root"
 cmake --preset tsan >/dev/null
 cmake --build build-tsan -j"$(nproc)" --target riskmap riskmap_tests
 cd "$root/build-tsan"
-# OpenMP (libgomp, only in `riskmap synth`) is not TSan-instrumented: one OpenMP thread there;
-# the scheduler runs on std::threads in this build (see src/sched/parallel_rows.cpp).
-OMP_NUM_THREADS=1 TSAN_OPTIONS="halt_on_error=1 suppressions=$root/tests/tsan.supp" \
+# The scheduler runs on std::threads in this build (see src/sched/parallel_rows.cpp); riskmap
+# has no other thread pool (no OpenMP runtime since `riskmap synth` moved onto the scheduler).
+TSAN_OPTIONS="halt_on_error=1 suppressions=$root/tests/tsan.supp" \
     ctest --output-on-failure -j2 --timeout 1200 \
     -R '^(GaussianKernel|GaussianFast|TiledGaussian|AdaptiveBandwidth|PixelPosterior|Stages|Quarters\.(Second|Earlier)|SmoothCommand\.Streams|District\.SameInputs)'

@@ -11,12 +11,12 @@
 #include "io/gdal_env.hpp"
 #include "io/info.hpp"
 #include "io/report.hpp"
-#include "pipelines/accuracy.hpp"
 #include "pipelines/calibration.hpp"
 #include "pipelines/load_stages.hpp"
 #include "pipelines/quarterly_job.hpp"
-#include "pipelines/synth.hpp"
 #include "sched/ranks.hpp"
+#include "synth/accuracy.hpp"
+#include "synth/synth.hpp"
 
 #include <boost/program_options.hpp>
 

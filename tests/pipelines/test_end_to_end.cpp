@@ -3,9 +3,9 @@
 
 #include "io/gdal_env.hpp"
 #include "io/raster_io.hpp"
-#include "pipelines/synth.hpp"
 #include "support/disclosure_attacks.hpp"
 #include "support/fixtures.hpp"
+#include "synth/synth.hpp"
 
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>

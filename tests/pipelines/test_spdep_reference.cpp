@@ -1,8 +1,8 @@
 // riskmap's neighbours and empirical Bayes against R's spdep on the synthetic district: the
 // reference implementation of DESIGN.md section 3, run side by side (tests/reference/*.R).
 
-#include "pipelines/synth.hpp"
 #include "support/fixtures.hpp"
+#include "synth/synth.hpp"
 
 #include <gtest/gtest.h>
 

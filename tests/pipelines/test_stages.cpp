@@ -4,8 +4,8 @@
 #include "kernels/disaggregate.hpp"
 #include "pipelines/load_stages.hpp"
 #include "pipelines/raster_stages.hpp"
-#include "pipelines/synth.hpp"
 #include "support/fixtures.hpp"
+#include "synth/synth.hpp"
 
 #include <gtest/gtest.h>
 

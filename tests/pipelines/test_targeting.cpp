@@ -3,8 +3,8 @@
 
 #include "io/gdal_env.hpp"
 #include "io/raster_io.hpp"
-#include "pipelines/synth.hpp"
 #include "support/small_job.hpp"
+#include "synth/synth.hpp"
 
 #include <gdal_utils.h>
 #include <gtest/gtest.h>

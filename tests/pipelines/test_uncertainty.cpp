@@ -6,8 +6,8 @@
 #include "io/run_json.hpp"
 #include "kernels/empirical_bayes.hpp"
 #include "pipelines/calibration.hpp"
-#include "pipelines/synth.hpp"
 #include "support/small_job.hpp"
+#include "synth/synth.hpp"
 
 #include <gtest/gtest.h>
 

@@ -4,7 +4,7 @@
 // cover it exactly. A face belongs to the seed nearest to a point inside it, the same rule the
 // population raster uses pixel by pixel.
 
-#include "pipelines/synth_national.hpp"
+#include "synth/national.hpp"
 
 #include "core/error.hpp"
 

@@ -6,7 +6,7 @@
 #include "core/error.hpp"
 #include "io/gdal_env.hpp"
 #include "io/vector_io.hpp"
-#include "pipelines/synth_internal.hpp"
+#include "synth/internal.hpp"
 
 #include <ogr_geometry.h>
 #include <ogr_spatialref.h>

@@ -4,7 +4,7 @@
 // star-shaped around its centre (Kalimantan, small islands). Both give simple polygons by
 // construction; the union merges overlaps into the final coastline.
 
-#include "pipelines/synth_national.hpp"
+#include "synth/national.hpp"
 
 #include "core/error.hpp"
 

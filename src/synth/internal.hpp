@@ -6,7 +6,7 @@
 
 #include "core/grid.hpp"
 #include "core/layer.hpp"
-#include "pipelines/synth.hpp"
+#include "synth/synth.hpp"
 
 #include <ogr_geometry.h>
 

@@ -6,7 +6,7 @@
 // Schedule, measured on the 2-core development machine at scale 1: see the report of
 // generate_national (wall time and peak RSS are printed there).
 
-#include "pipelines/synth_national.hpp"
+#include "synth/national.hpp"
 
 #include "core/error.hpp"
 #include "io/gdal_env.hpp"

@@ -2,7 +2,7 @@
 // levels blended between island groups, wild interiors without people), and cities as
 // Gaussian bumps with sizes from Zipf's law. Pixels add a hashed noise on top.
 
-#include "pipelines/synth_national.hpp"
+#include "synth/national.hpp"
 
 #include <oneapi/tbb/parallel_for.h>
 

@@ -8,9 +8,9 @@
 
 #include "core/grid.hpp"
 #include "io/staged_output.hpp"
-#include "pipelines/synth.hpp"
-#include "pipelines/synth_geos.hpp"
-#include "pipelines/synth_internal.hpp"
+#include "synth/geos.hpp"
+#include "synth/internal.hpp"
+#include "synth/synth.hpp"
 
 #include <cstdint>
 #include <string>

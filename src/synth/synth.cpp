@@ -1,4 +1,4 @@
-#include "pipelines/synth.hpp"
+#include "synth/synth.hpp"
 
 #include "core/error.hpp"
 #include "core/numbers.hpp"
@@ -8,8 +8,8 @@
 #include "io/gdal_env.hpp"
 #include "io/raster_io.hpp"
 #include "io/staged_output.hpp"
-#include "pipelines/synth_internal.hpp"
-#include "pipelines/synth_national.hpp"
+#include "synth/internal.hpp"
+#include "synth/national.hpp"
 
 #include <cmath>
 #include <fstream>

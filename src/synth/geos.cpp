@@ -1,4 +1,4 @@
-#include "pipelines/synth_geos.hpp"
+#include "synth/geos.hpp"
 
 #include "core/error.hpp"
 

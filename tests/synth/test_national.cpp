@@ -5,9 +5,9 @@
 #include "core/error.hpp"
 #include "core/village_code.hpp"
 #include "io/gdal_env.hpp"
-#include "pipelines/synth.hpp"
-#include "pipelines/synth_national.hpp"
 #include "support/fixtures.hpp"
+#include "synth/national.hpp"
+#include "synth/synth.hpp"
 
 #include <gdal_alg.h>
 #include <gdal_priv.h>

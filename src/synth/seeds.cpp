@@ -2,7 +2,7 @@
 // small and crowded, Papua's vast and sparse, as in the registry), kept apart by a spacing
 // that scales with the local density so no cell is a sliver.
 
-#include "pipelines/synth_national.hpp"
+#include "synth/national.hpp"
 
 #include "core/error.hpp"
 

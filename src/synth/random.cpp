@@ -1,4 +1,4 @@
-#include "pipelines/synth_internal.hpp"
+#include "synth/internal.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,5 @@
-#include "pipelines/synth_internal.hpp"
+#include "sched/parallel_rows.hpp"
+#include "synth/internal.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -13,9 +14,10 @@ constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 // same bytes.
 template <class F> double sum_rows(int height, F&& row_value) {
     std::vector<double> rows(static_cast<std::size_t>(height));
-#pragma omp parallel for schedule(static)
-    for (int r = 0; r < height; ++r)
-        rows[static_cast<std::size_t>(r)] = row_value(r);
+    sched::for_row_blocks(height, [&](int begin, int end) {
+        for (int r = begin; r < end; ++r)
+            rows[static_cast<std::size_t>(r)] = row_value(r);
+    });
     double total = 0;
     for (double v : rows)
         total += v;
@@ -93,18 +95,19 @@ struct RawFields {
 RawFields raw_fields(const Landscape& l, const Grid& g) {
     RawFields f{Layer<float>(g.width, g.height, kNaN), Layer<float>(g.width, g.height, kNaN),
                 Layer<float>(g.width, g.height, kNaN)};
-#pragma omp parallel for schedule(static)
-    for (int r = 0; r < g.height; ++r)
-        for (int c = 0; c < g.width; ++c) {
-            const double x = g.x_of(c), y = g.y_of(r);
-            if (l.water(x, y))
-                continue;
-            const double u = l.urban(x, y);
-            f.stunting(r, c) = static_cast<float>(l.stunting.at(x, y));
-            // Remote places (far from towns and their clinics) lose more mothers.
-            f.maternal(r, c) = static_cast<float>(l.maternal.at(x, y) + 0.6 * (1 - u));
-            f.sanitation(r, c) = static_cast<float>(l.sanitation(x, y, u));
-        }
+    sched::for_row_blocks(g.height, [&](int begin, int end) {
+        for (int r = begin; r < end; ++r)
+            for (int c = 0; c < g.width; ++c) {
+                const double x = g.x_of(c), y = g.y_of(r);
+                if (l.water(x, y))
+                    continue;
+                const double u = l.urban(x, y);
+                f.stunting(r, c) = static_cast<float>(l.stunting.at(x, y));
+                // Remote places (far from towns and their clinics) lose more mothers.
+                f.maternal(r, c) = static_cast<float>(l.maternal.at(x, y) + 0.6 * (1 - u));
+                f.sanitation(r, c) = static_cast<float>(l.sanitation(x, y, u));
+            }
+    });
     return f;
 }
 
@@ -145,13 +148,14 @@ double calibrate_intercept(const Layer<float>& z, double target) {
 Layer<float> coarse_sanitation(const Preset& p, const Landscape& l) {
     const Grid coarse = preset_grid(p, p.sanitation_factor);
     Layer<float> out(coarse.width, coarse.height, kNaN);
-#pragma omp parallel for schedule(static)
-    for (int r = 0; r < coarse.height; ++r)
-        for (int c = 0; c < coarse.width; ++c) {
-            const double x = coarse.x_of(c), y = coarse.y_of(r);
-            if (!l.water(x, y))
-                out(r, c) = static_cast<float>(l.sanitation(x, y));
-        }
+    sched::for_row_blocks(coarse.height, [&](int begin, int end) {
+        for (int r = begin; r < end; ++r)
+            for (int c = 0; c < coarse.width; ++c) {
+                const double x = coarse.x_of(c), y = coarse.y_of(r);
+                if (!l.water(x, y))
+                    out(r, c) = static_cast<float>(l.sanitation(x, y));
+            }
+    });
     return out;
 }
 } // namespace

@@ -4,7 +4,7 @@
 // (Lloyd steps move the sources to their group's middle): groups hold similar numbers of
 // villages and are connected through neighbouring villages, as administrative units are.
 
-#include "pipelines/synth_national.hpp"
+#include "synth/national.hpp"
 
 #include "core/error.hpp"
 

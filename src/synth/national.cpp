@@ -2,7 +2,7 @@
 // then the rasters streamed strip by strip (gathering each village's people on the way), the
 // records drawn from them, and a ready-to-run config.
 
-#include "pipelines/synth_national.hpp"
+#include "synth/national.hpp"
 
 #include "core/error.hpp"
 #include "core/numbers.hpp"

@@ -1,4 +1,4 @@
-#include "pipelines/accuracy.hpp"
+#include "synth/accuracy.hpp"
 
 #include "core/error.hpp"
 #include "core/numbers.hpp"

@@ -1,6 +1,6 @@
 // The national grid, its regions, and the land/sea rule every raster and seed shares.
 
-#include "pipelines/synth_national.hpp"
+#include "synth/national.hpp"
 
 #include "core/error.hpp"
 #include "core/numbers.hpp"
@@ -50,7 +50,7 @@ Grid national_grid(const NationalPreset& p, int factor) {
 
 // Traits from the national health and census surveys, rounded: Java dense and better served,
 // the east sparse, with more stunting and maternal deaths. The anchors follow the spines and
-// centres of the large islands in synth_islands.cpp; keep the two lists together.
+// centres of the large islands in islands.cpp; keep the two lists together.
 const std::vector<Region>& regions() {
     static const std::vector<Region> all = {
         {"Sumatera",

@@ -1,7 +1,8 @@
-#include "pipelines/synth_internal.hpp"
+#include "synth/internal.hpp"
 
 #include "core/error.hpp"
 #include "io/gdal_env.hpp"
+#include "sched/parallel_rows.hpp"
 
 #include <gdal_alg.h>
 #include <ogrsf_frmts.h>
@@ -169,10 +170,10 @@ Layer<std::int32_t> label_pixels(const Preset& p, const Landscape& l, const Grid
     const int block_rows = (g.height + kBlock - 1) / kBlock;
     const int block_cols = (g.width + kBlock - 1) / kBlock;
     // Each pixel's label depends on nothing else, so any schedule gives the same labels.
-#pragma omp parallel for schedule(dynamic)
-    for (int b = 0; b < block_rows * block_cols; ++b)
+    sched::for_each_index(block_rows * block_cols, [&](int b) {
         label_block(l, p.warp_amplitude_m, g, warped_seeds, cells, cell, (b / block_cols) * kBlock,
                     (b % block_cols) * kBlock, labels);
+    });
     return labels;
 }
 
