@@ -7,8 +7,7 @@
 #include "synth/national.hpp"
 
 #include "core/error.hpp"
-
-#include <oneapi/tbb/parallel_for.h>
+#include "sched/parallel_rows.hpp"
 
 namespace riskmap::synth::national {
 
@@ -69,8 +68,9 @@ void make_village_polygons(const std::vector<Island>& islands, const std::vector
     for (std::size_t k = 0; k < seeds.size(); ++k)
         by_island[static_cast<std::size_t>(seeds[k].island)].push_back(static_cast<int>(k));
     std::vector<std::vector<Piece>> pieces(islands.size());
-    tbb::parallel_for(std::size_t{0}, islands.size(), [&](std::size_t i) {
-        pieces[i] = island_pieces(islands[i], static_cast<int>(i), seeds, by_island[i], locator);
+    sched::for_each_index(static_cast<int>(islands.size()), [&](int n) {
+        const auto i = static_cast<std::size_t>(n);
+        pieces[i] = island_pieces(islands[i], n, seeds, by_island[i], locator);
     });
     std::vector<int> village_of_seed(seeds.size(), -1);
     for (std::size_t v = 0; v < registry.seed_of.size(); ++v)

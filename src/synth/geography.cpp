@@ -2,9 +2,8 @@
 // levels blended between island groups, wild interiors without people), and cities as
 // Gaussian bumps with sizes from Zipf's law. Pixels add a hashed noise on top.
 
+#include "sched/parallel_rows.hpp"
 #include "synth/national.hpp"
-
-#include <oneapi/tbb/parallel_for.h>
 
 #include <algorithm>
 #include <cmath>
@@ -90,30 +89,34 @@ Lattice empty_lattice(const NationalPreset& p) {
 void fill_lattices(const NationalPreset& p, const Fields& f, Geography& g) {
     g.fields = empty_lattice(p);
     Lattice& shape = g.fields;
-    tbb::parallel_for(0, shape.ny, [&](int j) {
-        for (int i = 0; i < shape.nx; ++i) {
-            const Point at{shape.x0 + i * shape.step, shape.y0 + j * shape.step};
-            const RegionBlend blend(at);
-            float* node =
-                &shape.v[(static_cast<std::size_t>(j) * shape.nx + static_cast<std::size_t>(i)) *
-                         Lattice::kChannels];
-            const double wild_share = blend.mean([](const Region& r) { return r.wild_share; });
-            const double wild =
-                logistic((3 * f.wild.at(at.x, at.y) + 1.2 * (2 * wild_share - 1)) / 0.15);
-            const double base =
-                blend.mean([](const Region& r) { return std::log(r.rural_density); });
-            node[Lattice::kRural] =
-                static_cast<float>(std::exp(base + 2.4 * f.rural.at(at.x, at.y)) * (1 - wild));
-            const double san = blend.mean([](const Region& r) { return logit(r.no_sanitation); }) +
-                               3 * f.sanitation.at(at.x, at.y) + 0.6 * wild;
-            node[Lattice::kSanitation] = static_cast<float>(san);
-            const double stunt = blend.mean([](const Region& r) { return logit(r.stunting); }) +
-                                 1.5 * f.stunting.at(at.x, at.y) + 0.5 * (logistic(san) - 0.3);
-            node[Lattice::kStunting] = static_cast<float>(logistic(stunt));
-            const double maternal = blend.mean([](const Region& r) {
-                return std::log(r.maternal);
-            }) + 1.5 * f.maternal.at(at.x, at.y);
-            node[Lattice::kMaternal] = static_cast<float>(std::exp(maternal));
+    sched::for_row_blocks(shape.ny, [&](int begin, int end) {
+        for (int j = begin; j < end; ++j) {
+            for (int i = 0; i < shape.nx; ++i) {
+                const Point at{shape.x0 + i * shape.step, shape.y0 + j * shape.step};
+                const RegionBlend blend(at);
+                float* node =
+                    &shape
+                         .v[(static_cast<std::size_t>(j) * shape.nx + static_cast<std::size_t>(i)) *
+                            Lattice::kChannels];
+                const double wild_share = blend.mean([](const Region& r) { return r.wild_share; });
+                const double wild =
+                    logistic((3 * f.wild.at(at.x, at.y) + 1.2 * (2 * wild_share - 1)) / 0.15);
+                const double base =
+                    blend.mean([](const Region& r) { return std::log(r.rural_density); });
+                node[Lattice::kRural] =
+                    static_cast<float>(std::exp(base + 2.4 * f.rural.at(at.x, at.y)) * (1 - wild));
+                const double san =
+                    blend.mean([](const Region& r) { return logit(r.no_sanitation); }) +
+                    3 * f.sanitation.at(at.x, at.y) + 0.6 * wild;
+                node[Lattice::kSanitation] = static_cast<float>(san);
+                const double stunt = blend.mean([](const Region& r) { return logit(r.stunting); }) +
+                                     1.5 * f.stunting.at(at.x, at.y) + 0.5 * (logistic(san) - 0.3);
+                node[Lattice::kStunting] = static_cast<float>(logistic(stunt));
+                const double maternal = blend.mean([](const Region& r) {
+                    return std::log(r.maternal);
+                }) + 1.5 * f.maternal.at(at.x, at.y);
+                node[Lattice::kMaternal] = static_cast<float>(std::exp(maternal));
+            }
         }
     });
 }

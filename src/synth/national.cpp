@@ -7,8 +7,7 @@
 #include "core/error.hpp"
 #include "core/numbers.hpp"
 #include "io/gdal_env.hpp"
-
-#include <oneapi/tbb/global_control.h>
+#include "sched/parallel_rows.hpp"
 
 #include <cmath>
 #include <fstream>
@@ -82,10 +81,7 @@ void generate_national(const SynthOptions& o) {
     if (o.threads < 0)
         throw UsageError("synth: the value of '--threads' must be 0 (all cores) or more, not " +
                          std::to_string(o.threads));
-    std::optional<tbb::global_control> limit;
-    if (o.threads > 0)
-        limit.emplace(tbb::global_control::max_allowed_parallelism,
-                      static_cast<std::size_t>(o.threads));
+    const sched::ThreadLimit limit(o.threads);
     io::init_gdal();
     Rng island_rng = detail::stream(o.seed, 11);
     const std::vector<Island> islands = make_islands(p, island_rng);

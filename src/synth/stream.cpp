@@ -10,10 +10,8 @@
 
 #include "core/error.hpp"
 #include "io/gdal_env.hpp"
-
-#include <oneapi/tbb/parallel_for.h>
-#include <oneapi/tbb/parallel_pipeline.h>
-#include <oneapi/tbb/task_arena.h>
+#include "sched/parallel_rows.hpp"
+#include "sched/tiles.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -199,28 +197,25 @@ struct SanitationRows {
 template <typename Rows, typename Consume>
 void stream_strips(const Grid& grid, const Rows& rows, Consume consume) {
     const int strips = (grid.height + kTile - 1) / kTile;
-    int next = 0;
-    const auto tokens = static_cast<std::size_t>(tbb::this_task_arena::max_concurrency()) + 1;
-    tbb::parallel_pipeline(
-        tokens,
-        tbb::make_filter<void, int>(tbb::filter_mode::serial_in_order, [&](tbb::flow_control& fc) {
-            if (next >= strips) {
-                fc.stop();
-                return 0;
-            }
-            return next++;
-        }) & tbb::make_filter<int, Strip>(tbb::filter_mode::parallel, [&](int s) {
-            Strip strip;
-            strip.row0 = s * kTile;
+    struct StripWork final : sched::TileWork {
+        Strip strip;
+    };
+    sched::run_ordered_pipeline(
+        static_cast<std::size_t>(strips), sched::worker_threads() + 1,
+        [&](std::size_t s) {
+            auto work = std::make_unique<StripWork>();
+            work->strip.row0 = static_cast<int>(s) * kTile;
+            return work;
+        },
+        [&](sched::TileWork& w) {
+            Strip& strip = static_cast<StripWork&>(w).strip;
             strip.rows = std::min(kTile, grid.height - strip.row0);
             strip.values.resize(static_cast<std::size_t>(strip.rows) * grid.width);
             for (int r = 0; r < strip.rows; ++r)
                 rows.fill(strip.row0 + r,
                           strip.values.data() + static_cast<std::size_t>(r) * grid.width, strip);
-            return strip;
-        }) & tbb::make_filter<Strip, void>(tbb::filter_mode::serial_in_order, [&](Strip strip) {
-            consume(strip);
-        }));
+        },
+        [&](sched::TileWork& w) { consume(static_cast<StripWork&>(w).strip); });
 }
 
 // The national total is set from every 8th row at full scale (all rows in small tests):
@@ -228,11 +223,13 @@ void stream_strips(const Grid& grid, const Rows& rows, Consume consume) {
 double people_factor(const NationalPreset& p, const Grid& grid, const PopulationRows& unit) {
     const int step = std::max(1, p.pixels_per_degree / 150);
     std::vector<double> totals(static_cast<std::size_t>((grid.height + step - 1) / step));
-    tbb::parallel_for(std::size_t{0}, totals.size(), [&](std::size_t k) {
+    sched::for_row_blocks(static_cast<int>(totals.size()), [&](int begin, int end) {
         std::vector<float> row(static_cast<std::size_t>(grid.width));
-        Strip scratch;
-        unit.fill(static_cast<int>(k) * step, row.data(), scratch);
-        totals[k] = scratch.people;
+        for (int k = begin; k < end; ++k) {
+            Strip scratch;
+            unit.fill(k * step, row.data(), scratch);
+            totals[static_cast<std::size_t>(k)] = scratch.people;
+        }
     });
     double total = 0;
     for (double t : totals)
