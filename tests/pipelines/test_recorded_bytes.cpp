@@ -2,7 +2,8 @@
 // province and the national preset (at scale 0.05), against digests recorded in
 // tests/reference/bytes/ (issue 15): a change of layout, of threading or of an io helper must
 // not change one byte of what planners and GIS tools receive. A change that is meant to change
-// outputs records new digests with scripts/record_bytes.sh and says why in its commit.
+// outputs records new digests with scripts/record_bytes.sh and says why in its commit. Built in
+// the release build only (tests/CMakeLists.txt says why).
 
 #include "support/fault_support.hpp"
 #include "support/fixtures.hpp"
