@@ -72,7 +72,6 @@ void risk_and_score(const JobState& s, const PixelPlan& plan, PixelTile& t) {
 }
 
 void histogram_tile(PixelTile& t, const CoreInWindow& o) {
-    t.histogram = ScoreHistogram();
     for (int r = 0; r < t.core.height; ++r)
         for (int c = 0; c < t.core.width; ++c)
             t.histogram.add(t.score(r, c), t.population.data()[o.window_index(t, r, c)]);

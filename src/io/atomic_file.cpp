@@ -47,7 +47,7 @@ void replace_file(const fs::path& path, const std::function<void(const std::stri
         remove_temporary();
         throw Error("cannot " + how.action + " '" + path.string() + "': " + ec.message());
     }
-    if (how.durable)
+    if (how.durable && how.sync_folder)
         sync_path(path.parent_path(), true);
 }
 

@@ -18,15 +18,19 @@ struct Replacement {
     /// Where the new content is written first, in the same folder (rename(2) does not cross
     /// file systems); empty: the path with ".part" appended.
     std::filesystem::path temporary = {};
-    /// fsync the new file before the rename and its folder after: the new file survives a
-    /// power cut once the call returns (the cube, which outlives runs). Outputs published
-    /// through StagedOutput and checkpoints need only the rename's atomicity.
+    /// fsync the new file before the rename, and (sync_folder) its folder after: the new file
+    /// survives a power cut once the call returns (the cube, which outlives runs). Outputs
+    /// published through StagedOutput and checkpoints need only the rename's atomicity.
     bool durable = false;
+    /// With `durable`: whether the folder is synced here. A caller that must tell a failed
+    /// folder sync (the new file already in place) from a failed write syncs it itself.
+    bool sync_folder = true;
 };
 
 /// Writes `path` through `write(temporary)`, then renames the temporary over `path`: readers
-/// see the old file or the new one, never a part. When `write`, a sync or the rename fails the
-/// temporary is removed and `path` is left as it was; `write`'s exceptions pass unchanged.
+/// see the old file or the new one, never a part. When `write`, the file's sync or the rename
+/// fails the temporary is removed and `path` is left as it was; `write`'s exceptions pass
+/// unchanged. A failed folder sync comes after `path` was replaced.
 void replace_file(const std::filesystem::path& path,
                   const std::function<void(const std::string& temporary)>& write,
                   const Replacement& how = {});

@@ -1,5 +1,6 @@
 #include "io/cube.hpp"
 
+#include "io/atomic_file.hpp"
 #include "io/cube_master.hpp"
 
 #include <algorithm>
@@ -50,14 +51,17 @@ void cube_write_quarter(const std::string& path, const Grid& grid, const std::st
     });
     try {
         const auto quarters = scan_quarters(paths, grid);
-        write_cube_file(paths.master,
-                        [&](const std::string& tmp) { write_master(tmp, grid, quarters); });
+        write_cube_file(
+            paths.master, [&](const std::string& tmp) { write_master(tmp, grid, quarters); },
+            false);
     } catch (...) {
         // Without a new master the cube must stay as it was: the quarter's earlier version
         // back, or no file for a quarter the old master does not list.
         backup.restore();
         throw;
     }
+    // Outside the restore: with the new master in place the new quarter must stay with it.
+    sync_path(paths.master.parent_path(), true);
 }
 
 std::vector<std::string> cube_periods(const std::string& path) {

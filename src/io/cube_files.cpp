@@ -26,7 +26,8 @@ void remove_temporaries(const CubePaths& paths) {
         }
 }
 
-void write_cube_file(const fs::path& path, const std::function<void(const std::string&)>& write) {
+void write_cube_file(const fs::path& path, const std::function<void(const std::string&)>& write,
+                     bool sync_folder) {
     const auto write_with_cause = [&](const std::string& tmp) {
         try {
             write(tmp);
@@ -36,7 +37,8 @@ void write_cube_file(const fs::path& path, const std::function<void(const std::s
             throw Error(e.what() + write_failure_cause(tmp));
         }
     };
-    replace_file(path, write_with_cause, Replacement{"replace cube file", temporary(path), true});
+    replace_file(path, write_with_cause,
+                 Replacement{"replace cube file", temporary(path), true, sync_folder});
 }
 
 } // namespace riskmap::io::cube_detail

@@ -81,7 +81,9 @@ void remove_temporaries(const CubePaths& paths);
 /// Replaces `path` durably (atomic_file.hpp) under a temporary name of the cube's, which
 /// the next writer removes if this one is killed; a failed write ends with its cause, since
 /// HDF5 reports a full disk only as "file write failed".
-void write_cube_file(const fs::path& path, const std::function<void(const std::string&)>& write);
+/// `sync_folder` false leaves the folder's sync (io::sync_path) to the caller.
+void write_cube_file(const fs::path& path, const std::function<void(const std::string&)>& write,
+                     bool sync_folder = true);
 
 /// The earlier version of a quarter file, kept as a hard link (no data copied, so it works on
 /// a full disk) while the new version and then the master are written. Its name is a
