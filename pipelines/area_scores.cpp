@@ -134,19 +134,15 @@ IndicatorScores score_indicator(const AreaScores& a, std::size_t k, const JobCon
 
 } // namespace
 
-double risk_index(const std::vector<double>& exceed, double sanitation, const JobConfig& cfg) {
-    double sum = 0, weights = 0;
-    for (std::size_t k = 0; k < exceed.size(); ++k) {
-        if (std::isnan(exceed[k]))
-            continue;
-        sum += cfg.indicators[k].weight * exceed[k];
-        weights += cfg.indicators[k].weight;
+kernels::ScoreWeights score_weights(const JobConfig& cfg) {
+    kernels::ScoreWeights w;
+    for (const IndicatorSpec& spec : cfg.indicators) {
+        w.risk.push_back(spec.weight);
+        w.priority.push_back(spec.priority_weight);
+        w.population_share.push_back(spec.population_share);
     }
-    if (!std::isnan(sanitation)) {
-        sum += cfg.sanitation_weight * sanitation;
-        weights += cfg.sanitation_weight;
-    }
-    return weights > 0 ? sum / weights : kNaN;
+    w.sanitation = cfg.sanitation_weight;
+    return w;
 }
 
 void score_areas(AreaScores& a, const JobConfig& cfg) {
@@ -157,11 +153,12 @@ void score_areas(AreaScores& a, const JobConfig& cfg) {
         a.scores.back().p_increase = increase_probabilities(a, k, cfg.indicators[k].model);
     }
     a.risk_index.assign(n, kNaN);
+    const kernels::ScoreWeights weights = score_weights(cfg);
     std::vector<double> exceed(cfg.indicators.size());
     for (std::size_t i = 0; i < n; ++i) {
         for (std::size_t k = 0; k < exceed.size(); ++k)
             exceed[k] = a.scores[k].exceed[i];
-        a.risk_index[i] = risk_index(exceed, a.sanitation[i], cfg);
+        a.risk_index[i] = kernels::risk_index(exceed, a.sanitation[i], weights);
     }
     expected_cases(a, cfg);
     rank_lists(a, cfg);

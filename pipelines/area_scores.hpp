@@ -3,6 +3,7 @@
 /// Statistics, risk index and ranking of areas (villages or kecamatan) from their counts.
 
 #include "core/table.hpp"
+#include "kernels/risk_score.hpp"
 #include "pipelines/job_state.hpp"
 
 namespace riskmap {
@@ -21,8 +22,7 @@ AreaScores parent_areas(const AreaScores& areas, AreaUnit unit, std::size_t indi
 /// The table of DESIGN.md section 4, rows in priority order.
 Table area_table(const AreaScores& areas, const JobConfig& cfg);
 
-/// Weighted mean of the indicators' exceedance probabilities and the sanitation deficit; NaN
-/// terms are left out with their weight.
-double risk_index(const std::vector<double>& exceed, double sanitation, const JobConfig& cfg);
+/// The indicators' and sanitation's weights in the risk index and the priority score.
+kernels::ScoreWeights score_weights(const JobConfig& cfg);
 
 } // namespace riskmap

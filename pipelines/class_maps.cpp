@@ -1,4 +1,4 @@
-#include "pipelines/map_stages.hpp"
+#include "pipelines/class_maps.hpp"
 
 #include "core/error.hpp"
 #include "core/period.hpp"
@@ -110,7 +110,7 @@ PrevalenceMaps plan_prevalence(JobState& s) {
         }
         plan.indicator.push_back(k);
         plan.mean.push_back(map_named(s, spec.name + "_mean"));
-        plan.map.push_back(add_map(s, spec.name + "_class", info, GDT_Byte));
+        plan.map.push_back(add_map(s, spec.name + "_class", info, io::PixelType::Byte));
         s.maps.back().in_cube = false;
         s.maps.back().style = prevalence_style(
             spec, spec.name + " prevalence class" + (cfg.period.empty() ? "" : " " + cfg.period));
@@ -201,8 +201,8 @@ ChangePlan plan_changes(JobState& s) {
     }
     const io::MapStyle style =
         class_change_style("priority class change " + plan.before + " to " + cfg.period);
-    plan.class_change =
-        add_map(s, "priority_class_change", class_change_info(plan.before, meta, style), GDT_Byte);
+    plan.class_change = add_map(s, "priority_class_change",
+                                class_change_info(plan.before, meta, style), io::PixelType::Byte);
     s.maps.back().in_cube = false;
     s.maps.back().style = style;
     return plan;
@@ -305,13 +305,14 @@ void style_changes(JobState& s, const ChangePlan& plan,
 }
 } // namespace
 
-void PriorityMaps::run(JobState& state) {
+void ClassMaps::run(JobState& state) {
     const JobConfig& cfg = state.config;
     kernels::ScoreClasses classes(state.score_histogram);
     second_pass(state, classes);
     const ChangePlan changes = plan_changes(state);
     const PrevalenceMaps prevalence = plan_prevalence(state);
-    const std::size_t class_map = add_map(state, "priority_class", priority_info(cfg), GDT_Byte);
+    const std::size_t class_map =
+        add_map(state, "priority_class", priority_info(cfg), io::PixelType::Byte);
     state.maps[class_map].style =
         priority_style("priority class" + (cfg.period.empty() ? std::string() : " " + cfg.period));
     const int stride = sample_stride(state.grid);

@@ -1,7 +1,8 @@
 #pragma once
 /// \file
-/// What the stages of a quarterly job hand each other. Each stage fills its part; the list of
-/// stages in quarterly_job.cpp says who writes what.
+/// What the stages of a quarterly job hand each other, grouped by the parts their contracts
+/// name (pipelines/stage.hpp): each stage declares the parts it reads and produces, and
+/// run_pipeline checks that the list in quarterly_job.cpp produces each before it is read.
 
 #include "core/grid.hpp"
 #include "core/layer.hpp"
@@ -149,13 +150,17 @@ struct JobState {
     explicit JobState(const JobConfig& c) : config(c) {}
     const JobConfig& config;
 
-    io::VillageLayer villages;
+    // The parts of stage.hpp's contracts, each produced by one stage (named at each group).
+
+    io::VillageLayer villages; ///< Part::Villages (read.villages)
+    // Part::Neighbours: neighbours.queen's future below, collected here by score.areas.
     kernels::NeighbourLists neighbours;      ///< queen contiguity of the villages
     std::vector<io::NearPair> snapped;       ///< linked only by neighbours.snap_m
     std::vector<io::NearPair> near_unlinked; ///< closer than 1 m (or snap_m) but not linked
     std::size_t islands = 0;                 ///< villages without a neighbour
-    std::vector<IndicatorCounts> counts;     ///< per indicator, per village (pooled)
-    std::vector<PoolInfo> pools;             ///< per indicator
+    // Part::Records (join.records)
+    std::vector<IndicatorCounts> counts; ///< per indicator, per village (pooled)
+    std::vector<PoolInfo> pools;         ///< per indicator
     /// Per indicator: this period's own counts, and those of the period that left the pool
     /// since last quarter (for P(increase)); `reported` is 0 where a village has no row.
     std::vector<IndicatorCounts> entering, leaving;
@@ -163,21 +168,26 @@ struct JobState {
     std::optional<RegisterSummary> register_summary; ///< child-level records: what was counted
     RecordCounts records;
 
-    /// Output files go into its staging folder as they are made (maps tile by tile).
+    /// Output files go into its staging folder as they are made (maps tile by tile); made by
+    /// the first stage that writes (staged_output).
     std::unique_ptr<io::StagedOutput> output;
 
+    // Part::Grid (read.rasters), with tile_size and tiles below
     bool has_rasters = false;
     Grid grid;
     std::unique_ptr<io::GridBandReader> population;
     std::unique_ptr<io::GridBandReader> sanitation; ///< raw values; null without sanitation
+    // Part::Zones (zonal.villages), with tile_land below
     std::unique_ptr<io::VillageBurner> burner;
     kernels::VillageFootprint footprint;
     std::vector<double> village_sanitation; ///< population-weighted deficit, NaN if unknown
-    double unplaced_events = 0;             ///< counts of villages outside the grid
+    double unplaced_events = 0;             ///< counts of villages outside the grid (maps.pixels)
 
+    // Part::Scores (score.areas)
     AreaScores village_scores;
     AreaScores parent_scores; ///< the level above the areas (kecamatan of villages); may be empty
     std::optional<PublicAreas> public_villages, public_parents; ///< with output.public
+    // Part::PixelMaps (maps.pixels); Part::ClassMaps (maps.classes) adds its maps to `maps`
     std::vector<NamedMap> maps;
     std::size_t pixel_maps = 0; ///< maps[0, pixel_maps) are maps.pixels' (MPI ranks finish them)
     std::shared_ptr<TileTrace> trace; ///< run.trace, from maps.pixels to the maps' finishing
@@ -191,9 +201,13 @@ struct JobState {
     std::vector<std::int64_t> tile_land; ///< pixels inside a village, per tile (MPI split)
     std::size_t tiles_resumed = 0;       ///< tiles of maps.pixels taken from a killed run
 
-    std::string previous_period; ///< the cube's latest quarter before this one, if any
-    std::vector<std::pair<std::string, std::string>> checksums; ///< input file, SHA-256
-    std::vector<std::pair<std::string, double>> timings;        ///< stage name, seconds
+    /// Part::Previous (compare.previous, with AreaScores::previous): the cube's latest quarter
+    /// before this one, if any
+    std::string previous_period;
+    /// Part::InputDigests (checksum.inputs): input file, SHA-256
+    std::vector<std::pair<std::string, std::string>> checksums;
+    // Every stage adds to these.
+    std::vector<std::pair<std::string, double>> timings; ///< stage name, seconds
     /// Plain words for the user: English (stderr, run.json "warnings") and, index for index,
     /// Bahasa Indonesia (run.json "warnings_id", the report with output.language = id).
     std::vector<std::string> warnings, warnings_id;
@@ -206,5 +220,9 @@ struct JobState {
     /// collects it. Last member: destroyed first, it waits for the thread, which reads villages.
     std::future<QueenResult> queen;
 };
+
+/// Makes the staging folder outputs go to, once (a scratch folder on MPI ranks other than the
+/// writer).
+io::StagedOutput& staged_output(JobState& state);
 
 } // namespace riskmap

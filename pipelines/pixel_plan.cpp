@@ -3,7 +3,6 @@
 #include "core/numbers.hpp"
 #include "core/period.hpp"
 #include "pipelines/map_styles.hpp"
-#include "pipelines/raster_stages.hpp"
 #include "sched/smooth.hpp"
 
 #include <cmath>
@@ -26,7 +25,7 @@ io::MapInfo float_info(std::string description, std::string units,
 }
 
 std::size_t add_map(JobState& s, const std::string& name, const io::MapInfo& info,
-                    GDALDataType type) {
+                    io::PixelType type) {
     auto file =
         std::make_unique<io::TiledMapFile>(staged_output(s).scratch_path("work-" + name + ".tif"),
                                            s.grid, type, info, io::Overviews::FromTiles);

@@ -33,7 +33,7 @@ io::MapInfo float_info(std::string description, std::string units,
 
 /// A new work raster in the staging folder, added to state.maps; returns its index.
 std::size_t add_map(JobState& s, const std::string& name, const io::MapInfo& info,
-                    GDALDataType type = GDT_Float32);
+                    io::PixelType type = io::PixelType::Float32);
 
 /// Where each indicator's maps are in state.maps.
 struct IndicatorMaps {
@@ -121,6 +121,36 @@ Layer<float> population_density(const JobState& s, const PixelPlan& plan, const 
 
 /// Smoothed rate, posterior and information of indicator k on the tile's core.
 void indicator_pixels(const JobState& s, const PixelPlan& plan, PixelTile& t, std::size_t k);
+
+// One tile's work (pixel_tile.cpp).
+
+/// Reads a tile's core and halo window (population, sanitation), or marks it resumed when a
+/// checkpoint holds it; times the read for run.trace.
+std::unique_ptr<PixelTile> read_tile(const JobState& s, const PixelPlan& plan,
+                                     const sched::TileLayout& layout, std::size_t index);
+
+/// Every map of the tile, its risk index and priority score (nodata where nothing is mapped).
+void compute_maps(const JobState& s, const PixelPlan& plan, PixelTile& t);
+
+/// A resumed tile's maps and score (the bands flagged in `bands`; every one when it is
+/// empty) from its checkpoint: decoded on any thread, not in the serial reading (on the
+/// national grid the MPI writer spent 80 s there).
+void load_checkpoint(const JobState& s, const PixelPlan& plan, PixelTile& t,
+                     const std::vector<bool>& bands);
+
+/// The bands the score histogram and the style samples read: each indicator's posterior
+/// mean and effective denominator, and the score.
+std::vector<bool> summary_bands(const JobState& s, const PixelPlan& plan);
+
+/// The score histogram and the style samples of a tile. They come from the maps, so a
+/// resumed tile gives the same.
+void summarise_tile(const JobState& s, const PixelPlan& plan, PixelTile& t);
+
+/// A tile of a one-process run: computed, or taken from its checkpoint, and summarised.
+void compute_tile(const JobState& s, const PixelPlan& plan, PixelTile& t);
+
+/// The bands of a tile's checkpoint: every map, then the score.
+std::vector<const Layer<float>*> tile_layers(const PixelTile& t);
 
 /// QGIS styles and quicklook titles of indicator k's maps, from its posterior means and
 /// effective denominators sampled on the lattice.

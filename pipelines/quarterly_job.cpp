@@ -1,15 +1,24 @@
 #include "pipelines/quarterly_job.hpp"
 
 #include "core/error.hpp"
-#include "pipelines/change_stage.hpp"
 #include "pipelines/checkpoints.hpp"
-#include "pipelines/load_stages.hpp"
-#include "pipelines/map_stages.hpp"
-#include "pipelines/raster_stages.hpp"
-#include "pipelines/score_stages.hpp"
-#include "pipelines/write_stage.hpp"
+#include "pipelines/checksum_inputs.hpp"
+#include "pipelines/class_maps.hpp"
+#include "pipelines/compare_previous.hpp"
+#include "pipelines/finish_maps.hpp"
+#include "pipelines/join_records.hpp"
+#include "pipelines/pixel_maps.hpp"
+#include "pipelines/queen_neighbours.hpp"
+#include "pipelines/read_rasters.hpp"
+#include "pipelines/read_villages.hpp"
+#include "pipelines/score_areas.hpp"
+#include "pipelines/village_zones.hpp"
+#include "pipelines/write_outputs.hpp"
 #include "sched/parallel_rows.hpp"
 #include "sched/ranks.hpp"
+
+#include <algorithm>
+#include <iterator>
 
 namespace riskmap {
 
@@ -36,10 +45,10 @@ void agree_or_throw() {
 }
 } // namespace
 
-Pipeline quarterly_pipeline() {
+Pipeline quarterly_pipeline(bool writer) {
     Pipeline p;
     p.push_back(std::make_unique<ChecksumInputs>());
-    p.push_back(std::make_unique<LoadVillages>());
+    p.push_back(std::make_unique<ReadVillages>());
     p.push_back(std::make_unique<JoinRecords>());
     p.push_back(std::make_unique<QueenNeighbours>()); // on its own thread until ScoreAreas
     p.push_back(std::make_unique<ReadRasters>());
@@ -47,20 +56,63 @@ Pipeline quarterly_pipeline() {
     p.push_back(std::make_unique<ScoreAreas>());
     p.push_back(std::make_unique<CompareWithPrevious>());
     p.push_back(std::make_unique<PixelMaps>());
-    if (!sched::is_writer()) { // other MPI ranks: their share of the pixels and of the maps
+    if (!writer) { // other MPI ranks: their share of the pixels and of the maps
         p.push_back(std::make_unique<FinishRankMaps>());
         return p;
     }
-    p.push_back(std::make_unique<PriorityMaps>());
+    p.push_back(std::make_unique<ClassMaps>());
     p.push_back(std::make_unique<WriteOutputs>());
     return p;
+}
+
+namespace {
+// The INI file's sections in the order --dump-config and run.json show them.
+constexpr std::string_view kSections[] = {"inputs",   "smoothing",   "neighbours", "risk",
+                                          "priority", "uncertainty", "run",        "output"};
+
+std::size_t section_rank(std::string_view key) {
+    const std::string_view section = key.substr(0, key.find('.'));
+    const auto* it = std::find(std::begin(kSections), std::end(kSections), section);
+    return static_cast<std::size_t>(it - std::begin(kSections));
+}
+} // namespace
+
+std::vector<Option> quarterly_options() {
+    const Options job = job_options();
+    std::vector<Option> all(job.begin(), job.end());
+    for (const auto& stage : quarterly_pipeline(true))
+        for (const Option& o : stage->options())
+            all.push_back(o);
+    return all;
+}
+
+JobConfig bind_quarterly_job(const Settings& settings, const std::vector<std::string>& indicators) {
+    JobConfig c;
+    const Options job = job_options();
+    for (const Option& o : job)
+        o.bind(settings, c);
+    bind_indicators(settings, indicators, c);
+    std::vector<Option> options = quarterly_options();
+    for (std::size_t i = job.size(); i < options.size(); ++i)
+        if (options[i].bind)
+            options[i].bind(settings, c);
+    std::stable_sort(options.begin(), options.end(), [](const Option& a, const Option& b) {
+        return section_rank(a.key) < section_rank(b.key);
+    });
+    for (const Option& o : options)
+        c.resolved.emplace_back(o.key, o.kind == Option::Kind::Path ? settings.path(o.key)
+                                                                    : settings.text(o.key));
+    for (const auto& name : indicators)
+        for (const auto& o : indicator_options(name))
+            c.resolved.emplace_back(o.key, settings.text(o.key));
+    return c;
 }
 
 JobSummary run_quarterly_job(const JobConfig& config, const ProgressFn& progress) {
     sched::ThreadLimit threads(config.threads);
     JobState state(config);
     try {
-        run_pipeline(quarterly_pipeline(), state, progress);
+        run_pipeline(quarterly_pipeline(sched::is_writer()), state, progress);
         // Under MPI the other ranks wait here for the writer: they meet its agreement before
         // it publishes (write_stage.cpp), then all learn how publishing ended.
         if (!sched::is_writer())

@@ -13,6 +13,7 @@ namespace riskmap::cli {
 struct RunRequest {
     JobConfig config;
     bool help = false;
+    bool stages = false; ///< --stages: help_text lists the job's stages
     bool dump_config = false;
     /// --periods: the quarters to run one after the other ("all": every quarter of the records;
     /// empty: just inputs.period).

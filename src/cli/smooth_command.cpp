@@ -143,7 +143,7 @@ void smooth_file(const SmoothOptions& opt, const Grid& grid, const kernels::Gaus
     const sched::TiledGaussian gauss(rows, grid.width);
     const sched::TileLayout layout(grid.width, grid.height, opt.tile_size);
     const bool clamp = non_negative(reader, layout);
-    io::TiledMapFile file(opt.output + ".riskmap-work.tif", grid, GDT_Float32, info,
+    io::TiledMapFile file(opt.output + ".riskmap-work.tif", grid, io::PixelType::Float32, info,
                           io::Overviews::FromTiles);
     sched::run_tile_pipeline(
         layout, 2 * sched::worker_threads(),

@@ -1,4 +1,5 @@
 #include "io/report.hpp"
+#include "io/report_parts.hpp"
 
 #include "core/error.hpp"
 #include "core/language.hpp"
@@ -23,100 +24,9 @@
 namespace riskmap::io {
 
 namespace fs = std::filesystem;
+using namespace report_detail;
 
 namespace {
-/// A whole CSV table in memory (a report shows its first rows and sums its columns).
-struct CsvTable {
-    std::vector<std::string> header;
-    std::vector<std::vector<std::string>> rows;
-
-    std::optional<std::size_t> column(const std::string& name) const {
-        const auto it = std::find(header.begin(), header.end(), name);
-        return it == header.end() ? std::nullopt
-                                  : std::optional(static_cast<std::size_t>(it - header.begin()));
-    }
-    std::string text(std::size_t row, const std::string& name) const {
-        const auto c = column(name);
-        return c && *c < rows[row].size() ? rows[row][*c] : std::string();
-    }
-    std::optional<double> number(std::size_t row, const std::string& name) const {
-        return parse_double(text(row, name));
-    }
-    double sum(const std::string& name) const {
-        double total = 0;
-        for (std::size_t r = 0; r < rows.size(); ++r)
-            total += number(r, name).value_or(0);
-        return total;
-    }
-};
-
-CsvTable read_csv(const fs::path& path) {
-    CsvTable t;
-    if (!fs::exists(path))
-        return t;
-    CsvReader csv(path.string());
-    t.header = csv.header();
-    CsvRow row;
-    while (csv.next(row))
-        t.rows.push_back(row.fields);
-    return t;
-}
-
-/// Three significant digits, but whole numbers from 100 on ("4820", not "4.82e+03").
-std::string number_text(std::optional<double> v, int digits = 3) {
-    if (!v || !std::isfinite(*v))
-        return "–";
-    return std::abs(*v) >= 100 ? format_double(std::round(*v), 15) : format_double(*v, digits);
-}
-
-/// What the run's config says about one indicator.
-struct Indicator {
-    std::string name, cases, unit;
-    double scale = 1, target = 0, weight = 1;
-};
-
-std::vector<Indicator> indicators(const CPLJSONObject& config) {
-    std::vector<Indicator> out;
-    for (const auto& item : config.GetChildren()) {
-        const std::string key = item.GetName(), suffix = ".numerator";
-        if (key.rfind("indicator.", 0) != 0 || key.size() <= 10 + suffix.size() ||
-            key.compare(key.size() - suffix.size(), suffix.size(), suffix) != 0)
-            continue;
-        Indicator ind;
-        ind.name = key.substr(10, key.size() - 10 - suffix.size());
-        const std::string p = "indicator." + ind.name + ".";
-        ind.cases = item.ToString();
-        std::replace(ind.cases.begin(), ind.cases.end(), '_', ' ');
-        ind.unit = config.GetString(p + "display_unit", "");
-        ind.scale = parse_double(config.GetString(p + "display_scale", "1")).value_or(1);
-        const std::string targets = config.GetString(p + "target", "0");
-        ind.target = parse_double(targets.substr(0, targets.find(','))).value_or(0);
-        ind.weight = parse_double(config.GetString(p + "priority_weight", "1")).value_or(1);
-        out.push_back(ind);
-    }
-    return out;
-}
-
-/// The report's language: sentences written in both, numbers with the language's separators
-/// and the units and names riskmap writes in English localised (core/language.hpp).
-struct Speak {
-    Language lang = Language::English;
-
-    std::string t(const char* english, const char* indonesian) const {
-        return lang == Language::Indonesian ? indonesian : english;
-    }
-    std::string num(std::optional<double> v, int digits = 3) const {
-        return localise_number(number_text(v, digits), lang);
-    }
-    std::string count(std::size_t n) const { return num(static_cast<double>(n), 15); }
-    std::string words(const std::string& english) const {
-        return xml_escape(localise(english, lang));
-    }
-    std::string rate(double proportion, const Indicator& ind) const {
-        return num(proportion * ind.scale) + " " + words(ind.unit);
-    }
-};
-
 std::string headline(const Speak& s, const CsvTable& villages, const Indicator& ind,
                      const CPLJSONObject& uncertainty) {
     const double num = villages.sum(ind.name + "_num"), den = villages.sum(ind.name + "_den");
@@ -487,47 +397,6 @@ std::string write_report(const std::string& out_dir) {
     const fs::path path = dir / ("report_" + (period.empty() ? "run" : period) + ".html");
     replace_file_text(path, page, {"write", dir / ("." + path.filename().string() + ".tmp")});
     return path.string();
-}
-
-namespace {
-std::string shell_quoted(const std::string& s) {
-    std::string out = "'";
-    for (char c : s)
-        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
-
-std::optional<std::string> chromium() {
-    for (const char* dir : {"/usr/bin", "/usr/local/bin"})
-        for (const char* name : {"chromium", "chromium-browser"})
-            if (const fs::path p = fs::path(dir) / name; fs::exists(p))
-                return p.string();
-    return std::nullopt;
-}
-} // namespace
-
-std::optional<std::string> print_report_pdf(const std::string& html_path) {
-    const auto browser = chromium();
-    if (!browser)
-        return std::nullopt;
-    const fs::path page = fs::absolute(html_path);
-    fs::path pdf = page;
-    pdf.replace_extension(".pdf");
-    const auto print = [&](const std::string& tmp) {
-        // --no-sandbox: Chromium's sandbox refuses to run as root (CI, containers);
-        // --disable-dev-shm-usage: containers often have a small /dev/shm.
-        const std::string command = shell_quoted(*browser) +
-                                    " --headless --no-sandbox --disable-gpu --disable-dev-shm-usage"
-                                    " --no-pdf-header-footer"
-                                    " --print-to-pdf=" +
-                                    shell_quoted(tmp) + " " +
-                                    shell_quoted("file://" + page.string()) + " >/dev/null 2>&1";
-        if (std::system(command.c_str()) != 0 || !fs::exists(tmp) || fs::file_size(tmp) == 0)
-            throw Error("Chromium could not print '" + page.string() + "' to PDF");
-    };
-    replace_file(pdf, print,
-                 {"write", pdf.parent_path() / ("." + pdf.filename().string() + ".tmp")});
-    return pdf.string();
 }
 
 } // namespace riskmap::io

@@ -138,14 +138,14 @@ int tile_levels(const Grid& grid, Overviews overviews) {
 }
 } // namespace
 
-TiledMapFile::TiledMapFile(std::string work_path, const Grid& grid, GDALDataType type,
+TiledMapFile::TiledMapFile(std::string work_path, const Grid& grid, PixelType type,
                            const MapInfo& info, Overviews overviews)
-    : work_path_(std::move(work_path)), type_(type), info_(info),
-      levels_(tile_levels(grid, overviews)) {
+    : work_path_(std::move(work_path)), type_(type == PixelType::Byte ? GDT_Byte : GDT_Float32),
+      info_(info), levels_(tile_levels(grid, overviews)) {
     init_gdal();
     GDALDriver* gtiff = GetGDALDriverManager()->GetDriverByName("GTiff");
     CPLErrorReset();
-    ds_.reset(gtiff->Create(work_path_.c_str(), grid.width, grid.height, 1, type,
+    ds_.reset(gtiff->Create(work_path_.c_str(), grid.width, grid.height, 1, type_,
                             work_file_options().List()));
     if (!ds_)
         write_failed(work_path_);
@@ -159,7 +159,7 @@ TiledMapFile::TiledMapFile(std::string work_path, const Grid& grid, GDALDataType
         band->SetMetadataItem(key.c_str(), value.c_str());
         ds_->SetMetadataItem(key.c_str(), value.c_str());
     }
-    if (type == GDT_Byte) {
+    if (type_ == GDT_Byte) {
         band->SetNoDataValue(0);
         GDALColorTable table;
         for (std::size_t i = 0; i < info.palette.size(); ++i) {

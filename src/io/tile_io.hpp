@@ -44,6 +44,9 @@ private:
 void warp_to_grid_file(const std::string& path, const Grid& grid, Resampling resampling,
                        const std::string& work_path, int threads);
 
+/// A map's pixels: Float32 (nodata NaN) or Byte (classes; nodata 0, palette from the info).
+enum class PixelType { Float32, Byte };
+
 /// Whether a work file carries overviews made from the tiles written into it.
 enum class Overviews { None, FromTiles };
 
@@ -54,8 +57,7 @@ enum class Overviews { None, FromTiles };
 /// and the COG driver copies them instead of reading the whole map back to build them.
 class TiledMapFile {
 public:
-    /// `type` is GDT_Float32 (nodata NaN) or GDT_Byte (nodata 0, palette from info).
-    TiledMapFile(std::string work_path, const Grid& grid, GDALDataType type, const MapInfo& info,
+    TiledMapFile(std::string work_path, const Grid& grid, PixelType type, const MapInfo& info,
                  Overviews overviews = Overviews::None);
     ~TiledMapFile();
     TiledMapFile(const TiledMapFile&) = delete;

@@ -43,6 +43,9 @@ struct VillageLayer {
 /// empty, non-polygonal or invalid geometry, and for a missing field or layer.
 VillageLayer read_villages(const VillageSource& source);
 
+/// "'PATH' feature FID", where messages about one feature point.
+std::string feature_place(const std::string& path, std::int64_t fid);
+
 /// The centroid of every village in metres (distances between villages): projected CRS
 /// units times their metres per unit, or longitude/latitude as local east/north metres
 /// (equirectangular about the layer's mean latitude). NaN for a village without one.

@@ -63,7 +63,8 @@ TEST(TiledMapFile, CogOverviewsAreTheBlockMeansOfTheTiles) {
     const Layer<float> values = field(grid.width, grid.height);
     const std::string work = dir / "work.tif", cog = dir / "map.tif";
     {
-        io::TiledMapFile file(work, grid, GDT_Float32, io::MapInfo{}, io::Overviews::FromTiles);
+        io::TiledMapFile file(work, grid, io::PixelType::Float32, io::MapInfo{},
+                              io::Overviews::FromTiles);
         write_tiles(file, values);
         file.finish(cog, 2);
         EXPECT_TRUE(std::filesystem::exists(work)) << "readable until discarded";
@@ -97,7 +98,8 @@ TEST(TiledMapFile, ClassMapOverviewsAreTheBlockModes) {
     info.palette = {{0, 0, 0, 0}, {189, 0, 38, 255}};
     const std::string cog = dir / "classes.tif";
     {
-        io::TiledMapFile file(dir / "work.tif", grid, GDT_Byte, info, io::Overviews::FromTiles);
+        io::TiledMapFile file(dir / "work.tif", grid, io::PixelType::Byte, info,
+                              io::Overviews::FromTiles);
         write_tiles(file, values);
         file.finish(cog, 1);
     }
@@ -113,7 +115,7 @@ TEST(TiledMapFile, ClassMapOverviewsAreTheBlockModes) {
 TEST(TiledMapFile, ATileOffTheLatticeIsRefused) {
     TempDir dir;
     const Grid grid = test::utm_grid(1100, 700);
-    io::TiledMapFile file(dir / "work.tif", grid, GDT_Float32, io::MapInfo{},
+    io::TiledMapFile file(dir / "work.tif", grid, io::PixelType::Float32, io::MapInfo{},
                           io::Overviews::FromTiles);
     const Layer<float> tile(10, 10, 1.0f);
     EXPECT_THROW(file.write(Rect{3, 0, 10, 10}, tile.data()), Error);

@@ -2,8 +2,10 @@
 
 #include "core/error.hpp"
 #include "kernels/disaggregate.hpp"
-#include "pipelines/load_stages.hpp"
-#include "pipelines/raster_stages.hpp"
+#include "pipelines/join_records.hpp"
+#include "pipelines/read_rasters.hpp"
+#include "pipelines/read_villages.hpp"
+#include "pipelines/village_zones.hpp"
 #include "support/fixtures.hpp"
 #include "synth/synth.hpp"
 
@@ -46,7 +48,7 @@ double sum(const std::vector<double>& v) {
 
 JobState zoned(const JobConfig& cfg) {
     JobState state(cfg);
-    LoadVillages().run(state);
+    ReadVillages().run(state);
     JoinRecords().run(state);
     ReadRasters().run(state);
     VillageZones().run(state);

@@ -1,43 +1,19 @@
-#include "pipelines/load_stages.hpp"
+#include "pipelines/record_joiner.hpp"
 
 #include "core/error.hpp"
 #include "core/numbers.hpp"
 #include "core/period.hpp"
 #include "core/village_code.hpp"
-#include "io/checksum.hpp"
-#include "io/csv.hpp"
-#include "io/sheet_reader.hpp"
 #include "pipelines/code_crosswalk.hpp"
 #include "pipelines/name_join.hpp"
 #include "pipelines/puskesmas_table.hpp"
 
 #include <algorithm>
-#include <filesystem>
-
 #include <map>
 #include <optional>
 #include <set>
 
 namespace riskmap {
-
-void ChecksumInputs::run(JobState& state) {
-    const JobConfig& cfg = state.config;
-    for (const std::string* path : {&cfg.villages, &cfg.records, &cfg.code_crosswalk,
-                                    &cfg.puskesmas_table, &cfg.population, &cfg.sanitation}) {
-        // A missing file is reported by the stage that reads it, with its own context.
-        if (path->empty() || !std::filesystem::exists(*path))
-            continue;
-        for (auto& entry : io::dataset_checksums(*path))
-            state.checksums.push_back(std::move(entry));
-    }
-}
-
-void LoadVillages::run(JobState& state) {
-    const JobConfig& cfg = state.config;
-    state.villages =
-        io::read_villages(io::VillageSource{cfg.villages, cfg.villages_layer, cfg.village_code,
-                                            cfg.unit, cfg.village_name, cfg.repair_geometry});
-}
 
 namespace {
 /// Why a row goes to rejects.csv; thrown inside a row, caught by the joiner.
@@ -362,100 +338,14 @@ private:
                             entry.second + "); jumlah triwulannya kurang");
     }
 };
-
-std::string reject_summary(const JobState& state) {
-    std::string text;
-    for (std::size_t i = 0; i < state.rejects.size() && i < 10; ++i)
-        text +=
-            "\n  line " + std::to_string(state.rejects[i].line) + ": " + state.rejects[i].reason;
-    if (state.rejects.size() > 10)
-        text += "\n  ... and " + std::to_string(state.rejects.size() - 10) + " more";
-    return text;
-}
 } // namespace
 
-namespace {
-void warn_short_pools(JobState& state) {
-    for (std::size_t k = 0; k < state.pools.size(); ++k) {
-        const PoolInfo& pool = state.pools[k];
-        if (pool.found.size() == pool.periods.size())
-            continue;
-        std::string missing;
-        for (const auto& p : pool.periods)
-            if (std::find(pool.found.begin(), pool.found.end(), p) == pool.found.end())
-                missing += (missing.empty() ? "" : ", ") + p;
-        const std::string found = std::to_string(pool.found.size());
-        const std::string all = std::to_string(pool.periods.size());
-        state.warn(state.config.indicators[k].name + ": counts pooled over " + found + " of " +
-                       all + " periods; the records hold no rows for " + missing,
-                   localise(state.config.indicators[k].name, Language::Indonesian) +
-                       ": jumlah digabung dari " + found + " dari " + all +
-                       " periode; data tidak memuat baris untuk " + missing);
-    }
-}
-} // namespace
-
-namespace {
-std::unique_ptr<io::RowReader> counts_from_register(JobState& state, io::RowReader& rows) {
-    const JobConfig& cfg = state.config;
-    const IndicatorSpec& ind = cfg.indicators.front();
-    std::vector<RegisterReject> rejects;
-    RegisterSummary summary;
-    auto counts =
-        aggregate_register(rows,
-                           {cfg.record_code, cfg.record_period, cfg.child_id, cfg.child_haz,
-                            cfg.child_status, cfg.child_age, ind.numerator, ind.denominator},
-                           state.villages.unit, rejects, summary);
-    for (auto& r : rejects)
-        state.rejects.push_back({r.line, std::move(r.code), std::move(r.reason)});
-    state.register_summary = summary;
-    return counts;
-}
-} // namespace
-
-std::vector<std::string> record_quarters(const JobConfig& cfg) {
-    if (cfg.record_period.empty())
-        throw UsageError("--periods needs inputs.record_period, the records' period column");
-    const auto table = io::open_records(cfg.records, cfg.delimiter, cfg.records_sheet);
-    const std::size_t column = table->column(cfg.record_period);
-    std::set<int> quarters;
+void join_record_rows(JobState& state, io::RowReader& rows) {
+    RecordJoiner joiner(state, rows);
     io::CsvRow row;
-    while (table->next(row))
-        if (const auto p = parse_record_period(trim(row.fields[column])))
-            quarters.insert(*quarter_index(p->quarter));
-    if (quarters.empty())
-        throw InputError("'" + cfg.records + "': no quarter, month or date in column '" +
-                         cfg.record_period + "'");
-    std::vector<std::string> out;
-    for (int q : quarters)
-        out.push_back(quarter_label(q));
-    return out;
-}
-
-void JoinRecords::run(JobState& state) {
-    auto table =
-        io::open_records(state.config.records, state.config.delimiter, state.config.records_sheet);
-    if (state.config.children)
-        table = counts_from_register(state, *table);
-    const io::RowReader& csv = *table;
-    RecordJoiner joiner(state, csv);
-    io::CsvRow row;
-    while (table->next(row))
+    while (rows.next(row))
         joiner.add(row);
-    joiner.finish(csv.path());
-    warn_short_pools(state);
-    if (state.records.joined == 0)
-        throw InputError("'" + csv.path() + "': no record could be joined to a village" +
-                         reject_summary(state));
-    if (state.rejects.empty())
-        return;
-    const std::string summary = "'" + csv.path() + "': " + std::to_string(state.rejects.size()) +
-                                " record(s) rejected:" + reject_summary(state);
-    if (state.config.on_reject == RejectPolicy::Fail)
-        throw InputError(summary + "\n(inputs.on_reject = fail; nothing was written)");
-    state.warn(summary + "\n  (all listed in rejects.csv)",
-               "'" + csv.path() + "': " + std::to_string(state.rejects.size()) +
-                   " baris data ditolak; semuanya tercantum di rejects.csv");
+    joiner.finish(rows.path());
 }
 
 } // namespace riskmap

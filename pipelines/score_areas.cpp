@@ -1,5 +1,6 @@
-#include "pipelines/score_stages.hpp"
+#include "pipelines/score_areas.hpp"
 
+#include "core/error.hpp"
 #include "core/numbers.hpp"
 #include "core/period.hpp"
 #include "io/neighbours_io.hpp"
@@ -16,43 +17,6 @@
 #include <limits>
 
 namespace riskmap {
-
-namespace {
-/// Pairs within snap_m (> 0) become neighbours; the others nearer than 1 m (or snap_m) are
-/// kept to be reported: simplified real boundaries leave such gaps between true neighbours
-/// (on Purbalingga, 20 pairs that touch or nearly touch share no vertex).
-void link_near_pairs(QueenResult& out, const std::vector<io::NearPair>& near, double snap_m) {
-    for (const io::NearPair& p : near) {
-        if (snap_m <= 0 || p.distance_m > snap_m) { // 0: spdep's rule, shared vertices only
-            out.near_unlinked.push_back(p);
-            continue;
-        }
-        out.lists[std::size_t(p.a)].push_back(p.b);
-        out.lists[std::size_t(p.b)].push_back(p.a);
-        out.snapped.push_back(p);
-    }
-    for (auto& l : out.lists)
-        std::sort(l.begin(), l.end());
-}
-} // namespace
-
-void QueenNeighbours::run(JobState& state) {
-    // Contiguity needs only the village polygons. It runs on a thread of its own while the
-    // raster stages read, warp and burn, which leave a core idle much of the time; score.areas
-    // waits for it. Nothing else touches the polygons meanwhile but to read them.
-    state.queen = std::async(std::launch::async, [&villages = state.villages,
-                                                  snap = state.config.neighbour_snap,
-                                                  snap_m = state.config.neighbour_snap_m] {
-        const auto start = std::chrono::steady_clock::now();
-        QueenResult out;
-        out.lists =
-            kernels::queen_neighbours(io::boundary_vertices(villages), villages.table.size(), snap);
-        link_near_pairs(out, io::near_pairs(villages, out.lists, std::max(snap_m, 1.0)), snap_m);
-        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-        out.seconds = took.count();
-        return out;
-    });
-}
 
 namespace {
 /// The neighbours computed beside the raster stages, their time ("neighbours.queen.work" in
@@ -172,6 +136,95 @@ void ScoreAreas::run(JobState& state) {
     if (state.config.public_set)
         make_public_set(state);
     warn_little_information(state);
+}
+
+namespace {
+void bind_top_k(const Settings& s, JobConfig& c) {
+    const std::string top = s.text("priority.top_k");
+    const auto k = parse_count(top);
+    if (top != "fifth" && (!k || *k < 1 || *k > 100000000))
+        throw UsageError(s.source("priority.top_k") +
+                         "the value of 'priority.top_k' must be a whole number of areas or "
+                         "'fifth', not '" +
+                         top + "'");
+    c.priority.top_k = top == "fifth" ? 0 : static_cast<int>(*k);
+}
+
+const Option kScoreOptions[] = {
+    {"risk.sanitation_weight", "1",
+     "weight of the sanitation deficit in the risk index (context only: ranks use excess "
+     "cases)",
+     [](const Settings& s, JobConfig& c) {
+         c.sanitation_weight = s.number("risk.sanitation_weight", 0, false);
+     }},
+    {"priority.top_k", "fifth",
+     "areas counted as the top of a list for P(top K): a number, or fifth (a fifth of them)",
+     bind_top_k},
+    {"priority.draws", "200", "posterior draws behind P(top K) and the 95 % rank intervals",
+     [](const Settings& s, JobConfig& c) {
+         c.priority.draws =
+             static_cast<int>(s.count("priority.draws", 20, 100000, "from 20 to 100000"));
+     }},
+    {"uncertainty.method", "integrated",
+     "integrated: the prior's mean and between-area CV weighted on a grid by the marginal "
+     "likelihood and a hyperprior; plugin: spdep/GeoDa moment estimates taken as known",
+     [](const Settings& s, JobConfig& c) {
+         c.uncertainty.integrated =
+             s.choice("uncertainty.method", {"integrated", "plugin"}) == "integrated";
+     }},
+    {"uncertainty.spatial", "true",
+     "villages' and kecamatan priors may centre on their neighbourhood (a leave-one-out "
+     "kernel rate at smoothing.bandwidth_m); how far is weighed by the data",
+     [](const Settings& s, JobConfig& c) {
+         c.uncertainty.spatial = s.flag("uncertainty.spatial");
+     }},
+    {"uncertainty.kappa_scale", "1",
+     "scale of the half-normal prior on the between-area coefficient of variation",
+     [](const Settings& s, JobConfig& c) {
+         c.uncertainty.kappa_scale = s.number("uncertainty.kappa_scale", 0, true);
+     }},
+    {"uncertainty.mean_sd", "2.3",
+     "standard deviation of the prior on log (poisson) or logit (binomial) of the mean rate, "
+     "centred on the target; 2.3 is a factor of 10",
+     [](const Settings& s, JobConfig& c) {
+         c.uncertainty.mean_sd = s.number("uncertainty.mean_sd", 0, true);
+     }},
+    {"uncertainty.subvillage_share", "0.5",
+     "pixels: stated sd of the true rate inside a village, as a share of the sd between "
+     "villages",
+     [](const Settings& s, JobConfig& c) {
+         c.uncertainty.subvillage_share = s.number("uncertainty.subvillage_share", 0, false);
+     }},
+    {"uncertainty.subvillage_cv", "0.05",
+     "pixels: stated floor of the coefficient of variation of the true rate inside a village",
+     [](const Settings& s, JobConfig& c) {
+         c.uncertainty.subvillage_cv = s.number("uncertainty.subvillage_cv", 0, false);
+     }},
+    {"uncertainty.local_prior_areas", "10",
+     "pixels: weight, in areas, of the global between-area variance against the local one",
+     [](const Settings& s, JobConfig& c) {
+         c.uncertainty.local_prior_areas = s.number("uncertainty.local_prior_areas", 0, false);
+     }},
+    {"uncertainty.self_check", "10",
+     "simulations from the fitted model whose expected coverage goes to run.json (0: none)",
+     [](const Settings& s, JobConfig& c) {
+         c.uncertainty.self_check_replicates = static_cast<int>(
+             s.count("uncertainty.self_check", 0, 10000, "of simulations from 0 to 10000"));
+     }},
+    {"uncertainty.seed", "1", "seed of the run's random draws (self-check)",
+     [](const Settings& s, JobConfig& c) {
+         const auto seed = parse_count(s.text("uncertainty.seed"));
+         if (!seed)
+             throw UsageError(s.source("uncertainty.seed") +
+                              "the value of 'uncertainty.seed' must be a whole number, not '" +
+                              s.text("uncertainty.seed") + "'");
+         c.uncertainty.seed = static_cast<std::uint64_t>(*seed);
+     }},
+};
+} // namespace
+
+Options ScoreAreas::options() const {
+    return kScoreOptions;
 }
 
 } // namespace riskmap

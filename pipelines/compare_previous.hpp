@@ -2,7 +2,7 @@
 /// \file
 /// compare.previous: with a quarterly cube present, what changed since the last quarter.
 
-#include "pipelines/raster_stages.hpp"
+#include "pipelines/stage.hpp"
 
 namespace riskmap {
 
@@ -16,6 +16,8 @@ public:
     std::string_view description() const override {
         return "change since the previous quarter in the cube";
     }
+    Parts reads() const override { return {Part::Records, Part::Scores}; }
+    Parts produces() const override { return {Part::Previous}; }
     bool applies(const JobState& state) const override {
         return state.has_rasters && !state.config.cube_path.empty() && !state.config.period.empty();
     }

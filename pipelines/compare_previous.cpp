@@ -1,4 +1,4 @@
-#include "pipelines/change_stage.hpp"
+#include "pipelines/compare_previous.hpp"
 
 #include "core/numbers.hpp"
 #include "core/period.hpp"

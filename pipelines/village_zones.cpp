@@ -1,4 +1,4 @@
-#include "pipelines/raster_stages.hpp"
+#include "pipelines/village_zones.hpp"
 
 #include "core/error.hpp"
 #include "core/numbers.hpp"
@@ -11,33 +11,6 @@
 #include <mutex>
 
 namespace riskmap {
-
-io::StagedOutput& staged_output(JobState& state) {
-    if (!state.output)
-        state.output = sched::is_writer()
-                           ? std::make_unique<io::StagedOutput>(state.config.output_dir)
-                           : std::make_unique<io::StagedOutput>(io::StagedOutput::ScratchOnly{});
-    return *state.output;
-}
-
-void ReadRasters::run(JobState& state) {
-    const JobConfig& cfg = state.config;
-    state.grid = io::read_grid(cfg.population);
-    state.population =
-        std::make_unique<io::GridBandReader>(cfg.population, state.grid, cfg.population);
-    if (!cfg.sanitation.empty()) {
-        const Grid own = io::read_grid(cfg.sanitation);
-        std::string on_grid = cfg.sanitation;
-        if (!own.same_georeference(state.grid) || own.crs_wkt != state.grid.crs_wkt) {
-            on_grid = staged_output(state).scratch_path("work-sanitation.tif");
-            io::warp_to_grid_file(cfg.sanitation, state.grid, io::Resampling::Bilinear, on_grid,
-                                  sched::worker_threads());
-        }
-        state.sanitation =
-            std::make_unique<io::GridBandReader>(on_grid, state.grid, cfg.sanitation);
-    }
-    state.has_rasters = true;
-}
 
 namespace {
 // Village sums are integers (fixed_point): the village totals, and every map derived from

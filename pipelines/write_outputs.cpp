@@ -1,74 +1,27 @@
-#include "pipelines/write_stage.hpp"
+#include "pipelines/write_outputs.hpp"
+#include "pipelines/finish_maps.hpp"
 
-#include "core/error.hpp"
+#include "core/language.hpp"
 #include "io/csv.hpp"
 #include "io/cube.hpp"
 #include "io/neighbours_io.hpp"
-#include "io/quicklook.hpp"
-#include "io/raster_io.hpp"
 #include "io/staged_output.hpp"
 #include "pipelines/area_scores.hpp"
 #include "pipelines/checkpoints.hpp"
 #include "pipelines/map_styles.hpp"
 #include "pipelines/public_set.hpp"
-#include "pipelines/raster_stages.hpp"
 #include "pipelines/run_report.hpp"
 #include "pipelines/tile_trace.hpp"
 #include "pipelines/village_style.hpp"
-#include "sched/parallel_rows.hpp"
 #include "sched/ranks.hpp"
-#include "sched/tiles.hpp"
 
 #include <chrono>
-#include <cmath>
 #include <filesystem>
 #include <functional>
-#include <memory>
 
 namespace riskmap {
 
 namespace {
-/// The QGIS style and a PNG quicklook (at most 800 pixels wide, from the COG's overviews).
-void write_look(const std::filesystem::path& folder, const Grid& grid, const std::string& name,
-                const std::string& tif, const io::MapStyle& style) {
-    io::write_file((folder / (name + ".qml")).string(), io::qml(style));
-    const int stride = std::max(1, (std::max(grid.width, grid.height) + 799) / 800);
-    Grid small = grid;
-    small.width = (grid.width + stride - 1) / stride;
-    small.height = (grid.height + stride - 1) / stride;
-    small.geotransform[1] *= double(grid.width) / small.width;
-    small.geotransform[5] *= double(grid.height) / small.height;
-    io::MapReadback reader(tif);
-    const Layer<float> values =
-        reader.read(Rect{0, 0, grid.width, grid.height}, small.width, small.height);
-    io::write_quicklook((folder / (name + ".png")).string(), small, values, style);
-}
-
-/// Whether this run adds its quarter to the cube.
-bool writes_cube(const JobState& s) {
-    return !s.config.cube_path.empty() && !s.config.period.empty();
-}
-
-/// Where a map's cube chunks wait for the cube: beside its COG in the (writer's) staging folder.
-std::string chunk_file(const std::filesystem::path& folder, const std::string& map) {
-    return (folder / (map + ".cube-chunks")).string();
-}
-
-/// A map's cube layer, encoded while its work file is still there (in a streamed run it is
-/// deleted next; reading the COG back instead cost the cube 40 % of its time, in libtiff's
-/// floating-point predictor) and on the rank that finished it.
-void encode_for_cube(const JobState& s, const NamedMap& m, const std::filesystem::path& folder,
-                     int threads) {
-    io::TiledMapFile* file = m.file.get();
-    const int width = s.grid.width;
-    const io::CubeLayer layer{m.name, nullptr, file->info().description, file->info().units,
-                              [file, width](int row, int rows, float* out) {
-                                  const auto strip = file->read(Rect{0, row, width, rows});
-                                  std::copy(strip.values().begin(), strip.values().end(), out);
-                              }};
-    io::cube_encode_layer(s.grid, layer, chunk_file(folder, m.name), threads);
-}
-
 /// This quarter's maps (not the change maps, which the cube derives from its quarters) and
 /// village table into the quarterly cube, the maps' chunks copied from their chunk files.
 void add_to_cube(const JobState& s, const io::StagedOutput& staged, const Table& villages) {
@@ -99,18 +52,6 @@ void write_public_tables(const JobState& s,
                             public_area_table(*s.public_parents, s.config));
 }
 
-/// `threads`: GDAL's compression threads for this map.
-void finish_map(const JobState& s, const NamedMap& m, const std::filesystem::path& folder,
-                int threads) {
-    const std::string tif = (folder / (m.name + ".tif")).string();
-    m.file->finish(tif, threads);
-    if (writes_cube(s) && m.in_cube)
-        encode_for_cube(s, m, folder, threads);
-    if (!s.work_in_memory) // nothing reads the work file again: its disk space is freed now
-        m.file->discard();
-    write_look(folder, s.grid, m.name, tif, localised(m.style, s.config.language));
-}
-
 std::string rejects_csv(const JobState& s) {
     std::string text = io::csv_line({"line", "code", "reason"});
     for (const auto& r : s.rejects)
@@ -118,43 +59,6 @@ std::string rejects_csv(const JobState& s) {
     return text;
 }
 } // namespace
-
-int map_finisher(const JobState& s, std::size_t map) {
-    if (map >= s.pixel_maps)
-        return 0;
-    return static_cast<int>((map + 1) % std::size_t(sched::ranks()));
-}
-
-/// A COG's overviews and its quicklook are made on one thread, so several maps at once keep
-/// every core busy; GDAL compresses each map on the threads left over. The writer frees the
-/// work files of other ranks' maps (in a streamed run; the cube copies their chunk files).
-void finish_rank_maps(JobState& s, const std::filesystem::path& folder) {
-    std::vector<std::size_t> own;
-    for (std::size_t i = 0; i < s.maps.size(); ++i) {
-        if (map_finisher(s, i) == sched::rank())
-            own.push_back(i);
-        else if (!s.work_in_memory && sched::is_writer()) // another rank's: no longer needed
-            s.maps[i].file->discard();
-    }
-    const int threads = sched::worker_threads();
-    const int count = static_cast<int>(own.size());
-    const int per_map = std::max(1, threads / std::max(1, std::min(threads, count)));
-    std::vector<double> seconds(own.size());
-    sched::for_each_index(count, [&](int j) {
-        const auto start = std::chrono::steady_clock::now();
-        finish_map(s, s.maps[own[std::size_t(j)]], folder, per_map);
-        seconds[std::size_t(j)] = seconds_since(start);
-    });
-    if (s.trace) // none in a run without rasters
-        for (std::size_t j = 0; j < own.size(); ++j)
-            s.trace->add_finish(own[j], own[j] < s.pixel_maps, seconds[j]);
-}
-
-void FinishRankMaps::run(JobState& state) {
-    finish_rank_maps(state, state.writer_staging);
-    if (state.trace) // none in a run without rasters
-        state.trace->write();
-}
 
 void WriteOutputs::run(JobState& state) {
     const JobConfig& cfg = state.config;
@@ -215,6 +119,45 @@ void WriteOutputs::run(JobState& state) {
         m.file->discard();
     out.commit();
     TileCheckpoints::discard_all(cfg.output_dir); // the run is complete: nothing to resume
+}
+
+namespace {
+const Option kOutputOptions[] = {
+    {"output.dir", "out", "output folder",
+     [](const Settings& s, JobConfig& c) { c.output_dir = s.path("output.dir"); },
+     Option::Kind::Path},
+    {"output.cube", "riskmap.nc",
+     "quarterly cube, relative to output.dir; each run adds or replaces its period "
+     "(empty: no cube)",
+     [](const Settings& s, JobConfig& c) {
+         const std::string cube = s.text("output.cube");
+         c.cube_path = cube.empty() || std::filesystem::path(cube).is_absolute()
+                           ? cube
+                           : (std::filesystem::path(s.path("output.dir")) / cube).string();
+     }},
+    {"output.language", "en",
+     "language of map titles, legends, quicklooks and the village layer's style: en or id "
+     "(Bahasa Indonesia, decimal commas); tables, run.json and band metadata stay English",
+     [](const Settings& s, JobConfig& c) {
+         c.language = *parse_language(s.choice("output.language", {"en", "id"}));
+     }},
+    {"output.report", "false",
+     "after the run, write report_<period>.html for a district meeting (and a PDF of it where "
+     "Chromium is installed), as `riskmap report` does",
+     [](const Settings& s, JobConfig& c) { c.report = s.flag("output.report"); }},
+    {"output.public", "false",
+     "also write public_villages.csv/.gpkg and public_<parent>.csv, safe to publish: no count "
+     "below output.min_count can be read or worked out from them",
+     [](const Settings& s, JobConfig& c) { c.public_set = s.flag("output.public"); }},
+    {"output.min_count", "5", "the smallest count the public tables show (whole number, 1-1000)",
+     [](const Settings& s, JobConfig& c) {
+         c.min_count = static_cast<double>(s.count("output.min_count", 1, 1000, "from 1 to 1000"));
+     }},
+};
+} // namespace
+
+Options WriteOutputs::options() const {
+    return kOutputOptions;
 }
 
 } // namespace riskmap

@@ -1,13 +1,13 @@
-#include "pipelines/map_stages.hpp"
+#include "pipelines/pixel_maps.hpp"
 
 #include "core/error.hpp"
+#include "core/numbers.hpp"
 #include "io/gdal_env.hpp"
-#include "pipelines/area_scores.hpp"
 #include "pipelines/checkpoints.hpp"
+#include "pipelines/finish_maps.hpp"
 #include "pipelines/map_styles.hpp"
 #include "pipelines/pixel_plan.hpp"
 #include "pipelines/tile_trace.hpp"
-#include "pipelines/write_stage.hpp"
 #include "sched/parallel_rows.hpp"
 #include "sched/ranks.hpp"
 
@@ -36,139 +36,6 @@ void keep_small_work_rasters_in_memory(JobState& s) {
         io::allow_block_cache(bytes + kStreaming);
 }
 
-/// Risk index and priority score per pixel: the overall list's weighted excess cases per
-/// km^2, from the population density around the pixel (at the fixed bandwidth), so that
-/// neither the pixel size nor one pixel's count of people decides a class (DESIGN.md section
-/// 3). Pixels where nobody lives, or with no indicator data, are nodata in both.
-void risk_and_score(const JobState& s, const PixelPlan& plan, PixelTile& t) {
-    const JobConfig& cfg = s.config;
-    const CoreInWindow o(t);
-    sched::for_row_blocks(t.core.height, [&](int begin, int end) {
-        std::vector<double> ex(cfg.indicators.size());
-        for (int r = begin; r < end; ++r) {
-            for (int c = 0; c < t.core.width; ++c) {
-                const double pop = t.population.data()[o.window_index(t, r, c)];
-                if (!mapped(t, o, r, c) || !(pop > 0))
-                    continue;
-                double cases = 0;
-                bool any = false;
-                for (std::size_t k = 0; k < ex.size(); ++k) {
-                    ex[k] = t.maps[plan.maps[k].exceed](r, c);
-                    const float excess = t.excess[k](r, c);
-                    if (std::isnan(excess))
-                        continue;
-                    const IndicatorSpec& spec = cfg.indicators[k];
-                    cases += spec.priority_weight * excess * spec.population_share;
-                    any = true;
-                }
-                if (!any)
-                    continue;
-                const double san = t.sanitation.size() ? t.sanitation(r, c) : NAN;
-                t.maps[plan.risk](r, c) = static_cast<float>(risk_index(ex, san, cfg));
-                t.score(r, c) = static_cast<float>(std::max(0.0, cases * t.density(r, c)));
-            }
-        }
-    });
-}
-
-void histogram_tile(PixelTile& t, const CoreInWindow& o) {
-    for (int r = 0; r < t.core.height; ++r)
-        for (int c = 0; c < t.core.width; ++c)
-            t.histogram.add(t.score(r, c), t.population.data()[o.window_index(t, r, c)]);
-}
-
-void compute_maps(const JobState& s, const PixelPlan& plan, PixelTile& t) {
-    t.village = s.burner->burn(t.window); // thread-safe, so not in the serial read
-    t.maps.assign(s.maps.size(), Layer<float>(t.core.width, t.core.height, kNaNf));
-    t.score = Layer<float>(t.core.width, t.core.height, kNaNf);
-    t.excess.assign(s.config.indicators.size(), Layer<float>(t.core.width, t.core.height, kNaNf));
-    // Every map is NaN off the mapped pixels, so a tile without one (open sea: most of a
-    // national grid) has nothing to compute; skipping it changes no value.
-    if (!any_mapped(t))
-        return;
-    for (std::size_t k = 0; k < s.config.indicators.size(); ++k)
-        indicator_pixels(s, plan, t, k);
-    t.density = population_density(s, plan, t);
-    risk_and_score(s, plan, t);
-}
-
-/// A resumed tile's maps and score (the bands flagged in `bands`; every one when it is
-/// empty) from its checkpoint: decoded here, on any thread, not in the serial reading (on the
-/// national grid the MPI writer spent 80 s there).
-void load_checkpoint(const JobState& s, const PixelPlan& plan, PixelTile& t,
-                     const std::vector<bool>& bands) {
-    t.maps = plan.checkpoints->load(t.core, s.maps.size() + 1, bands);
-    t.score = std::move(t.maps.back());
-    t.maps.pop_back();
-}
-
-/// The bands the score histogram and the style samples read: each indicator's posterior
-/// mean and effective denominator, and the score.
-std::vector<bool> summary_bands(const JobState& s, const PixelPlan& plan) {
-    std::vector<bool> bands(s.maps.size() + 1, false);
-    for (const IndicatorMaps& m : plan.maps)
-        bands[m.mean] = bands[m.information] = true;
-    bands.back() = true;
-    return bands;
-}
-
-/// The score histogram and the style samples of a tile. They come from the maps, so a
-/// resumed tile gives the same.
-void summarise_tile(const JobState& s, const PixelPlan& plan, PixelTile& t) {
-    const CoreInWindow o(t);
-    histogram_tile(t, o);
-    const std::size_t indicators = s.config.indicators.size();
-    t.samples.resize(2 * indicators);
-    for (int r = 0; r < t.core.height; ++r)
-        for (int c = 0; c < t.core.width; ++c)
-            if (on_lattice(t.core.y0 + r, t.core.x0 + c, plan.stride))
-                for (std::size_t k = 0; k < indicators; ++k) {
-                    if (const float v = t.maps[plan.maps[k].mean](r, c); !std::isnan(v))
-                        t.samples[k].push_back(v);
-                    if (const float v = t.maps[plan.maps[k].information](r, c); !std::isnan(v))
-                        t.samples[indicators + k].push_back(v);
-                }
-}
-
-/// A tile of a one-process run: computed, or taken from its checkpoint, and summarised.
-void compute_tile(const JobState& s, const PixelPlan& plan, PixelTile& t) {
-    if (t.resumed)
-        load_checkpoint(s, plan, t, plan.bands_loaded);
-    else
-        compute_maps(s, plan, t);
-    summarise_tile(s, plan, t);
-}
-
-std::unique_ptr<PixelTile> read_tile_data(const JobState& s, const PixelPlan& plan,
-                                          const Rect& core) {
-    auto t = std::make_unique<PixelTile>();
-    t->core = core;
-    t->window = sched::grow_clipped(core, plan.smoothing.halo, s.grid.width, s.grid.height);
-    // Assembling under MPI (bands chosen) takes the checkpoint's bands and nothing else; the
-    // population weighs the histogram of a computed or resumed tile.
-    if (plan.bands_loaded.empty())
-        t->population = s.population->read(t->window);
-    if (plan.checkpoints->has(core)) {
-        t->resumed = true; // loaded on a worker thread, not in this serial reading
-        return t;
-    }
-    if (s.sanitation) {
-        t->sanitation = s.sanitation->read(core);
-        for (float& v : t->sanitation.values())
-            v = static_cast<float>(v / s.config.sanitation_scale);
-    }
-    return t;
-}
-
-std::unique_ptr<PixelTile> read_tile(const JobState& s, const PixelPlan& plan,
-                                     const sched::TileLayout& layout, std::size_t index) {
-    const auto start = std::chrono::steady_clock::now();
-    auto t = read_tile_data(s, plan, layout.tile(index));
-    t->index = index;
-    t->read_s = seconds_since(start);
-    return t;
-}
-
 /// Counts of villages smaller than a pixel whose point lies outside the grid.
 double unplaced_events(const JobState& s) {
     double unplaced = 0;
@@ -178,15 +45,6 @@ double unplaced_events(const JobState& s) {
             for (const auto& c : s.counts)
                 unplaced += c.numerator[v] + c.denominator[v];
     return unplaced;
-}
-
-/// The bands of a tile's checkpoint: every map, then the score.
-std::vector<const Layer<float>*> tile_layers(const PixelTile& t) {
-    std::vector<const Layer<float>*> layers;
-    for (const auto& map : t.maps)
-        layers.push_back(&map);
-    layers.push_back(&t.score);
-    return layers;
 }
 
 /// The score histogram and the style samples of the tiles, added up in tile order.
@@ -375,8 +233,9 @@ PixelPlan plan_pixels(JobState& s) {
     s.unplaced_events = unplaced_events(s);
     plan.stride = sample_stride(s.grid);
     plan.checkpoints = std::make_unique<TileCheckpoints>(s, cfg.resume);
-    s.score_file = std::make_unique<io::TiledMapFile>(
-        staged_output(s).scratch_path("work-score.tif"), s.grid, GDT_Float32, io::MapInfo{});
+    s.score_file =
+        std::make_unique<io::TiledMapFile>(staged_output(s).scratch_path("work-score.tif"), s.grid,
+                                           io::PixelType::Float32, io::MapInfo{});
     return plan;
 }
 
@@ -400,6 +259,45 @@ void PixelMaps::run(JobState& state) {
     if (sched::is_writer() || rank_finishes_maps(state))
         assemble_tiles(state, plan, layout);
     use_summaries(state, plan, std::move(all));
+}
+
+namespace {
+const Option kPixelOptions[] = {
+    {"smoothing.adaptive", "false",
+     "per pixel the smallest ladder bandwidth whose smoothed denominator reaches the "
+     "indicator's min_denominator",
+     [](const Settings& s, JobConfig& c) {
+         if (s.flag("smoothing.adaptive"))
+             c.bandwidth_ladder_m = s.ladder("smoothing.ladder_m");
+     }},
+    {"smoothing.ladder_m", "500,1000,2000,4000,8000", "adaptive bandwidths in metres, ascending",
+     nullptr},
+    {"run.work_memory", "1024",
+     "MiB in which a small grid's work rasters are kept unwritten (--work-memory; about 12 Mpx "
+     "of grid per 1024); larger grids, or 0, stream through work files and checkpoint their "
+     "tiles for --resume. The outputs are the same bytes",
+     [](const Settings& s, JobConfig& c) {
+         const std::string memory = s.text("run.work_memory");
+         const auto m = parse_count(memory);
+         if (!m || *m > (std::int64_t{1} << 30))
+             throw UsageError(s.source("run.work_memory") +
+                              "the value of 'run.work_memory' (--work-memory) must be a whole "
+                              "number of MiB, not '" +
+                              memory + "'");
+         c.work_memory_mib = *m;
+     }},
+    {"run.trace", "",
+     "CSV file for maps.pixels' per-tile costs (land pixels, seconds to read, compute and keep "
+     "each tile; one file per MPI rank, '.rank<k>' before the extension), the input of "
+     "benchmarks/scaling_model.py; empty: none",
+     [](const Settings& s, JobConfig& c) {
+         c.trace_path = s.text("run.trace").empty() ? "" : s.path("run.trace");
+     }},
+};
+} // namespace
+
+Options PixelMaps::options() const {
+    return kPixelOptions;
 }
 
 } // namespace riskmap

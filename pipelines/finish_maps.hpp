@@ -1,12 +1,20 @@
 #pragma once
 /// \file
-/// write.outputs: every map and table into a staging folder, then renamed into place.
+/// Finishing the maps: each map's work file into its COG, QGIS style, PNG quicklook and cube
+/// chunks; write.maps, the stage of the MPI ranks other than the writer.
 
 #include "pipelines/stage.hpp"
 
 #include <filesystem>
+#include <string>
 
 namespace riskmap {
+
+/// Whether this run adds its quarter to the cube.
+bool writes_cube(const JobState& s);
+
+/// Where a map's cube chunks wait for the cube: beside its COG in the (writer's) staging folder.
+std::string chunk_file(const std::filesystem::path& folder, const std::string& map);
 
 /// The rank that finishes map `map` (`JobState::maps`): under MPI maps.pixels' maps go round
 /// the ranks from rank 1 (rank 0, the writer, has the classes, tables and cube as well); the
@@ -27,15 +35,8 @@ public:
     std::string_view description() const override {
         return "finish this rank's share of the maps into the writer's staging folder";
     }
-    void run(JobState& state) override;
-};
-
-class WriteOutputs final : public Stage {
-public:
-    std::string_view name() const override { return "write.outputs"; }
-    std::string_view description() const override {
-        return "write maps, tables, rejects and run.json, all or nothing";
-    }
+    Parts reads() const override { return {Part::Grid, Part::PixelMaps}; }
+    Parts produces() const override { return {Part::Outputs}; }
     void run(JobState& state) override;
 };
 
