@@ -11,7 +11,7 @@
 #include "io/raster_io.hpp"
 #include "kernels/disaggregate.hpp"
 #include "kernels/empirical_bayes.hpp"
-#include "kernels/pyramid.hpp"
+#include "io/pyramid.hpp"
 #include "sched/parallel_rows.hpp"
 #include "sched/smooth.hpp"
 
@@ -107,7 +107,7 @@ void BM_MeanPyramid(benchmark::State& state) {
     for (std::size_t i = 0; i < tile.size(); i += 10)
         tile[i] = std::nanf("");
     for (auto _ : state)
-        benchmark::DoNotOptimize(kernels::mean_pyramid(tile.view(), 3));
+        benchmark::DoNotOptimize(io::mean_pyramid(tile.view(), 3));
     state.counters["Mpx/s"] = benchmark::Counter(double(tile.size()) * state.iterations() / 1e6,
                                                  benchmark::Counter::kIsRate);
 }

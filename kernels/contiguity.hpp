@@ -9,20 +9,16 @@
 /// compared only with the vertices of its own and the 8 surrounding cells, found in one sweep
 /// over the sorted cells, so the cost is a sort of the vertices (never all pairs of polygons).
 
+#include "core/neighbours.hpp"
+
 #include <cstdint>
 #include <span>
 #include <vector>
 
 namespace riskmap::kernels {
 
-struct Vertex {
-    double x = 0;
-    double y = 0;
-    std::int32_t polygon = 0; ///< index of the polygon the vertex belongs to
-};
-
-/// Sorted, unique neighbour lists, one per polygon (polygon_count lists).
-using NeighbourLists = std::vector<std::vector<std::int32_t>>;
+using riskmap::NeighbourLists;
+using riskmap::Vertex;
 
 /// Queen neighbours of polygon_count polygons given all their boundary vertices.
 NeighbourLists queen_neighbours(std::span<const Vertex> vertices, std::size_t polygon_count,

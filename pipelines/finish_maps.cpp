@@ -51,7 +51,8 @@ void encode_for_cube(const JobState& s, const NamedMap& m, const std::filesystem
                                   const auto strip = file->read(Rect{0, row, width, rows});
                                   std::copy(strip.values().begin(), strip.values().end(), out);
                               }};
-    io::cube_encode_layer(s.grid, layer, chunk_file(folder, m.name), threads);
+    io::cube_encode_layer(s.grid, layer, chunk_file(folder, m.name), threads,
+                          sched::ordered_runner());
 }
 
 /// `threads`: GDAL's compression threads for this map.

@@ -14,6 +14,7 @@
 #include "pipelines/tile_trace.hpp"
 #include "pipelines/village_style.hpp"
 #include "sched/ranks.hpp"
+#include "sched/tiles.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -35,7 +36,8 @@ void add_to_cube(const JobState& s, const io::StagedOutput& staged, const Table&
     }
     Table table = villages;
     table.order.clear();
-    io::cube_write_quarter(s.config.cube_path, s.grid, s.config.period, layers, table);
+    io::cube_write_quarter(s.config.cube_path, s.grid, s.config.period, layers, table,
+                           sched::ordered_runner());
 }
 
 /// The public set beside the internal tables (output.public; pipelines/public_set.hpp).

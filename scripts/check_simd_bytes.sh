@@ -12,7 +12,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 for target in default avx2 avx512f; do
     g++ -std=c++20 -O3 -ffp-contract=off -Wno-psabi -I. -Isrc "-DRISKMAP_SIMD_TARGET=\"$target\"" \
-        scripts/simd_bytes.cpp kernels/gaussian_fast.cpp kernels/pixel_posterior.cpp \
+        scripts/simd_bytes.cpp kernels/gaussian_fast.cpp kernels/gaussian_plan.cpp \
+        kernels/pixel_posterior.cpp kernels/gamma_interval.cpp \
         kernels/empirical_bayes.cpp -o "$tmp/$target"
     "$tmp/$target" >"$tmp/$target.txt"
     echo "$target: $(cat "$tmp/$target.txt")"

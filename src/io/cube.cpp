@@ -32,7 +32,8 @@ fs::path listed_quarter(const std::string& path, const std::string& period) {
 } // namespace
 
 void cube_write_quarter(const std::string& path, const Grid& grid, const std::string& period,
-                        const std::vector<CubeLayer>& layers, const Table& villages) {
+                        const std::vector<CubeLayer>& layers, const Table& villages,
+                        const OrderedRunner& runner) {
     check_period(period);
     check_inputs(grid, layers, villages);
     const QuietErrors quiet;
@@ -47,7 +48,7 @@ void cube_write_quarter(const std::string& path, const Grid& grid, const std::st
     scan_quarters(paths, grid);
     const QuarterBackup backup(paths.quarter(period));
     write_cube_file(paths.quarter(period), [&](const std::string& tmp) {
-        write_quarter_file(tmp, grid, period, layers, villages);
+        write_quarter_file(tmp, grid, period, layers, villages, runner);
     });
     try {
         const auto quarters = scan_quarters(paths, grid);

@@ -44,6 +44,7 @@
 
 #include "core/grid.hpp"
 #include "core/layer.hpp"
+#include "core/ordered_work.hpp"
 #include "core/rect.hpp"
 #include "core/table.hpp"
 
@@ -70,20 +71,23 @@ struct CubeLayer {
 };
 
 /// Encodes `layer`'s chunks as the cube stores them into a chunk file at `path`, with up to
-/// `threads` threads, for a cube_write_quarter that gives it as the layer's chunk_file: the
-/// process (an MPI rank) that holds a map encodes it, and the cube's writer only copies it.
-/// Throws Error when the file cannot be written.
+/// `in_flight` strips at once on `runner`'s threads (riskmap gives sched::ordered_runner()),
+/// for a cube_write_quarter that gives it as the layer's chunk_file: the process (an MPI rank)
+/// that holds a map encodes it, and the cube's writer only copies it. Throws Error when the
+/// file cannot be written.
 void cube_encode_layer(const Grid& grid, const CubeLayer& layer, const std::string& path,
-                       int threads);
+                       int in_flight, const OrderedRunner& runner = serial_runner());
 
 /// Adds or replaces the quarter `period` ("2025Q3") in the cube at `path`; creates it (and its
 /// quarters folder) if missing. Layers missing from a quarter read as NaN in the master. The
 /// village table is stored in natural row order (`order` is ignored); its Integer columns
 /// become int64 and Real columns float64, NaN being the fill value.
 /// Throws InputError for a malformed period or when the cube's grid differs from `grid`,
-/// Error on I/O failure or invalid layer/column names and sizes.
+/// Error on I/O failure or invalid layer/column names and sizes. Chunks are encoded on
+/// `runner`'s threads; the bytes do not depend on it.
 void cube_write_quarter(const std::string& path, const Grid& grid, const std::string& period,
-                        const std::vector<CubeLayer>& layers, const Table& villages);
+                        const std::vector<CubeLayer>& layers, const Table& villages,
+                        const OrderedRunner& runner = serial_runner());
 
 /// Periods in the cube, sorted; empty when there is no cube at `path`.
 std::vector<std::string> cube_periods(const std::string& path);

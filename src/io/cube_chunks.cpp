@@ -2,7 +2,6 @@
 
 #include "core/error.hpp"
 #include "io/staged_output.hpp"
-#include "sched/tiles.hpp"
 
 #include <fcntl.h>
 #include <libdeflate.h>
@@ -72,7 +71,7 @@ std::vector<unsigned char> encode_chunk(const std::vector<float>& strip, std::ui
 constexpr std::uint64_t kChunkRowsPerStrip = 2;
 
 /// A strip of one layer, its chunks encoded (row-major, empty for all-NaN chunks).
-struct EncodedStrip : sched::TileWork {
+struct EncodedStrip : WorkItem {
     std::size_t layer = 0;
     std::uint64_t row = 0, rows = 0;
     std::vector<std::vector<unsigned char>> chunks;
@@ -208,8 +207,8 @@ std::uint64_t chunk_count(const Grid& grid) {
     return chunks_across(grid) * ((std::uint64_t(grid.height) + shape.rows - 1) / shape.rows);
 }
 
-void encode_layers(const Grid& grid, const std::vector<CubeLayer>& layers, int in_flight,
-                   const ChunkSink& sink) {
+void encode_layers(const Grid& grid, const std::vector<CubeLayer>& layers,
+                   const OrderedRunner& runner, int in_flight, const ChunkSink& sink) {
     const auto w = static_cast<std::uint64_t>(grid.width);
     const auto h = static_cast<std::uint64_t>(grid.height);
     const ChunkShape shape = chunk_shape(grid);
@@ -222,7 +221,7 @@ void encode_layers(const Grid& grid, const std::vector<CubeLayer>& layers, int i
             files[i] = std::make_unique<ChunkFile>(layers[i].chunk_file, chunk_count(grid));
     // The strips of every layer travel through one ordered pipeline, so no layer waits for
     // the last strip of the one before.
-    sched::run_ordered_pipeline(
+    runner.run(
         strips * layers.size(), in_flight,
         [&](std::size_t i) {
             auto strip = std::make_unique<EncodedStrip>();
@@ -231,7 +230,7 @@ void encode_layers(const Grid& grid, const std::vector<CubeLayer>& layers, int i
             strip->rows = std::min(strip_rows, h - strip->row);
             return strip;
         },
-        [&](sched::TileWork& work) {
+        [&](WorkItem& work) {
             auto& strip = static_cast<EncodedStrip&>(work);
             const std::uint64_t first = strip.row / shape.rows * across;
             const std::uint64_t count = (strip.rows + shape.rows - 1) / shape.rows * across;
@@ -255,7 +254,7 @@ void encode_layers(const Grid& grid, const std::vector<CubeLayer>& layers, int i
                     strip.chunks.push_back(encode_chunk(part, w, rows, i * shape.cols, shape));
             }
         },
-        [&](sched::TileWork& work) {
+        [&](WorkItem& work) {
             const auto& strip = static_cast<const EncodedStrip&>(work);
             const std::uint64_t first = strip.row / shape.rows * across;
             for (std::size_t k = 0; k < strip.chunks.size(); ++k)
@@ -266,11 +265,11 @@ void encode_layers(const Grid& grid, const std::vector<CubeLayer>& layers, int i
 } // namespace chunks
 
 void cube_encode_layer(const Grid& grid, const CubeLayer& layer, const std::string& path,
-                       int threads) {
+                       int in_flight, const OrderedRunner& runner) {
     chunks::ChunkFileWriter file(path);
     // As many strips in flight as threads: writing a chunk file takes next to no time, and
     // maps are encoded side by side, each strip of a national grid being 113 MB.
-    chunks::encode_layers(grid, {layer}, std::max(1, threads),
+    chunks::encode_layers(grid, {layer}, runner, std::max(1, in_flight),
                           [&](std::size_t, std::uint64_t, const std::vector<unsigned char>& bytes) {
                               file.append(bytes);
                           });

@@ -42,10 +42,10 @@ std::uint64_t chunk_count(const Grid& grid);
 using ChunkSink = std::function<void(std::size_t layer, std::uint64_t index,
                                      const std::vector<unsigned char>& bytes)>;
 
-/// Every chunk of `layers`, read and encoded (or taken from the layer's chunk_file) on every
-/// thread with at most `in_flight` strips of two chunk rows in memory, given to `sink` on one
-/// thread in file order: layer by layer, chunk rows top to bottom, left to right.
-void encode_layers(const Grid& grid, const std::vector<CubeLayer>& layers, int in_flight,
-                   const ChunkSink& sink);
+/// Every chunk of `layers`, read and encoded (or taken from the layer's chunk_file) on
+/// `runner`'s threads with at most `in_flight` strips of two chunk rows in memory, given to `sink`
+/// on one thread in file order: layer by layer, chunk rows top to bottom, left to right.
+void encode_layers(const Grid& grid, const std::vector<CubeLayer>& layers,
+                   const OrderedRunner& runner, int in_flight, const ChunkSink& sink);
 
 } // namespace riskmap::io::chunks

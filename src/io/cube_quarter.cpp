@@ -1,7 +1,5 @@
 #include "io/cube_quarter.hpp"
 
-#include "sched/tiles.hpp"
-
 #include <hdf5_hl.h>
 
 #include <algorithm>
@@ -15,11 +13,11 @@ namespace fs = std::filesystem;
 /// HDF5 with H5Dwrite_chunk in file order on one (HDF5 runs its own filters on the calling
 /// thread only; the encoder gives the filter's bytes).
 void write_strips(const std::vector<hid_t>& datasets, const Grid& grid,
-                  const std::vector<CubeLayer>& layers) {
+                  const std::vector<CubeLayer>& layers, const OrderedRunner& runner) {
     const chunks::ChunkShape shape = chunks::chunk_shape(grid);
     const std::uint64_t across = chunks::chunks_across(grid);
     chunks::encode_layers(
-        grid, layers, sched::worker_threads() + 1,
+        grid, layers, runner, runner.threads + 1,
         [&](std::size_t layer, std::uint64_t index, const std::vector<unsigned char>& bytes) {
             if (bytes.empty())
                 return;
@@ -43,14 +41,14 @@ Dataset create_layer(hid_t file, const Grid& grid, const CubeLayer& layer) {
 }
 
 void write_layers(hid_t file, const Grid& grid, const std::vector<CubeLayer>& layers,
-                  const Axes& axes) {
+                  const Axes& axes, const OrderedRunner& runner) {
     std::vector<Dataset> datasets;
     std::vector<hid_t> ids;
     for (const CubeLayer& layer : layers) {
         datasets.push_back(create_layer(file, grid, layer));
         ids.push_back(datasets.back());
     }
-    write_strips(ids, grid, layers);
+    write_strips(ids, grid, layers, runner);
     for (std::size_t i = 0; i < layers.size(); ++i) {
         describe_layer(datasets[i], layers[i].long_name, layers[i].units);
         attach(datasets[i], axes);
@@ -128,12 +126,13 @@ void write_villages(hid_t file, const Table& table) {
 }
 
 void write_quarter_file(const std::string& path, const Grid& grid, const std::string& period,
-                        const std::vector<CubeLayer>& layers, const Table& villages) {
+                        const std::vector<CubeLayer>& layers, const Table& villages,
+                        const OrderedRunner& runner) {
     File file = create_file(path);
     put_globals(file, "riskmap quarter " + period);
     const Axes axes = write_axes(file, grid, {period}, true);
     write_crs(file, grid);
-    write_layers(file, grid, layers, axes);
+    write_layers(file, grid, layers, axes, runner);
     if (!villages.columns.empty())
         write_villages(file, villages);
     ok(H5Fflush(file, H5F_SCOPE_GLOBAL), "cannot write '" + path + "'");

@@ -36,10 +36,10 @@ struct QuarterInfo {
 /// HDF5 with H5Dwrite_chunk in file order on one (HDF5 runs its own filters on the calling
 /// thread only; the encoder gives the filter's bytes).
 void write_strips(const std::vector<hid_t>& datasets, const Grid& grid,
-                  const std::vector<CubeLayer>& layers);
+                  const std::vector<CubeLayer>& layers, const OrderedRunner& runner);
 Dataset create_layer(hid_t file, const Grid& grid, const CubeLayer& layer);
 void write_layers(hid_t file, const Grid& grid, const std::vector<CubeLayer>& layers,
-                  const Axes& axes);
+                  const Axes& axes, const OrderedRunner& runner);
 /// A netCDF dimension without a coordinate variable, as netCDF-C itself writes one.
 Dataset village_dimension(hid_t group, hsize_t rows);
 Type column_type(Kind kind);
@@ -52,7 +52,8 @@ void write_column(hid_t group, const TableColumn& col, hsize_t rows, hid_t dim);
 void write_villages(hid_t file, const Table& table);
 
 void write_quarter_file(const std::string& path, const Grid& grid, const std::string& period,
-                        const std::vector<CubeLayer>& layers, const Table& villages);
+                        const std::vector<CubeLayer>& layers, const Table& villages,
+                        const OrderedRunner& runner);
 
 Kind kind_of(hid_t ds);
 void scan_villages(hid_t file, QuarterInfo& info);

@@ -10,12 +10,12 @@
 namespace riskmap::io {
 
 namespace {
-void add_ring(const OGRLinearRing& ring, std::int32_t id, std::vector<kernels::Vertex>& out) {
+void add_ring(const OGRLinearRing& ring, std::int32_t id, std::vector<Vertex>& out) {
     for (int i = 0; i < ring.getNumPoints(); ++i)
         out.push_back({ring.getX(i), ring.getY(i), id});
 }
 
-void add_polygon(const OGRPolygon& poly, std::int32_t id, std::vector<kernels::Vertex>& out) {
+void add_polygon(const OGRPolygon& poly, std::int32_t id, std::vector<Vertex>& out) {
     if (poly.getExteriorRing())
         add_ring(*poly.getExteriorRing(), id, out);
     for (int r = 0; r < poly.getNumInteriorRings(); ++r)
@@ -23,8 +23,8 @@ void add_polygon(const OGRPolygon& poly, std::int32_t id, std::vector<kernels::V
 }
 } // namespace
 
-std::vector<kernels::Vertex> boundary_vertices(const VillageLayer& villages) {
-    std::vector<kernels::Vertex> out;
+std::vector<Vertex> boundary_vertices(const VillageLayer& villages) {
+    std::vector<Vertex> out;
     for (std::size_t v = 0; v < villages.geometries.size(); ++v) {
         const OGRGeometry& g = *villages.geometries[v];
         const auto id = static_cast<std::int32_t>(v);
@@ -38,8 +38,8 @@ std::vector<kernels::Vertex> boundary_vertices(const VillageLayer& villages) {
     return out;
 }
 
-std::vector<NearPair> near_pairs(const VillageLayer& villages,
-                                 const kernels::NeighbourLists& linked, double within_m) {
+std::vector<NearPair> near_pairs(const VillageLayer& villages, const NeighbourLists& linked,
+                                 double within_m) {
     const double within = villages.srs.IsGeographic() ? within_m / 111320.0 : within_m;
     const std::size_t n = villages.geometries.size();
     std::vector<OGREnvelope> box(n);
@@ -72,7 +72,7 @@ std::vector<NearPair> near_pairs(const VillageLayer& villages,
 }
 
 void write_gal(const std::string& path, const std::vector<std::string>& codes,
-               const kernels::NeighbourLists& neighbours, const std::string& source) {
+               const NeighbourLists& neighbours, const std::string& source) {
     std::ostringstream out;
     out << "0 " << codes.size() << " " << source << " code\n";
     for (std::size_t i = 0; i < codes.size(); ++i) {

@@ -3,8 +3,8 @@
 #include "core/error.hpp"
 #include "core/numbers.hpp"
 #include "io/gdal_env.hpp"
+#include "io/pyramid.hpp"
 #include "io/staged_output.hpp"
-#include "kernels/pyramid.hpp"
 
 #include <cpl_string.h>
 #include <gdal_utils.h>
@@ -133,7 +133,7 @@ constexpr int kCogBlock = 512;
 constexpr int kMaxTileLevels = 9;
 
 int tile_levels(const Grid& grid, Overviews overviews) {
-    const int levels = kernels::cog_overview_levels(grid.width, grid.height, kCogBlock);
+    const int levels = io::cog_overview_levels(grid.width, grid.height, kCogBlock);
     return overviews == Overviews::FromTiles && levels <= kMaxTileLevels ? levels : 0;
 }
 } // namespace
@@ -234,7 +234,7 @@ void TiledMapFile::write(const Rect& rect, const float* values) {
         return;
     check_aligned(rect);
     const LayerView<const float> tile{values, rect.width, rect.height, rect.width};
-    write_levels(rect, kernels::mean_pyramid(tile, levels_));
+    write_levels(rect, io::mean_pyramid(tile, levels_));
 }
 
 void TiledMapFile::write(const Rect& rect, const std::uint8_t* values) {
@@ -243,7 +243,7 @@ void TiledMapFile::write(const Rect& rect, const std::uint8_t* values) {
         return;
     check_aligned(rect);
     const LayerView<const std::uint8_t> tile{values, rect.width, rect.height, rect.width};
-    write_levels(rect, kernels::mode_pyramid(tile, levels_));
+    write_levels(rect, io::mode_pyramid(tile, levels_));
 }
 
 Layer<float> TiledMapFile::read(const Rect& rect) {

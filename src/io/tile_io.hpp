@@ -53,7 +53,7 @@ enum class Overviews { None, FromTiles };
 /// A map written tile by tile into a tiled GeoTIFF work file, then copied into a
 /// cloud-optimised GeoTIFF (the COG driver needs the finished raster to lay out overviews).
 /// With Overviews::FromTiles the work file holds the COG's overview levels too, each written
-/// from the tile as it arrives (kernels/pyramid.hpp: block means, block modes for classes),
+/// from the tile as it arrives (io/pyramid.hpp: block means, block modes for classes),
 /// and the COG driver copies them instead of reading the whole map back to build them.
 class TiledMapFile {
 public:

@@ -32,6 +32,12 @@ void run_tile_pipeline(const TileLayout& layout, int in_flight,
     run_ordered_pipeline(layout.count(), in_flight, read, compute, write);
 }
 
+OrderedRunner ordered_runner() {
+    return {[](std::size_t count, int in_flight, const MakeWork& make, const DoWork& work,
+               const DoWork& keep) { run_ordered_pipeline(count, in_flight, make, work, keep); },
+            worker_threads()};
+}
+
 int worker_threads() {
     return static_cast<int>(
         tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));

@@ -9,6 +9,7 @@
 /// which never moves; a tile is a square of whole blocks, so its size only decides how much
 /// is in memory at once.
 
+#include "core/ordered_work.hpp"
 #include "core/rect.hpp"
 
 #include <cstdint>
@@ -39,9 +40,7 @@ private:
 };
 
 /// Work in flight for one tile, owned by the pipeline between its stages.
-struct TileWork {
-    virtual ~TileWork() = default;
-};
+using TileWork = WorkItem;
 
 /// Runs every tile of `layout` through read (serial, tile order) -> compute (parallel) ->
 /// write (serial, tile order), with at most `in_flight` tiles alive at once so memory is
@@ -63,5 +62,9 @@ void for_each_tile(const TileLayout& layout, const std::function<void(std::size_
 
 /// Threads the scheduler may use now (the ThreadLimit in force, or the core count).
 int worker_threads();
+
+/// run_ordered_pipeline as a value for libraries below the scheduler (io's cube encoder), with
+/// worker_threads() as it is now.
+OrderedRunner ordered_runner();
 
 } // namespace riskmap::sched

@@ -3,6 +3,8 @@
 #include "core/error.hpp"
 #include "core/numbers.hpp"
 #include "io/gdal_env.hpp"
+#include "sched/parallel_rows.hpp"
+#include "sched/tiles.hpp"
 #include "support/fixtures.hpp"
 
 #include <gtest/gtest.h>
@@ -158,6 +160,28 @@ std::vector<float> decode_chunk(const std::string& stored, std::size_t values) {
     return out;
 }
 } // namespace
+
+TEST(Cube, TheSchedulersThreadsGiveTheChunksOfOneThread) {
+    // io runs its chunk encoder on the pipeline the caller injects (riskmap: the scheduler's);
+    // the chunks must not depend on it, layer by layer, streamed or in memory.
+    TempDir dir;
+    const Grid grid = test::utm_grid(900, 700, 100.0);
+    const Layer<float> rate = field(grid, 0.4f), exceed = field(grid, 0.7f);
+    const auto strips = [&](int row, int rows, float* out) {
+        std::copy(exceed.data() + std::size_t(row) * 900,
+                  exceed.data() + std::size_t(row + rows) * 900, out);
+    };
+    const std::vector<io::CubeLayer> layers{{"rate", &rate, "rate", "1"},
+                                            {"exceed", nullptr, "P", "1", strips}};
+    const auto table = villages({"3205012001"}, 1);
+    io::cube_write_quarter(dir / "one.nc", grid, "2025Q2", layers, table);
+    const sched::ThreadLimit four(4);
+    io::cube_write_quarter(dir / "many.nc", grid, "2025Q2", layers, table, sched::ordered_runner());
+    for (const char* name : {"rate", "exceed"})
+        EXPECT_TRUE(raw_chunks(dir / "one.quarters/one_2025Q2.nc", name, grid) ==
+                    raw_chunks(dir / "many.quarters/many_2025Q2.nc", name, grid))
+            << name;
+}
 
 TEST(Cube, StoredChunksAreTheShuffledZlibStreamsTheLayerDeclares) {
     // riskmap encodes chunks itself on every thread and stores them as they are: any reader

@@ -2,7 +2,7 @@
 
 #include "core/error.hpp"
 #include "io/gdal_env.hpp"
-#include "kernels/pyramid.hpp"
+#include "io/pyramid.hpp"
 #include "support/fixtures.hpp"
 
 #include <gdal_priv.h>
@@ -76,7 +76,7 @@ TEST(TiledMapFile, CogOverviewsAreTheBlockMeansOfTheTiles) {
     EXPECT_STREQ(ds->GetMetadataItem("LAYOUT", "IMAGE_STRUCTURE"), "COG");
     GDALRasterBand& band = *ds->GetRasterBand(1);
     EXPECT_TRUE(same(read_band<float>(band), values));
-    const auto levels = kernels::mean_pyramid(values.view(), 2);
+    const auto levels = io::mean_pyramid(values.view(), 2);
     ASSERT_EQ(band.GetOverviewCount(), 2); // as GDAL's COG driver would make (1100 -> 550 -> 275)
     for (int k = 0; k < 2; ++k)
         EXPECT_TRUE(same(read_band<float>(*band.GetOverview(k)), levels[std::size_t(k)]))
@@ -106,7 +106,7 @@ TEST(TiledMapFile, ClassMapOverviewsAreTheBlockModes) {
     GDALDatasetUniquePtr ds(GDALDataset::Open(cog.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
     ASSERT_TRUE(ds);
     GDALRasterBand& band = *ds->GetRasterBand(1);
-    const auto levels = kernels::mode_pyramid(values.view(), 2);
+    const auto levels = io::mode_pyramid(values.view(), 2);
     ASSERT_EQ(band.GetOverviewCount(), 2);
     for (int k = 0; k < 2; ++k)
         EXPECT_TRUE(same(read_band<std::uint8_t>(*band.GetOverview(k)), levels[std::size_t(k)]));

@@ -21,7 +21,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace riskmap::kernels {
+namespace riskmap::io {
 
 /// Levels GDAL's COG driver makes with OVERVIEWS=AUTO: halve until the larger side is at
 /// most `block` pixels.
@@ -33,4 +33,4 @@ std::vector<Layer<float>> mean_pyramid(LayerView<const float> tile, int levels);
 /// Levels 1..levels of a class tile (0 is nodata).
 std::vector<Layer<std::uint8_t>> mode_pyramid(LayerView<const std::uint8_t> tile, int levels);
 
-} // namespace riskmap::kernels
+} // namespace riskmap::io

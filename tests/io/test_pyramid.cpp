@@ -1,4 +1,4 @@
-#include "kernels/pyramid.hpp"
+#include "io/pyramid.hpp"
 
 #include "io/gdal_env.hpp"
 
@@ -72,13 +72,13 @@ int gdal_cog_levels(int w, int h) {
 TEST(Pyramid, LevelCountIsTheCogDrivers) {
     for (const auto& [w, h] : std::vector<std::pair<int, int>>{
              {512, 512}, {513, 10}, {10, 1025}, {1024, 1024}, {1025, 700}, {2830, 2830}})
-        EXPECT_EQ(kernels::cog_overview_levels(w, h, 512), gdal_cog_levels(w, h)) << w << "x" << h;
-    EXPECT_EQ(kernels::cog_overview_levels(55200, 20400, 512), 7); // the national grid
+        EXPECT_EQ(io::cog_overview_levels(w, h, 512), gdal_cog_levels(w, h)) << w << "x" << h;
+    EXPECT_EQ(io::cog_overview_levels(55200, 20400, 512), 7); // the national grid
 }
 
 TEST(Pyramid, MeansAreGdalsAverageOnWholeBlocks) {
     const Layer<float> values = noisy(1024, 768, 1);
-    const auto ours = kernels::mean_pyramid(values.view(), 3);
+    const auto ours = io::mean_pyramid(values.view(), 3);
     const auto gdal = gdal_levels(values, 3, "AVERAGE");
     ASSERT_EQ(ours.size(), 3u);
     for (std::size_t k = 0; k < 3; ++k) {
@@ -98,7 +98,7 @@ TEST(Pyramid, EdgeBlocksAverageWhatTheyCover) {
     values(0, 2) = 5;
     values(2, 0) = kNaN;
     values(2, 1) = kNaN;
-    const auto levels = kernels::mean_pyramid(values.view(), 2);
+    const auto levels = io::mean_pyramid(values.view(), 2);
     ASSERT_EQ(levels[0].width(), 2);
     ASSERT_EQ(levels[0].height(), 2);
     EXPECT_FLOAT_EQ(levels[0](0, 1), 3.0f); // column 2 of rows 0-1: 5 and 1
@@ -110,14 +110,14 @@ TEST(Pyramid, EdgeBlocksAverageWhatTheyCover) {
 
 TEST(Pyramid, TilesGiveTheWholeMapsLevelsExactly) {
     const Layer<float> values = noisy(1536, 1100, 2);
-    const auto whole = kernels::mean_pyramid(values.view(), 3);
+    const auto whole = io::mean_pyramid(values.view(), 3);
     for (int y0 = 0; y0 < values.height(); y0 += 512)
         for (int x0 = 0; x0 < values.width(); x0 += 512) {
             const int w = std::min(512, values.width() - x0),
                       h = std::min(512, values.height() - y0);
             const LayerView<const float> tile{values.data() + std::size_t(y0) * values.width() + x0,
                                               w, h, values.width()};
-            const auto part = kernels::mean_pyramid(tile, 3);
+            const auto part = io::mean_pyramid(tile, 3);
             for (int k = 1; k <= 3; ++k)
                 for (int r = 0; r < part[k - 1].height(); ++r)
                     for (int c = 0; c < part[k - 1].width(); ++c) {
@@ -141,7 +141,7 @@ TEST(Pyramid, ModesAreGdalsModeAndTiesGoToTheSmallerClass) {
         for (int c = 0; c < values.width(); c += 2)
             if (rng() % 3 == 0)
                 values(r + int(rng() % 2), c + int(rng() % 2)) = std::uint8_t(rng() % 6);
-    const auto ours = kernels::mode_pyramid(values.view(), 3);
+    const auto ours = io::mode_pyramid(values.view(), 3);
     const auto gdal = gdal_levels(values, 3, "MODE");
     for (std::size_t k = 0; k < 3; ++k)
         ASSERT_EQ(std::vector<std::uint8_t>(ours[k].values().begin(), ours[k].values().end()),
@@ -150,9 +150,9 @@ TEST(Pyramid, ModesAreGdalsModeAndTiesGoToTheSmallerClass) {
 
     Layer<std::uint8_t> tie(2, 2, 0);
     tie(0, 0) = 4, tie(0, 1) = 2, tie(1, 0) = 4, tie(1, 1) = 2;
-    EXPECT_EQ(kernels::mode_pyramid(tie.view(), 1)[0](0, 0), 2);
+    EXPECT_EQ(io::mode_pyramid(tie.view(), 1)[0](0, 0), 2);
     Layer<std::uint8_t> empty(2, 2, 0);
-    EXPECT_EQ(kernels::mode_pyramid(empty.view(), 1)[0](0, 0), 0);
+    EXPECT_EQ(io::mode_pyramid(empty.view(), 1)[0](0, 0), 0);
     empty(1, 1) = 5; // one class beats three nodata pixels
-    EXPECT_EQ(kernels::mode_pyramid(empty.view(), 1)[0](0, 0), 5);
+    EXPECT_EQ(io::mode_pyramid(empty.view(), 1)[0](0, 0), 5);
 }

@@ -1,11 +1,11 @@
-#include "kernels/pyramid.hpp"
+#include "io/pyramid.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <limits>
 
-namespace riskmap::kernels {
+namespace riskmap::io {
 
 namespace {
 int halved(int n) {
@@ -136,4 +136,4 @@ std::vector<Layer<std::uint8_t>> mode_pyramid(LayerView<const std::uint8_t> tile
     return out;
 }
 
-} // namespace riskmap::kernels
+} // namespace riskmap::io
