@@ -8,10 +8,10 @@
 
 #include "core/grid.hpp"
 #include "core/numbers.hpp"
+#include "io/pyramid.hpp"
 #include "io/raster_io.hpp"
 #include "kernels/disaggregate.hpp"
 #include "kernels/empirical_bayes.hpp"
-#include "io/pyramid.hpp"
 #include "sched/parallel_rows.hpp"
 #include "sched/smooth.hpp"
 
