@@ -42,4 +42,4 @@ cd "$root/build-tsan"
 # has no other thread pool (no OpenMP runtime since `riskmap synth` moved onto the scheduler).
 TSAN_OPTIONS="halt_on_error=1 suppressions=$root/tests/tsan.supp" \
     ctest --output-on-failure -j2 --timeout 1200 \
-    -R '^(GaussianKernel|GaussianFast|TiledGaussian|AdaptiveBandwidth|PixelPosterior|Stages|Quarters\.(Second|Earlier)|SmoothCommand\.Streams|District\.SameInputs|NationalSynth\.SameBytes)'
+    -R '^(GaussianKernel|GaussianFast|TiledGaussian|AdaptiveBandwidth|PixelPosterior|Stages|Quarters\.(Second|Earlier)|SmoothCommand\.Streams|District\.SameInputs|NationalSynth\.SameBytes|Cube\.TheSchedulers)'
