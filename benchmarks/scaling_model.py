@@ -72,7 +72,7 @@ def read_trace(path):
 
 
 def map_finisher(index, shared, ranks):
-    """write_stage.cpp's map_finisher."""
+    """finish_maps.cpp's map_finisher."""
     return (index + 1) % ranks if shared else 0
 
 
@@ -126,7 +126,7 @@ class Model:
             self.per_band = measured["times"]["assemble"] * scale / bands
 
     def bands(self, rank, ranks):
-        """The checkpoint bands `rank` loads (map_stages.cpp's assembled_bands); -1: score."""
+        """The checkpoint bands `rank` loads (pixel_maps.cpp's assembled_bands); -1: score."""
         own = {i for i, m in enumerate(self.maps)
                if m["shared"] and map_finisher(i, True, ranks) == rank}
         return own | set(self.writer_bands) | {-1} if rank == 0 else own

@@ -83,12 +83,13 @@ std::string Settings::choice(const std::string& key,
 }
 
 std::int64_t Settings::count(const std::string& key, std::int64_t min, std::int64_t max,
-                             const std::string& what) const {
+                             const std::string& what, const char* shorthand) const {
     const std::string value = text(key);
     const auto n = parse_count(value);
     if (!n || *n < min || *n > max)
-        throw UsageError(source(key) + "the value of '" + key + "' must be a whole number " + what +
-                         ", not '" + value + "'");
+        throw UsageError(source(key) + "the value of '" + key + "'" +
+                         (shorthand ? std::string(" (") + shorthand + ")" : "") +
+                         " must be a whole number " + what + ", not '" + value + "'");
     return *n;
 }
 
@@ -103,7 +104,8 @@ const Option kJobOptions[] = {
     {"run.threads", "0",
      "worker threads, 0: all cores (--threads; the outputs are the same bytes whatever it is)",
      [](const Settings& s, JobConfig& c) {
-         c.threads = static_cast<int>(s.count("run.threads", 0, 4096, "from 0 to 4096"));
+         c.threads =
+             static_cast<int>(s.count("run.threads", 0, 4096, "from 0 to 4096", "--threads"));
      }},
 };
 

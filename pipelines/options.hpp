@@ -35,13 +35,15 @@ public:
     /// Comma-separated words, each trimmed; empty text gives none.
     std::vector<std::string> words(const std::string& key) const;
     std::string choice(const std::string& key, const std::vector<std::string>& allowed) const;
-    /// A whole number from `min` to `max`; `what` completes "must be a whole number ...".
+    /// A whole number from `min` to `max`; `what` completes "must be a whole number ...";
+    /// `shorthand` names the flag that may have given it (e.g. "--threads").
     std::int64_t count(const std::string& key, std::int64_t min, std::int64_t max,
-                       const std::string& what) const;
+                       const std::string& what, const char* shorthand = nullptr) const;
 };
 
 /// One option. `bind` reads its value (and, for checks across options, others') from the
-/// settings into the config; options bind in the order the stages are listed.
+/// settings into the config (null: another option's bind reads it); options bind in the
+/// order of quarterly_options().
 struct Option {
     enum class Kind {
         Text, ///< run.json and --dump-config show the value as given
@@ -57,7 +59,7 @@ struct Option {
 using Options = std::span<const Option>;
 
 /// The options of the whole job rather than of one stage: the threads, and the smoothing
-/// bandwidth both the areas' offsets and the pixel maps use. Bound first.
+/// bandwidth both the areas' offsets and the pixel maps use.
 Options job_options();
 
 /// The keys of `[indicator.NAME]` (the defaults of DESIGN.md section 1 for stunting and

@@ -277,14 +277,8 @@ const Option kPixelOptions[] = {
      "of grid per 1024); larger grids, or 0, stream through work files and checkpoint their "
      "tiles for --resume. The outputs are the same bytes",
      [](const Settings& s, JobConfig& c) {
-         const std::string memory = s.text("run.work_memory");
-         const auto m = parse_count(memory);
-         if (!m || *m > (std::int64_t{1} << 30))
-             throw UsageError(s.source("run.work_memory") +
-                              "the value of 'run.work_memory' (--work-memory) must be a whole "
-                              "number of MiB, not '" +
-                              memory + "'");
-         c.work_memory_mib = *m;
+         c.work_memory_mib =
+             s.count("run.work_memory", 0, std::int64_t{1} << 30, "of MiB", "--work-memory");
      }},
     {"run.trace", "",
      "CSV file for maps.pixels' per-tile costs (land pixels, seconds to read, compute and keep "

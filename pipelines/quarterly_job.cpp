@@ -83,25 +83,21 @@ std::vector<Option> quarterly_options() {
     for (const auto& stage : quarterly_pipeline(true))
         for (const Option& o : stage->options())
             all.push_back(o);
+    std::stable_sort(all.begin(), all.end(), [](const Option& a, const Option& b) {
+        return section_rank(a.key) < section_rank(b.key);
+    });
     return all;
 }
 
 JobConfig bind_quarterly_job(const Settings& settings, const std::vector<std::string>& indicators) {
     JobConfig c;
-    const Options job = job_options();
-    for (const Option& o : job)
-        o.bind(settings, c);
-    bind_indicators(settings, indicators, c);
-    std::vector<Option> options = quarterly_options();
-    for (std::size_t i = job.size(); i < options.size(); ++i)
-        if (options[i].bind)
-            options[i].bind(settings, c);
-    std::stable_sort(options.begin(), options.end(), [](const Option& a, const Option& b) {
-        return section_rank(a.key) < section_rank(b.key);
-    });
-    for (const Option& o : options)
+    bind_indicators(settings, indicators, c); // first: a child register keeps one of them
+    for (const Option& o : quarterly_options()) {
+        if (o.bind)
+            o.bind(settings, c);
         c.resolved.emplace_back(o.key, o.kind == Option::Kind::Path ? settings.path(o.key)
                                                                     : settings.text(o.key));
+    }
     for (const auto& name : indicators)
         for (const auto& o : indicator_options(name))
             c.resolved.emplace_back(o.key, settings.text(o.key));
@@ -114,7 +110,7 @@ JobSummary run_quarterly_job(const JobConfig& config, const ProgressFn& progress
     try {
         run_pipeline(quarterly_pipeline(sched::is_writer()), state, progress);
         // Under MPI the other ranks wait here for the writer: they meet its agreement before
-        // it publishes (write_stage.cpp), then all learn how publishing ended.
+        // it publishes (write_outputs.cpp), then all learn how publishing ended.
         if (!sched::is_writer())
             agree_or_throw();
         agree_or_throw();

@@ -16,12 +16,14 @@ namespace riskmap {
 /// share of the pixel maps instead).
 Pipeline quarterly_pipeline(bool writer);
 
-/// Every option of the job: the job's own, then each stage's in pipeline order.
+/// Every option of the job (its own and each stage's), in the order of the INI file's sections
+/// ([inputs], [smoothing], ..., [output]), within a section the job's first, then the stages'
+/// in pipeline order: the order of --help, --dump-config and run.json.
 std::vector<Option> quarterly_options();
 
-/// The JobConfig of `settings`: every option bound (the job's, the indicators', then each
-/// stage's in pipeline order) and `resolved` filled, in the order of the INI file's sections
-/// ([inputs], [smoothing], ..., [output], then the indicators).
+/// The JobConfig of `settings`: the indicators bound, then every option in that order (an
+/// option's check may read the options bound before it), and `resolved` filled, the
+/// indicators' keys last.
 JobConfig bind_quarterly_job(const Settings& settings, const std::vector<std::string>& indicators);
 
 struct JobSummary {

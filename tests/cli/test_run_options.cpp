@@ -154,3 +154,20 @@ TEST(RunOptions, ABadTileSizeInTheFileNamesItsLine) {
     EXPECT_THROW(cli::parse_run_options({"--config", dir / "job.ini", "--threads", "many"}),
                  UsageError);
 }
+
+TEST(RunOptions, ABadShorthandNamesItsKeyAndFlag) {
+    TempDir dir;
+    write_text(dir / "job.ini", kConfig);
+    const auto message = [&](const char* flag, const char* value) {
+        try {
+            cli::parse_run_options({"--config", dir / "job.ini", flag, value});
+        } catch (const UsageError& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    EXPECT_EQ(message("--threads", "many"), "the value of 'run.threads' (--threads) must be a "
+                                            "whole number from 0 to 4096, not 'many'");
+    EXPECT_EQ(message("--work-memory", "-1"), "the value of 'run.work_memory' (--work-memory) "
+                                              "must be a whole number of MiB, not '-1'");
+}
