@@ -2,7 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/numbers.hpp"
-#include "io/gdal_env.hpp"
+#include "io/setup.hpp"
 #include "pipelines/checkpoints.hpp"
 #include "pipelines/finish_maps.hpp"
 #include "pipelines/map_styles.hpp"

@@ -1,25 +1,46 @@
 #pragma once
 /// \file
-/// GDAL set-up and the small RAII/handle helpers every io file uses.
+/// GDAL's handles for io's own files (and the tests, which check files with GDAL): nothing
+/// above io includes this header, so no GDAL type leaves io.
 
+#include "io/setup.hpp"
+#include "io/tile_io.hpp"
+#include "io/vector_io.hpp"
+
+#include <cpl_string.h>
 #include <gdal_priv.h>
+#include <ogr_geometry.h>
 #include <ogr_spatialref.h>
 
-#include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 
 namespace riskmap::io {
 
-/// Registers drivers once and routes GDAL's messages into our exceptions instead of stderr.
-void init_gdal();
+/// What io::DatasetPtr (io/tile_io.hpp) holds.
+struct Dataset {
+    GDALDatasetUniquePtr file;
+};
 
-/// Lets GDAL's block cache grow to `bytes` (never shrinks it; a GDAL_CACHEMAX the user set is
-/// left alone). A run whose work rasters all fit asks for that much, so that they are never
-/// compressed, written or read back: they are discarded unwritten (TiledMapFile).
-void allow_block_cache(std::int64_t bytes);
+/// What io::Shape and io::SpatialRefPtr (io/vector_io.hpp) hold.
+struct Geometry {
+    std::unique_ptr<OGRGeometry> ogr;
+};
+struct SpatialRef {
+    OGRSpatialReference ogr;
+};
 
-/// GDAL's last error message, or "" — appended to our own messages for the detail.
-std::string gdal_last_error();
+inline Shape make_shape(std::unique_ptr<OGRGeometry> geometry) {
+    return Shape(new Geometry{std::move(geometry)});
+}
+inline SpatialRefPtr make_srs(const OGRSpatialReference& srs) {
+    return SpatialRefPtr(new SpatialRef{srs});
+}
+/// The CRS's OGR object, or null for an unknown CRS.
+inline const OGRSpatialReference* ogr_srs(const SpatialRefPtr& srs) {
+    return srs ? &srs->ogr : nullptr;
+}
 
 /// Opens a raster for reading or throws InputError naming the file.
 GDALDatasetUniquePtr open_raster(const std::string& path);
@@ -29,5 +50,23 @@ GDALDatasetUniquePtr open_vector(const std::string& path);
 
 /// Spatial reference with x/y axis order as in GIS files (east, north).
 OGRSpatialReference gis_order_srs(const OGRSpatialReference& srs);
+
+/// GDAL's GeoTIFF drivers: the plain one (work files, checkpoints) and the cloud-optimised one
+/// (maps); they name the compression level differently.
+enum class Driver { GTiff, COG };
+
+/// The compression of every GeoTIFF riskmap writes: ZSTD level 1, a third of DEFLATE's time
+/// on a national map (20 s instead of 63-71 s per 1.1-Gpx layer, benchmarks/RESULTS.md) and
+/// decoded by every GDAL-based reader (QGIS, rasterio, xarray).
+void add_fast_compression(CPLStringList& options, Driver driver);
+
+/// Band 1's nodata value as its float pixels hold it; none when unset or NaN (NaN pixels are
+/// no data already).
+std::optional<float> float_nodata(GDALDataset& ds);
+
+/// Copies `src` into a cloud-optimised GeoTIFF (512 x 512 blocks, ZSTD + predictor,
+/// compressed on `threads` threads; the overviews are src's own when it has them, else made
+/// with `resampling`); errors name the file and, for a full disk, the cause.
+void write_cog(GDALDataset& src, const std::string& path, const char* resampling, int threads);
 
 } // namespace riskmap::io

@@ -1,8 +1,7 @@
 #include "io/neighbours_io.hpp"
 
+#include "io/gdal_env.hpp"
 #include "io/staged_output.hpp"
-
-#include <ogr_geometry.h>
 
 #include <algorithm>
 #include <sstream>
@@ -26,7 +25,7 @@ void add_polygon(const OGRPolygon& poly, std::int32_t id, std::vector<Vertex>& o
 std::vector<Vertex> boundary_vertices(const VillageLayer& villages) {
     std::vector<Vertex> out;
     for (std::size_t v = 0; v < villages.geometries.size(); ++v) {
-        const OGRGeometry& g = *villages.geometries[v];
+        const OGRGeometry& g = *villages.geometries[v]->ogr;
         const auto id = static_cast<std::int32_t>(v);
         if (wkbFlatten(g.getGeometryType()) == wkbPolygon) {
             add_polygon(*g.toPolygon(), id, out);
@@ -40,12 +39,13 @@ std::vector<Vertex> boundary_vertices(const VillageLayer& villages) {
 
 std::vector<NearPair> near_pairs(const VillageLayer& villages, const NeighbourLists& linked,
                                  double within_m) {
-    const double within = villages.srs.IsGeographic() ? within_m / 111320.0 : within_m;
+    const bool geographic = villages.srs && villages.srs->ogr.IsGeographic();
+    const double within = geographic ? within_m / 111320.0 : within_m;
     const std::size_t n = villages.geometries.size();
     std::vector<OGREnvelope> box(n);
     std::vector<std::int32_t> order(n);
     for (std::size_t i = 0; i < n; ++i) {
-        villages.geometries[i]->getEnvelope(&box[i]);
+        villages.geometries[i]->ogr->getEnvelope(&box[i]);
         order[i] = static_cast<std::int32_t>(i);
     }
     // A sweep along x: only envelopes that overlap once grown by `within` are compared.
@@ -59,10 +59,10 @@ std::vector<NearPair> near_pairs(const VillageLayer& villages, const NeighbourLi
             if (box[b].MinY > box[a].MaxY + within || box[a].MinY > box[b].MaxY + within ||
                 std::binary_search(linked[a].begin(), linked[a].end(), b))
                 continue;
-            const double d = villages.geometries[a]->Distance(villages.geometries[b].get());
+            const double d =
+                villages.geometries[a]->ogr->Distance(villages.geometries[b]->ogr.get());
             if (d >= 0 && d <= within)
-                out.push_back({std::min(a, b), std::max(a, b),
-                               villages.srs.IsGeographic() ? d * 111320.0 : d});
+                out.push_back({std::min(a, b), std::max(a, b), geographic ? d * 111320.0 : d});
         }
     }
     std::sort(out.begin(), out.end(), [](const NearPair& x, const NearPair& y) {

@@ -41,19 +41,29 @@ Grid grid_of(GDALDataset& ds, const std::string& path) {
 
 } // namespace
 
-MapReadback::MapReadback(const std::string& path)
-    : ds_(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY)) {
-    if (!ds_)
+struct MapReadback::Open {
+    GDALDatasetUniquePtr ds;
+    std::optional<float> nodata;
+};
+
+MapReadback::MapReadback(const std::string& path) : open_(std::make_unique<Open>()) {
+    open_->ds.reset(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+    if (!open_->ds)
         throw Error("cannot reopen '" + path + "'");
-    nodata_ = float_nodata(*ds_);
+    open_->nodata = float_nodata(*open_->ds);
 }
+
+MapReadback::~MapReadback() = default;
+MapReadback::MapReadback(MapReadback&&) noexcept = default;
+MapReadback& MapReadback::operator=(MapReadback&&) noexcept = default;
 
 Layer<float> MapReadback::read(const Rect& rect, int buf_w, int buf_h) {
     Layer<float> out(buf_w, buf_h);
-    if (ds_->GetRasterBand(1)->RasterIO(GF_Read, rect.x0, rect.y0, rect.width, rect.height,
-                                        out.data(), buf_w, buf_h, GDT_Float32, 0, 0) != CE_None)
+    if (open_->ds->GetRasterBand(1)->RasterIO(GF_Read, rect.x0, rect.y0, rect.width, rect.height,
+                                              out.data(), buf_w, buf_h, GDT_Float32, 0,
+                                              0) != CE_None)
         throw Error("cannot read back a map" + gdal_last_error());
-    nodata_to_nan(out, nodata_);
+    nodata_to_nan(out, open_->nodata);
     return out;
 }
 

@@ -6,12 +6,10 @@
 #include "core/layer.hpp"
 #include "core/rect.hpp"
 
-#include <cpl_string.h>
-#include <gdal_priv.h>
-
 #include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,26 +22,16 @@ namespace riskmap::io {
 class MapReadback {
 public:
     explicit MapReadback(const std::string& path);
+    ~MapReadback();
+    MapReadback(MapReadback&&) noexcept;
+    MapReadback& operator=(MapReadback&&) noexcept;
     /// The grid window `rect` into a buf_w x buf_h buffer.
     Layer<float> read(const Rect& rect, int buf_w, int buf_h);
 
 private:
-    GDALDatasetUniquePtr ds_;
-    std::optional<float> nodata_;
+    struct Open; ///< the dataset and its nodata value
+    std::unique_ptr<Open> open_;
 };
-
-/// GDAL's GeoTIFF drivers: the plain one (work files, checkpoints) and the cloud-optimised one
-/// (maps); they name the compression level differently.
-enum class Driver { GTiff, COG };
-
-/// The compression of every GeoTIFF riskmap writes: ZSTD level 1, a third of DEFLATE's time
-/// on a national map (20 s instead of 63-71 s per 1.1-Gpx layer, benchmarks/RESULTS.md) and
-/// decoded by every GDAL-based reader (QGIS, rasterio, xarray).
-void add_fast_compression(CPLStringList& options, Driver driver);
-
-/// Band 1's nodata value as its float pixels hold it; none when unset or NaN (NaN pixels are
-/// no data already).
-std::optional<float> float_nodata(GDALDataset& ds);
 
 /// Every pixel equal to `nodata` becomes NaN: how every reader of riskmap marks no data.
 void nodata_to_nan(Layer<float>& values, std::optional<float> nodata);
@@ -69,11 +57,6 @@ struct MapInfo {
     std::vector<std::string> category_names;          ///< Byte maps only
     std::vector<std::array<std::int16_t, 4>> palette; ///< Byte maps only, RGBA per value
 };
-
-/// Copies `src` into a cloud-optimised GeoTIFF (512 x 512 blocks, ZSTD + predictor,
-/// compressed on `threads` threads; the overviews are src's own when it has them, else made
-/// with `resampling`); errors name the file and, for a full disk, the cause.
-void write_cog(GDALDataset& src, const std::string& path, const char* resampling, int threads);
 
 /// Cloud-optimised GeoTIFF (256 x 256 tiles, overviews, DEFLATE + predictor) with CRS,
 /// geotransform, NaN nodata, band description, units and metadata.

@@ -53,20 +53,25 @@ void check_gdal_state(const std::string& path) {
 }
 } // namespace
 
+void DatasetCloser::operator()(Dataset* dataset) const {
+    delete dataset;
+}
+
 GridBandReader::GridBandReader(const std::string& path, const Grid& grid, std::string shown_path)
-    : shown_path_(std::move(shown_path)), ds_(open_raster(path)) {
-    if (ds_->GetRasterXSize() != grid.width || ds_->GetRasterYSize() != grid.height)
+    : shown_path_(std::move(shown_path)), ds_(new Dataset{open_raster(path)}) {
+    GDALDataset& file = *ds_->file;
+    if (file.GetRasterXSize() != grid.width || file.GetRasterYSize() != grid.height)
         throw InputError("'" + shown_path_ + "': size differs from the analysis grid");
-    nodata_ = float_nodata(*ds_);
+    nodata_ = float_nodata(file);
 }
 
 Layer<float> GridBandReader::read(const Rect& rect) const {
     Layer<float> out(rect.width, rect.height);
     {
         std::lock_guard lock(mutex_);
-        if (ds_->GetRasterBand(1)->RasterIO(GF_Read, rect.x0, rect.y0, rect.width, rect.height,
-                                            out.data(), rect.width, rect.height, GDT_Float32, 0,
-                                            0) != CE_None)
+        if (ds_->file->GetRasterBand(1)->RasterIO(GF_Read, rect.x0, rect.y0, rect.width,
+                                                  rect.height, out.data(), rect.width, rect.height,
+                                                  GDT_Float32, 0, 0) != CE_None)
             throw InputError("'" + shown_path_ + "': pixels cannot be read" + gdal_last_error());
     }
     nodata_to_nan(out, nodata_);
@@ -132,6 +137,21 @@ namespace {
 constexpr int kCogBlock = 512;
 constexpr int kMaxTileLevels = 9;
 
+GDALDataType gdal_type(PixelType type) {
+    return type == PixelType::Byte ? GDT_Byte : GDT_Float32;
+}
+
+void write_band(const std::string& path, GDALRasterBand& band, const Rect& rect, const void* values,
+                GDALDataType type) {
+    // A write can push older blocks out of GDAL's cache into the file; a failure there (disk
+    // full) is only in this thread's error state, and would leave a hole in the map.
+    CPLErrorReset();
+    if (band.RasterIO(GF_Write, rect.x0, rect.y0, rect.width, rect.height,
+                      const_cast<void*>(values), rect.width, rect.height, type, 0, 0) != CE_None)
+        write_failed(path);
+    check_gdal_state(path);
+}
+
 int tile_levels(const Grid& grid, Overviews overviews) {
     const int levels = io::cog_overview_levels(grid.width, grid.height, kCogBlock);
     return overviews == Overviews::FromTiles && levels <= kMaxTileLevels ? levels : 0;
@@ -140,26 +160,28 @@ int tile_levels(const Grid& grid, Overviews overviews) {
 
 TiledMapFile::TiledMapFile(std::string work_path, const Grid& grid, PixelType type,
                            const MapInfo& info, Overviews overviews)
-    : work_path_(std::move(work_path)), type_(type == PixelType::Byte ? GDT_Byte : GDT_Float32),
-      info_(info), levels_(tile_levels(grid, overviews)) {
+    : work_path_(std::move(work_path)), type_(type), info_(info),
+      levels_(tile_levels(grid, overviews)) {
     init_gdal();
     GDALDriver* gtiff = GetGDALDriverManager()->GetDriverByName("GTiff");
     CPLErrorReset();
-    ds_.reset(gtiff->Create(work_path_.c_str(), grid.width, grid.height, 1, type_,
-                            work_file_options().List()));
-    if (!ds_)
+    GDALDatasetUniquePtr file(gtiff->Create(work_path_.c_str(), grid.width, grid.height, 1,
+                                            gdal_type(type_), work_file_options().List()));
+    if (!file)
         write_failed(work_path_);
+    ds_.reset(new Dataset{std::move(file)});
+    GDALDataset& ds = *ds_->file;
     auto gt = grid.geotransform;
-    ds_->SetGeoTransform(gt.data());
-    ds_->SetProjection(grid.crs_wkt.c_str());
-    GDALRasterBand* band = ds_->GetRasterBand(1);
+    ds.SetGeoTransform(gt.data());
+    ds.SetProjection(grid.crs_wkt.c_str());
+    GDALRasterBand* band = ds.GetRasterBand(1);
     band->SetDescription(info.description.c_str());
     band->SetUnitType(info.units.c_str());
     for (const auto& [key, value] : info.metadata) {
         band->SetMetadataItem(key.c_str(), value.c_str());
-        ds_->SetMetadataItem(key.c_str(), value.c_str());
+        ds.SetMetadataItem(key.c_str(), value.c_str());
     }
-    if (type_ == GDT_Byte) {
+    if (type_ == PixelType::Byte) {
         band->SetNoDataValue(0);
         GDALColorTable table;
         for (std::size_t i = 0; i < info.palette.size(); ++i) {
@@ -177,8 +199,8 @@ TiledMapFile::TiledMapFile(std::string work_path, const Grid& grid, PixelType ty
     for (int k = 1; k <= levels_; ++k)
         factors.push_back(1 << k);
     // "NONE": the levels are made empty, to be filled by write().
-    if (ds_->BuildOverviews("NONE", levels_, factors.data(), 0, nullptr, nullptr, nullptr,
-                            nullptr) != CE_None)
+    if (ds.BuildOverviews("NONE", levels_, factors.data(), 0, nullptr, nullptr, nullptr, nullptr) !=
+        CE_None)
         write_failed(work_path_);
 }
 
@@ -190,25 +212,10 @@ void TiledMapFile::discard() {
     if (ds_) {
         // Blocks still in GDAL's cache are dropped, not compressed and written: the file is
         // deleted anyway (a grid whose work rasters fit in the cache never writes them).
-        ds_->MarkSuppressOnClose();
+        ds_->file->MarkSuppressOnClose();
         ds_.reset();
     }
     std::remove(work_path_.c_str()); // a finished or abandoned work file
-}
-
-void TiledMapFile::write_band(GDALRasterBand& band, const Rect& rect, const void* values,
-                              GDALDataType type) {
-    // A write can push older blocks out of GDAL's cache into the file; a failure there (disk
-    // full) is only in this thread's error state, and would leave a hole in the map.
-    CPLErrorReset();
-    if (band.RasterIO(GF_Write, rect.x0, rect.y0, rect.width, rect.height,
-                      const_cast<void*>(values), rect.width, rect.height, type, 0, 0) != CE_None)
-        write_failed(work_path_);
-    check_gdal_state(work_path_);
-}
-
-void TiledMapFile::write_raw(const Rect& rect, const void* values, GDALDataType type) {
-    write_band(*ds_->GetRasterBand(1), rect, values, type);
 }
 
 void TiledMapFile::check_aligned(const Rect& rect) const {
@@ -219,17 +226,17 @@ void TiledMapFile::check_aligned(const Rect& rect) const {
 
 template <class T>
 void TiledMapFile::write_levels(const Rect& rect, const std::vector<Layer<T>>& levels) {
-    GDALRasterBand* band = ds_->GetRasterBand(1);
+    GDALRasterBand* band = ds_->file->GetRasterBand(1);
     const GDALDataType buffer = std::is_same_v<T, float> ? GDT_Float32 : GDT_Byte;
     for (int k = 1; k <= levels_; ++k) {
         const Layer<T>& level = levels[std::size_t(k - 1)];
         const Rect at{rect.x0 >> k, rect.y0 >> k, level.width(), level.height()};
-        write_band(*band->GetOverview(k - 1), at, level.data(), buffer);
+        write_band(work_path_, *band->GetOverview(k - 1), at, level.data(), buffer);
     }
 }
 
 void TiledMapFile::write(const Rect& rect, const float* values) {
-    write_raw(rect, values, GDT_Float32);
+    write_band(work_path_, *ds_->file->GetRasterBand(1), rect, values, GDT_Float32);
     if (levels_ == 0)
         return;
     check_aligned(rect);
@@ -238,7 +245,7 @@ void TiledMapFile::write(const Rect& rect, const float* values) {
 }
 
 void TiledMapFile::write(const Rect& rect, const std::uint8_t* values) {
-    write_raw(rect, values, GDT_Byte);
+    write_band(work_path_, *ds_->file->GetRasterBand(1), rect, values, GDT_Byte);
     if (levels_ == 0)
         return;
     check_aligned(rect);
@@ -249,11 +256,11 @@ void TiledMapFile::write(const Rect& rect, const std::uint8_t* values) {
 Layer<float> TiledMapFile::read(const Rect& rect) {
     Layer<float> out(rect.width, rect.height);
     std::lock_guard lock(mutex_);
-    if (ds_->GetRasterBand(1)->RasterIO(GF_Read, rect.x0, rect.y0, rect.width, rect.height,
-                                        out.data(), rect.width, rect.height, GDT_Float32, 0,
-                                        0) != CE_None)
+    if (ds_->file->GetRasterBand(1)->RasterIO(GF_Read, rect.x0, rect.y0, rect.width, rect.height,
+                                              out.data(), rect.width, rect.height, GDT_Float32, 0,
+                                              0) != CE_None)
         throw Error("cannot read '" + work_path_ + "'" + gdal_last_error());
-    if (type_ == GDT_Byte)
+    if (type_ == PixelType::Byte)
         nodata_to_nan(out, 0.0f); // a class map's nodata
     return out;
 }
@@ -263,7 +270,7 @@ std::string TiledMapFile::finish(const std::string& path, int threads) {
     // copied from memory, the rest decoded from the file (a block the cache could not write
     // out was reported by the write that pushed it out).
     // Classes are categories: overviews take the most common class, never an average.
-    write_cog(*ds_, path, type_ == GDT_Byte ? "MODE" : "AVERAGE", threads);
+    write_cog(*ds_->file, path, type_ == PixelType::Byte ? "MODE" : "AVERAGE", threads);
     if (info_.category_names.empty())
         return "";
     // TIFF has no place for category names; GDAL keeps them in the .aux.xml beside the file,

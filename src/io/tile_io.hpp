@@ -8,8 +8,6 @@
 #include "io/raster_io.hpp"
 #include "io/vector_io.hpp"
 
-#include <gdal_priv.h>
-
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -18,6 +16,13 @@
 #include <vector>
 
 namespace riskmap::io {
+
+/// An open GDAL dataset, known by name only outside io's own files (io/gdal_env.hpp).
+struct Dataset;
+struct DatasetCloser {
+    void operator()(Dataset* dataset) const;
+};
+using DatasetPtr = std::unique_ptr<Dataset, DatasetCloser>;
 
 /// Band 1 of a raster on the analysis grid, read one window at a time (not thread-safe in
 /// GDAL, so reads are serialised here).
@@ -32,7 +37,7 @@ public:
 
 private:
     std::string shown_path_;
-    GDALDatasetUniquePtr ds_;
+    DatasetPtr ds_;
     std::optional<float> nodata_;
     mutable std::mutex mutex_;
 };
@@ -78,16 +83,14 @@ public:
     const MapInfo& info() const { return info_; }
 
 private:
-    void write_raw(const Rect& rect, const void* values, GDALDataType type);
-    void write_band(GDALRasterBand& band, const Rect& rect, const void* values, GDALDataType type);
     template <class T> void write_levels(const Rect& rect, const std::vector<Layer<T>>& levels);
     void check_aligned(const Rect& rect) const;
 
     std::string work_path_;
-    GDALDataType type_;
+    PixelType type_;
     MapInfo info_;
     int levels_ = 0; ///< overview levels written from the tiles (0: none)
-    GDALDatasetUniquePtr ds_;
+    DatasetPtr ds_;
     std::mutex mutex_; // GDAL datasets are not thread-safe
 };
 

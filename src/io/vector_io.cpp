@@ -128,6 +128,14 @@ AreaUnit unit_of_first_code(const std::string& raw, const std::string& place) {
 }
 } // namespace
 
+void GeometryDeleter::operator()(Geometry* geometry) const {
+    delete geometry;
+}
+
+void SpatialRefDeleter::operator()(SpatialRef* srs) const {
+    delete srs;
+}
+
 VillageLayer read_villages(const VillageSource& source) {
     auto ds = open_vector(source.path);
     OGRLayer* layer = pick_layer(*ds, source);
@@ -138,8 +146,8 @@ VillageLayer read_villages(const VillageSource& source) {
             : field_index(*layer, source.name_field, source.path, "inputs.village_name");
     VillageLayer out;
     out.layer_name = layer->GetName();
-    if (const OGRSpatialReference* srs = layer->GetSpatialRef())
-        out.srs = gis_order_srs(*srs);
+    if (const OGRSpatialReference* srs = layer->GetSpatialRef(); srs && !srs->IsEmpty())
+        out.srs = make_srs(gis_order_srs(*srs));
     std::unordered_map<std::string, GIntBig> first_fid;
     layer->ResetReading();
     for (auto& feature : *layer) {
@@ -161,7 +169,7 @@ VillageLayer read_villages(const VillageSource& source) {
         auto geom = checked_geometry(*feature, source, code.digits);
         const std::string name = name_idx >= 0 ? feature->GetFieldAsString(name_idx) : "";
         out.table.add(Village{code.digits, name, feature->GetFID()});
-        out.geometries.push_back(std::move(geom));
+        out.geometries.push_back(make_shape(std::move(geom)));
     }
     if (out.table.size() == 0)
         throw InputError("'" + source.path + "' layer '" + out.layer_name + "': no villages");

@@ -10,9 +10,6 @@
 #include "core/village_code.hpp"
 #include "core/village_table.hpp"
 
-#include <ogr_geometry.h>
-#include <ogr_spatialref.h>
-
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -31,10 +28,23 @@ struct VillageSource {
     bool repair = false; ///< make invalid geometries valid instead of failing
 };
 
+/// A polygon or multipolygon, and a coordinate reference system: OGR's, known by name only
+/// outside io's own files (defined in io/gdal_env.hpp).
+struct Geometry;
+struct SpatialRef;
+struct GeometryDeleter {
+    void operator()(Geometry* geometry) const;
+};
+struct SpatialRefDeleter {
+    void operator()(SpatialRef* srs) const;
+};
+using Shape = std::unique_ptr<Geometry, GeometryDeleter>;
+using SpatialRefPtr = std::unique_ptr<SpatialRef, SpatialRefDeleter>;
+
 struct VillageLayer {
     VillageTable table;
-    std::vector<std::unique_ptr<OGRGeometry>> geometries; ///< same order as table
-    OGRSpatialReference srs;                              ///< may be empty (unknown CRS)
+    std::vector<Shape> geometries; ///< same order as table
+    SpatialRefPtr srs;             ///< null: unknown CRS
     std::string layer_name;
     AreaUnit unit = AreaUnit::Village; ///< the source's, or read from the first code
 };
@@ -70,8 +80,11 @@ public:
 private:
     Grid grid_;
     std::string path_;
-    std::vector<std::unique_ptr<OGRGeometry>> geometries_; ///< in the grid's CRS
-    std::vector<OGREnvelope> pixel_envelopes_;             ///< in grid pixel coordinates
+    struct PixelBox {
+        double min_x = 0, min_y = 0, max_x = 0, max_y = 0;
+    };
+    std::vector<Shape> geometries_;         ///< in the grid's CRS
+    std::vector<PixelBox> pixel_envelopes_; ///< in grid pixel coordinates
     std::vector<std::int64_t> point_pixel_;
 };
 

@@ -19,28 +19,28 @@
 namespace riskmap::io {
 
 namespace {
-std::vector<std::unique_ptr<OGRGeometry>> to_grid_crs(const VillageLayer& villages,
-                                                      const Grid& grid, const std::string& path) {
-    if (villages.srs.IsEmpty())
+std::vector<Shape> to_grid_crs(const VillageLayer& villages, const Grid& grid,
+                               const std::string& path) {
+    if (!villages.srs)
         throw InputError("'" + path + "': villages have no CRS; add one (e.g. a .prj file)");
     OGRSpatialReference grid_srs;
     grid_srs.importFromWkt(grid.crs_wkt.c_str());
     grid_srs = gis_order_srs(grid_srs);
     std::unique_ptr<OGRCoordinateTransformation> ct;
-    if (!villages.srs.IsSame(&grid_srs)) {
-        ct.reset(OGRCreateCoordinateTransformation(&villages.srs, &grid_srs));
+    if (!villages.srs->ogr.IsSame(&grid_srs)) {
+        ct.reset(OGRCreateCoordinateTransformation(&villages.srs->ogr, &grid_srs));
         if (!ct)
             throw InputError("'" + path + "': cannot transform villages to the grid's CRS" +
                              gdal_last_error());
     }
-    std::vector<std::unique_ptr<OGRGeometry>> out;
+    std::vector<Shape> out;
     out.reserve(villages.geometries.size());
     for (std::size_t i = 0; i < villages.geometries.size(); ++i) {
-        std::unique_ptr<OGRGeometry> g(villages.geometries[i]->clone());
+        std::unique_ptr<OGRGeometry> g(villages.geometries[i]->ogr->clone());
         if (ct && g->transform(ct.get()) != OGRERR_NONE)
             throw InputError(feature_place(path, villages.table[i].feature_id) +
                              ": cannot be transformed to the grid's CRS");
-        out.push_back(std::move(g));
+        out.push_back(make_shape(std::move(g)));
     }
     return out;
 }
@@ -86,24 +86,21 @@ int to_window_pixels(void* arg, int dst_to_src, int count, double* x, double* y,
     return TRUE;
 }
 
-OGREnvelope pixel_envelope(const OGRGeometry& g, const Grid& grid) {
+template <class Box> Box pixel_envelope(const OGRGeometry& g, const Grid& grid) {
     OGREnvelope e;
     g.getEnvelope(&e);
     const auto& gt = grid.geotransform;
     const double xa = (e.MinX - gt[0]) / gt[1], xb = (e.MaxX - gt[0]) / gt[1];
     const double ya = (e.MinY - gt[3]) / gt[5], yb = (e.MaxY - gt[3]) / gt[5];
-    OGREnvelope p;
-    p.MinX = std::min(xa, xb), p.MaxX = std::max(xa, xb);
-    p.MinY = std::min(ya, yb), p.MaxY = std::max(ya, yb);
-    return p;
+    return {std::min(xa, xb), std::min(ya, yb), std::max(xa, xb), std::max(ya, yb)};
 }
 } // namespace
 
 VillageBurner::VillageBurner(const VillageLayer& villages, const Grid& grid, std::string path)
     : grid_(grid), path_(std::move(path)), geometries_(to_grid_crs(villages, grid, path_)) {
     for (const auto& g : geometries_) {
-        pixel_envelopes_.push_back(pixel_envelope(*g, grid_));
-        point_pixel_.push_back(pixel_of_point(*g, grid_));
+        pixel_envelopes_.push_back(pixel_envelope<PixelBox>(*g->ogr, grid_));
+        point_pixel_.push_back(pixel_of_point(*g->ogr, grid_));
     }
 }
 
@@ -114,12 +111,12 @@ Layer<std::int32_t> VillageBurner::burn(const Rect& rect) const {
     std::vector<OGRGeometryH> handles;
     std::vector<double> burn;
     for (std::size_t i = 0; i < geometries_.size(); ++i) {
-        const OGREnvelope& e = pixel_envelopes_[i];
+        const PixelBox& e = pixel_envelopes_[i];
         // One pixel of slack: the envelope is only a pre-filter; the rasterizer decides.
-        if (e.MaxX < rect.x0 - 1 || e.MinX > rect.x1() + 1 || e.MaxY < rect.y0 - 1 ||
-            e.MinY > rect.y1() + 1)
+        if (e.max_x < rect.x0 - 1 || e.min_x > rect.x1() + 1 || e.max_y < rect.y0 - 1 ||
+            e.min_y > rect.y1() + 1)
             continue;
-        handles.push_back(OGRGeometry::ToHandle(geometries_[i].get()));
+        handles.push_back(OGRGeometry::ToHandle(geometries_[i]->ogr.get()));
         burn.push_back(static_cast<double>(i));
     }
     Layer<std::int32_t> out(rect.width, rect.height, -1);

@@ -103,7 +103,7 @@ void write_villages_gpkg(const std::string& path, const VillageLayer& villages, 
     if (!ds)
         throw failed("cannot write new file");
     // GDAL 3.6 takes a non-const pointer but does not modify the reference.
-    auto* srs = villages.srs.IsEmpty() ? nullptr : const_cast<OGRSpatialReference*>(&villages.srs);
+    auto* srs = const_cast<OGRSpatialReference*>(ogr_srs(villages.srs));
     OGRLayer* layer = ds->CreateLayer("villages", srs, wkbMultiPolygon, nullptr);
     if (!layer)
         throw failed("cannot create layer in");
@@ -119,7 +119,7 @@ void write_villages_gpkg(const std::string& path, const VillageLayer& villages, 
         for (std::size_t c = 0; c < table.columns.size(); ++c)
             set_field(feature, static_cast<int>(c), table.columns[c], row);
         feature.SetGeometryDirectly(
-            OGRGeometryFactory::forceToMultiPolygon(villages.geometries[row]->clone()));
+            OGRGeometryFactory::forceToMultiPolygon(villages.geometries[row]->ogr->clone()));
         if (layer->CreateFeature(&feature) != OGRERR_NONE)
             throw failed("cannot write feature to");
     }
@@ -137,15 +137,16 @@ Points village_points_m(const VillageLayer& villages) {
     Points p;
     for (const auto& g : villages.geometries) {
         OGRPoint point;
-        const bool ok = g && g->Centroid(&point) == OGRERR_NONE;
+        const bool ok = g && g->ogr && g->ogr->Centroid(&point) == OGRERR_NONE;
         p.x.push_back(ok ? point.getX() : std::nan(""));
         p.y.push_back(ok ? point.getY() : std::nan(""));
     }
-    if (villages.srs.IsGeographic()) {
+    const OGRSpatialReference* srs = ogr_srs(villages.srs);
+    if (srs && srs->IsGeographic()) {
         // Points come in the layer's axis order; GDAL 3 keeps latitude first for EPSG:4326
         // unless the layer says otherwise, so ask the SRS which axis is which.
-        const bool lat_first = villages.srs.EPSGTreatsAsLatLong() &&
-                               villages.srs.GetAxisMappingStrategy() == OAMS_AUTHORITY_COMPLIANT;
+        const bool lat_first =
+            srs->EPSGTreatsAsLatLong() && srs->GetAxisMappingStrategy() == OAMS_AUTHORITY_COMPLIANT;
         if (lat_first)
             std::swap(p.x, p.y);
         double lat = 0, count = 0;
@@ -158,8 +159,8 @@ Points village_points_m(const VillageLayer& villages) {
             v *= east;
         for (double& v : p.y)
             v *= 110574.0;
-    } else if (!villages.srs.IsEmpty()) {
-        const double unit = villages.srs.GetLinearUnits();
+    } else if (srs) {
+        const double unit = srs->GetLinearUnits();
         for (double& v : p.x)
             v *= unit;
         for (double& v : p.y)

@@ -14,7 +14,7 @@ namespace riskmap::synth::national {
 namespace {
 struct Piece {
     int seed = -1;
-    std::unique_ptr<OGRPolygon> polygon;
+    io::Shape polygon;
 };
 
 std::vector<Piece> voronoi_pieces(const GeosContext& ctx, const GEOSGeometry* island, int index,
@@ -42,7 +42,7 @@ std::vector<Piece> voronoi_pieces(const GeosContext& ctx, const GEOSGeometry* is
         if (GEOSPreparedContains_r(ctx.get(), prepared, p.get()) != 1)
             continue; // sea between the coast and the diagram's frame
         locator.candidates(index, at.x, at.y, at.x, at.y, near);
-        out.push_back({locator.nearest(at.x, at.y, near), to_ogr_polygon(ctx, face)});
+        out.push_back({locator.nearest(at.x, at.y, near), to_shape(ctx, face)});
     }
     GEOSPreparedGeom_destroy_r(ctx.get(), prepared);
     return out;
@@ -57,7 +57,7 @@ std::vector<Piece> island_pieces(const Island& island, int index, const std::vec
         return voronoi_pieces(ctx, polygon.get(), index, seeds, mine, locator);
     const int owner =
         mine.empty() ? locator.attached()[static_cast<std::size_t>(index)] : mine.front();
-    out.push_back({owner, to_ogr_polygon(ctx, polygon.get())});
+    out.push_back({owner, to_shape(ctx, polygon.get())});
     return out;
 }
 } // namespace
@@ -77,16 +77,15 @@ void make_village_polygons(const std::vector<Island>& islands, const std::vector
         village_of_seed[static_cast<std::size_t>(registry.seed_of[v])] = static_cast<int>(v);
     auto& villages = registry.set.villages;
     for (auto& v : villages)
-        v.geometry = std::make_unique<OGRMultiPolygon>();
+        v.geometry = io::empty_multipolygon();
     // Island order, then face order: the same parts in the same order for any thread count.
     for (auto& island : pieces)
         for (Piece& piece : island) {
             const int v = village_of_seed[static_cast<std::size_t>(piece.seed)];
-            villages[static_cast<std::size_t>(v)].geometry->addGeometryDirectly(
-                piece.polygon.release());
+            io::add_part(villages[static_cast<std::size_t>(v)].geometry, std::move(piece.polygon));
         }
     for (const auto& v : villages)
-        if (v.geometry->IsEmpty())
+        if (io::is_empty(v.geometry))
             throw Error("synth: village " + v.code + " got no land; its seed lies on a border");
 }
 

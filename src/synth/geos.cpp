@@ -129,16 +129,8 @@ Point point_inside(const GeosContext& ctx, const GEOSGeometry* polygon) {
     return out;
 }
 
-std::unique_ptr<OGRPolygon> to_ogr_polygon(const GeosContext& ctx, const GEOSGeometry* polygon) {
-    auto out = std::make_unique<OGRPolygon>();
-    for (const Ring& ring : rings_of(ctx, polygon)) {
-        OGRLinearRing r;
-        r.setNumPoints(static_cast<int>(ring.size()), false);
-        for (std::size_t i = 0; i < ring.size(); ++i)
-            r.setPoint(static_cast<int>(i), ring[i].x, ring[i].y);
-        out->addRing(&r);
-    }
-    return out;
+io::Shape to_shape(const GeosContext& ctx, const GEOSGeometry* polygon) {
+    return io::polygon_shape(rings_of(ctx, polygon));
 }
 
 } // namespace riskmap::synth::national

@@ -1,11 +1,12 @@
 #pragma once
 /// \file
 /// The few GEOS C API helpers the national generator needs: a per-thread context, owning
-/// geometry handles, and conversions between coordinate rings, GEOS and OGR. The reentrant
+/// geometry handles, and conversions between coordinate rings, GEOS and io's shapes. The reentrant
 /// (_r) API is used throughout so islands can be cut into villages on several threads.
 
+#include "io/shapes.hpp"
+
 #include <geos_c.h>
-#include <ogr_geometry.h>
 
 #include <memory>
 #include <string>
@@ -13,10 +14,8 @@
 
 namespace riskmap::synth::national {
 
-struct Point {
-    double x = 0; ///< longitude, degrees
-    double y = 0; ///< latitude, degrees
-};
+/// Longitude and latitude, degrees.
+using Point = io::XY;
 
 /// A closed ring: the last point repeats the first.
 using Ring = std::vector<Point>;
@@ -60,7 +59,7 @@ std::vector<std::vector<Point>> lines_of(const GeosContext& ctx, const GEOSGeome
 /// A point inside the polygon (GEOS PointOnSurface).
 Point point_inside(const GeosContext& ctx, const GEOSGeometry* polygon);
 
-/// An OGR polygon with the same coordinates, bit for bit.
-std::unique_ptr<OGRPolygon> to_ogr_polygon(const GeosContext& ctx, const GEOSGeometry* polygon);
+/// An io polygon with the same coordinates, bit for bit.
+io::Shape to_shape(const GeosContext& ctx, const GEOSGeometry* polygon);
 
 } // namespace riskmap::synth::national

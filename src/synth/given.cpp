@@ -4,12 +4,10 @@
 // WorldPop resolution) around the polygons, with the land outside them left as nodata.
 
 #include "core/error.hpp"
-#include "io/gdal_env.hpp"
+#include "io/setup.hpp"
+#include "io/shapes.hpp"
 #include "io/vector_io.hpp"
 #include "synth/internal.hpp"
-
-#include <ogr_geometry.h>
-#include <ogr_spatialref.h>
 
 #include <algorithm>
 #include <cmath>
@@ -21,61 +19,18 @@ namespace riskmap::synth::detail {
 namespace {
 constexpr double kPixelM = 100;
 
-/// The UTM zone of the polygons' centre, as an EPSG code (327xx south, 326xx north).
-int utm_epsg(const io::VillageLayer& layer) {
-    OGREnvelope all;
-    for (const auto& g : layer.geometries) {
-        OGREnvelope e;
-        g->getEnvelope(&e);
-        all.Merge(e);
-    }
-    double lon = (all.MinX + all.MaxX) / 2, lat = (all.MinY + all.MaxY) / 2;
-    if (!layer.srs.IsGeographic()) {
-        OGRSpatialReference wgs84;
-        wgs84.importFromEPSG(4326);
-        wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-        std::unique_ptr<OGRCoordinateTransformation> ct(
-            OGRCreateCoordinateTransformation(&layer.srs, &wgs84));
-        if (!ct || !ct->Transform(1, &lon, &lat))
-            throw InputError("synth: cannot place the villages on the globe" +
-                             io::gdal_last_error());
-    }
-    const int zone = std::clamp(static_cast<int>(std::floor((lon + 180) / 6)) + 1, 1, 60);
-    return (lat < 0 ? 32700 : 32600) + zone;
-}
-
-std::unique_ptr<OGRMultiPolygon> to_grid(const OGRGeometry& g, OGRCoordinateTransformation& ct,
-                                         const std::string& where) {
-    std::unique_ptr<OGRGeometry> copy(g.clone());
-    if (copy->transform(&ct) != OGRERR_NONE)
-        throw InputError(where + ": cannot be transformed to UTM" + io::gdal_last_error());
-    if (wkbFlatten(copy->getGeometryType()) == wkbMultiPolygon)
-        return std::unique_ptr<OGRMultiPolygon>(copy.release()->toMultiPolygon());
-    auto multi = std::make_unique<OGRMultiPolygon>();
-    multi->addGeometryDirectly(copy.release());
-    return multi;
-}
-
 /// The polygons in UTM with their codes, names and kecamatan (the first 6 code digits).
 VillageSet given_villages(const io::VillageLayer& layer, int epsg, const std::string& path) {
-    OGRSpatialReference utm;
-    utm.importFromEPSG(epsg);
-    utm.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    std::unique_ptr<OGRCoordinateTransformation> ct(
-        OGRCreateCoordinateTransformation(&layer.srs, &utm));
-    if (!ct)
-        throw InputError("'" + path + "': cannot transform the villages to UTM" +
-                         io::gdal_last_error());
+    std::vector<io::Shape> shapes = io::multipolygons_in(layer, epsg, path);
     VillageSet set;
     std::map<std::string, int> kecamatan;
     for (std::size_t i = 0; i < layer.table.size(); ++i) {
         Village v;
         v.code = layer.table[i].code;
         v.name = layer.table[i].name.empty() ? "Desa " + dotted_code(v.code) : layer.table[i].name;
-        v.geometry = to_grid(*layer.geometries[i], *ct, "'" + path + "' village " + v.code);
-        OGRPoint centre;
-        if (v.geometry->Centroid(&centre) == OGRERR_NONE)
-            v.x = centre.getX(), v.y = centre.getY();
+        v.geometry = std::move(shapes[i]);
+        if (const auto centre = io::centroid(v.geometry))
+            v.x = centre->x, v.y = centre->y;
         const auto [it, fresh] = kecamatan.emplace(v.code.substr(0, 6), int(kecamatan.size()));
         if (fresh) {
             set.kecamatan_codes.push_back(it->first);
@@ -92,20 +47,17 @@ VillageSet given_villages(const io::VillageLayer& layer, int epsg, const std::st
 /// The district preset stretched over the polygons' extent: settlements, rural density and
 /// risk bumps scaled with the area, no river or lakes drawn across real villages.
 Preset preset_around(const VillageSet& set, int epsg) {
-    OGREnvelope all;
-    for (const auto& v : set.villages) {
-        OGREnvelope e;
-        v.geometry->getEnvelope(&e);
-        all.Merge(e);
-    }
+    io::Box all;
+    for (const auto& v : set.villages)
+        all.merge(io::envelope(v.geometry));
     Preset p = preset_named("district");
     p.name = "given";
     p.epsg = epsg;
     p.pixel_m = kPixelM;
-    p.x0 = std::floor(all.MinX / kPixelM) * kPixelM - 2 * kPixelM;
-    p.y0 = std::ceil(all.MaxY / kPixelM) * kPixelM + 2 * kPixelM;
-    p.width = static_cast<int>(std::ceil((all.MaxX + 2 * kPixelM - p.x0) / kPixelM));
-    p.height = static_cast<int>(std::ceil((p.y0 - all.MinY + 2 * kPixelM) / kPixelM));
+    p.x0 = std::floor(all.min_x / kPixelM) * kPixelM - 2 * kPixelM;
+    p.y0 = std::ceil(all.max_y / kPixelM) * kPixelM + 2 * kPixelM;
+    p.width = static_cast<int>(std::ceil((all.max_x + 2 * kPixelM - p.x0) / kPixelM));
+    p.height = static_cast<int>(std::ceil((p.y0 - all.min_y + 2 * kPixelM) / kPixelM));
     const double km2 = p.width * p.height * kPixelM * kPixelM / 1e6;
     const double district_km2 = 900; // the district preset: 1000 x 1000 pixels of 30 m
     const double scale = std::max(1.0, km2 / district_km2);
@@ -139,9 +91,9 @@ void generate_over_villages(const SynthOptions& o) {
     // in Banyuwangi): repaired here, so the generated villages.gpkg is valid.
     const io::VillageLayer layer = io::read_villages(
         {o.villages, o.villages_layer, o.village_code, AreaUnit::Village, o.village_name, true});
-    if (layer.srs.IsEmpty())
+    if (!layer.srs)
         throw InputError("'" + o.villages + "': the villages have no CRS");
-    const int epsg = utm_epsg(layer);
+    const int epsg = io::utm_epsg_of(layer);
     VillageSet villages = given_villages(layer, epsg, o.villages);
     const Preset preset = preset_around(villages, epsg);
     Rng land_rng = stream(o.seed, 1);

@@ -6,9 +6,8 @@
 
 #include "core/grid.hpp"
 #include "core/layer.hpp"
+#include "io/shapes.hpp"
 #include "synth/synth.hpp"
-
-#include <ogr_geometry.h>
 
 #include <cstdint>
 #include <memory>
@@ -227,7 +226,7 @@ Surfaces make_surfaces(const Preset& preset, const Landscape& land, std::uint64_
 
 struct Village {
     double x = 0, y = 0; ///< seed, or the centre of a tiny village
-    std::unique_ptr<OGRMultiPolygon> geometry;
+    io::Shape geometry;  ///< a multipolygon in the grid's CRS
     bool tiny = false;
     int parent = -1; ///< tiny villages: the village they were carved out of
     int kecamatan = -1;

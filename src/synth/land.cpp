@@ -4,8 +4,7 @@
 
 #include "core/error.hpp"
 #include "core/numbers.hpp"
-
-#include <ogr_spatialref.h>
+#include "io/shapes.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -38,12 +37,7 @@ Grid national_grid(const NationalPreset& p, int factor) {
     g.width = static_cast<int>(std::lround((p.east - p.west) * ppd));
     g.height = static_cast<int>(std::lround((p.north - p.south) * ppd));
     g.geotransform = {p.west, 1.0 / ppd, 0, p.north, 0, -1.0 / ppd};
-    OGRSpatialReference srs;
-    srs.importFromEPSG(4326);
-    char* wkt = nullptr;
-    srs.exportToWkt(&wkt);
-    g.crs_wkt = wkt;
-    CPLFree(wkt);
+    g.crs_wkt = io::epsg_wkt(4326);
     g.geographic = true;
     return g;
 }

@@ -1,8 +1,7 @@
 #include "synth/internal.hpp"
 
 #include "core/error.hpp"
-
-#include <ogr_spatialref.h>
+#include "io/shapes.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -239,12 +238,7 @@ Grid preset_grid(const Preset& p, int factor) {
     g.height = (p.height + factor - 1) / factor;
     const double step = p.pixel_m * factor;
     g.geotransform = {p.x0, step, 0, p.y0, 0, -step};
-    OGRSpatialReference srs;
-    srs.importFromEPSG(p.epsg);
-    char* wkt = nullptr;
-    srs.exportToWkt(&wkt);
-    g.crs_wkt = wkt ? wkt : "";
-    CPLFree(wkt);
+    g.crs_wkt = io::epsg_wkt(p.epsg);
     return g;
 }
 

@@ -6,7 +6,7 @@
 
 #include "core/error.hpp"
 #include "core/numbers.hpp"
-#include "io/gdal_env.hpp"
+#include "io/setup.hpp"
 #include "sched/parallel_rows.hpp"
 
 #include <cmath>

@@ -1,7 +1,8 @@
 // The national rasters, strip by strip. A strip is one row of 256 x 256 tiles; strips are
-// computed in parallel (oneTBB pipeline) and handed to GDAL in order, which compresses the
-// tiles (DEFLATE, on its own worker threads) and writes them in the order given, so the file
-// has the same bytes for any thread count. Memory is a few strips, whatever the grid size.
+// computed in parallel (oneTBB pipeline) and handed to io's StripWriter in order, whose GDAL
+// compresses the tiles (DEFLATE, on its own worker threads) and writes them in the order
+// given, so the file has the same bytes for any thread count. Memory is a few strips, whatever the
+// grid size.
 //
 // Schedule, measured on the 2-core development machine at scale 1: see the report of
 // generate_national (wall time and peak RSS are printed there).
@@ -9,7 +10,7 @@
 #include "synth/national.hpp"
 
 #include "core/error.hpp"
-#include "io/gdal_env.hpp"
+#include "io/strip_writer.hpp"
 #include "sched/parallel_rows.hpp"
 #include "sched/tiles.hpp"
 
@@ -25,66 +26,16 @@ constexpr int kTile = 256;
 constexpr int kChunk = 128; // pixels along a row that share one search for seeds and cities
 constexpr float kNoData = std::numeric_limits<float>::quiet_NaN();
 
-/// A tiled, DEFLATE-compressed Float32 GeoTIFF written strip by strip.
-class StripWriter {
-public:
-    StripWriter(const std::string& path, const Grid& grid, const std::string& description,
-                const std::string& units, const SynthOptions& o)
-        : path_(path), width_(grid.width) {
-        GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GTiff");
-        const int threads =
-            o.threads > 0 ? o.threads : static_cast<int>(std::thread::hardware_concurrency());
-        CPLStringList options;
-        options.SetNameValue("TILED", "YES");
-        options.SetNameValue("BLOCKXSIZE", std::to_string(kTile).c_str());
-        options.SetNameValue("BLOCKYSIZE", std::to_string(kTile).c_str());
-        options.SetNameValue("COMPRESS", "DEFLATE");
-        options.SetNameValue("PREDICTOR", "3");
-        options.SetNameValue("BIGTIFF", "IF_SAFER");
-        // GDAL writes the compressed tiles in the order they were given (GDAL >= 2.4).
-        options.SetNameValue("NUM_THREADS", std::to_string(std::max(1, threads)).c_str());
-        ds_.reset(
-            driver->Create(path.c_str(), grid.width, grid.height, 1, GDT_Float32, options.List()));
-        if (!ds_)
-            throw Error("synth: cannot create '" + path + "'" + io::gdal_last_error());
-        auto gt = grid.geotransform;
-        ds_->SetGeoTransform(gt.data());
-        ds_->SetProjection(grid.crs_wkt.c_str());
-        GDALRasterBand* band = ds_->GetRasterBand(1);
-        band->SetNoDataValue(std::numeric_limits<double>::quiet_NaN());
-        band->SetDescription(description.c_str());
-        band->SetUnitType(units.c_str());
-        for (const auto& [key, value] :
-             {std::pair<std::string, std::string>{"SYNTH_PRESET", o.preset},
-              {"SYNTH_SEED", std::to_string(o.seed)}}) {
-            band->SetMetadataItem(key.c_str(), value.c_str());
-            ds_->SetMetadataItem(key.c_str(), value.c_str());
-        }
-    }
-
-    // Whole tiles per strip, flushed at once: GDAL's block cache never holds more than a strip.
-    void write(int row0, int rows, std::vector<float>& values) {
-        CPLErrorReset();
-        if (ds_->GetRasterBand(1)->RasterIO(GF_Write, 0, row0, width_, rows, values.data(), width_,
-                                            rows, GDT_Float32, 0, 0, nullptr) != CE_None)
-            throw Error("synth: cannot write '" + path_ + "'" + io::gdal_last_error());
-        ds_->FlushCache(false);
-        if (CPLGetLastErrorType() == CE_Failure)
-            throw Error("synth: cannot write '" + path_ + "'" + io::gdal_last_error());
-    }
-
-    void close() {
-        CPLErrorReset();
-        ds_.reset();
-        if (CPLGetLastErrorType() == CE_Failure)
-            throw Error("synth: cannot finish '" + path_ + "'" + io::gdal_last_error());
-    }
-
-private:
-    std::string path_;
-    int width_;
-    GDALDatasetUniquePtr ds_;
-};
+/// The national rasters' writer: their metadata names the preset and seed.
+io::StripWriter strip_writer(const std::string& path, const Grid& grid,
+                             const std::string& description, const std::string& units,
+                             const SynthOptions& o) {
+    const int threads =
+        o.threads > 0 ? o.threads : static_cast<int>(std::thread::hardware_concurrency());
+    return io::StripWriter(path, grid, description, units,
+                           {{"SYNTH_PRESET", o.preset}, {"SYNTH_SEED", std::to_string(o.seed)}},
+                           threads);
+}
 
 /// People, weighted rates and the seed they belong to, for a run of pixels of one village.
 struct Run {
@@ -247,8 +198,8 @@ RasterReport write_national_rasters(io::StagedOutput& staged, const NationalPres
     rows.factor = people_factor(p, grid, rows);
     RasterReport report;
     {
-        StripWriter out(staged.path("population.tif"), grid, "population (synthetic)",
-                        "persons per pixel", options);
+        io::StripWriter out = strip_writer(staged.path("population.tif"), grid,
+                                           "population (synthetic)", "persons per pixel", options);
         stream_strips(grid, rows, [&](Strip& strip) {
             out.write(strip.row0, strip.rows, strip.values);
             for (const Run& r : strip.runs) {
@@ -263,8 +214,9 @@ RasterReport write_national_rasters(io::StagedOutput& staged, const NationalPres
         out.close();
     }
     const Grid coarse = national_grid(p, p.sanitation_factor);
-    StripWriter out(staged.path("sanitation.tif"), coarse, "households without improved sanitation",
-                    "proportion", options);
+    io::StripWriter out =
+        strip_writer(staged.path("sanitation.tif"), coarse,
+                     "households without improved sanitation", "proportion", options);
     const SanitationRows sanitation{grid, coarse, p.sanitation_factor,
                                     land, geo,    geo.noise_key ^ 0x5A17A7101ULL};
     stream_strips(coarse, sanitation,

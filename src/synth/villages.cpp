@@ -1,11 +1,8 @@
 #include "synth/internal.hpp"
 
 #include "core/error.hpp"
-#include "io/gdal_env.hpp"
+#include "io/shapes.hpp"
 #include "sched/parallel_rows.hpp"
-
-#include <gdal_alg.h>
-#include <ogrsf_frmts.h>
 
 #include <algorithm>
 #include <cmath>
@@ -20,9 +17,7 @@ constexpr int kBlock = 32; // label pixels per block side when searching the nea
 // corner: 12 m wide, inside the 30 m pixel and clear of the pixel centre at 15 m.
 constexpr double kTinyNear = 17, kTinyFar = 29;
 
-struct Point {
-    double x = 0, y = 0;
-};
+using Point = io::XY;
 
 // The label grid is twice as fine as the analysis grid and shifted by a quarter of an analysis
 // pixel, so every analysis pixel centre is a label pixel centre: rasterizing the villages
@@ -177,88 +172,25 @@ Layer<std::int32_t> label_pixels(const Preset& p, const Landscape& l, const Grid
     return labels;
 }
 
-GDALDatasetUniquePtr mem_raster(const Grid& g, GDALDataType type, void* data) {
-    GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
-    GDALDatasetUniquePtr ds(mem->Create("", g.width, g.height, 1, type, nullptr));
-    auto gt = g.geotransform;
-    ds->SetGeoTransform(gt.data());
-    if (ds->GetRasterBand(1)->RasterIO(GF_Write, 0, 0, g.width, g.height, data, g.width, g.height,
-                                       type, 0, 0) != CE_None)
-        throw Error("synth: cannot fill an in-memory raster" + io::gdal_last_error());
-    return ds;
-}
-
-// Polygons can come out of GEOS as collections; keep their polygonal parts.
-std::unique_ptr<OGRMultiPolygon> as_multipolygon(std::unique_ptr<OGRGeometry> geom) {
-    auto out = std::make_unique<OGRMultiPolygon>();
-    if (!geom)
-        return out;
-    const auto type = wkbFlatten(geom->getGeometryType());
-    if (type == wkbPolygon) {
-        out->addGeometry(geom.get());
-    } else if (type == wkbMultiPolygon || type == wkbGeometryCollection) {
-        for (const OGRGeometry* part : geom->toGeometryCollection())
-            if (wkbFlatten(part->getGeometryType()) == wkbPolygon)
-                out->addGeometry(part);
-            else if (wkbFlatten(part->getGeometryType()) == wkbMultiPolygon)
-                for (const OGRPolygon* poly : part->toMultiPolygon())
-                    out->addGeometry(poly);
-    }
-    return out;
-}
-
-std::unique_ptr<OGRMultiPolygon> valid(std::unique_ptr<OGRMultiPolygon> geom) {
-    if (geom->IsEmpty())
+// A village polygon fit to write: not empty, and valid (made so when it is not).
+io::Shape valid(io::Shape geom) {
+    if (io::is_empty(geom))
         throw Error("synth: a village polygon came out empty");
-    if (geom->IsValid())
+    if (io::is_valid(geom))
         return geom;
-    auto fixed = as_multipolygon(std::unique_ptr<OGRGeometry>(geom->MakeValid()));
-    if (fixed->IsEmpty() || !fixed->IsValid())
+    auto fixed = io::polygonal_parts(io::made_valid(geom));
+    if (io::is_empty(fixed) || !io::is_valid(fixed))
         throw Error("synth: a village polygon cannot be made valid");
     return fixed;
 }
 
-// GDALPolygonize gives one polygon per 4-connected run of a label; a village cut by the river
-// has several, gathered here into one MultiPolygon.
-std::vector<std::unique_ptr<OGRMultiPolygon>> polygonize(const Grid& g, Layer<std::int32_t>& labels,
-                                                         std::size_t count) {
-    Layer<std::uint8_t> mask(g.width, g.height, 0);
-    for (std::size_t i = 0; i < labels.size(); ++i)
-        mask[i] = labels[i] > 0 ? 1 : 0;
-    auto label_ds = mem_raster(g, GDT_Int32, labels.data());
-    auto mask_ds = mem_raster(g, GDT_Byte, mask.data());
-    GDALDriver* memory = GetGDALDriverManager()->GetDriverByName("Memory");
-    GDALDatasetUniquePtr vec(memory->Create("", 0, 0, 0, GDT_Unknown, nullptr));
-    OGRLayer* layer = vec->CreateLayer("labels", nullptr, wkbPolygon, nullptr);
-    OGRFieldDefn field("label", OFTInteger);
-    layer->CreateField(&field);
-    if (GDALPolygonize(label_ds->GetRasterBand(1), mask_ds->GetRasterBand(1), layer, 0, nullptr,
-                       nullptr, nullptr) != CE_None)
-        throw Error("synth: polygonizing the village labels failed" + io::gdal_last_error());
-    std::vector<std::unique_ptr<OGRMultiPolygon>> out(count);
-    for (auto& feature : *layer) {
-        const int label = feature->GetFieldAsInteger(0);
-        if (label < 1 || static_cast<std::size_t>(label) > count)
-            continue;
-        auto& slot = out[static_cast<std::size_t>(label - 1)];
-        if (!slot)
-            slot = std::make_unique<OGRMultiPolygon>();
-        slot->addGeometry(feature->GetGeometryRef());
-    }
-    return out;
-}
-
 // The square holds no pixel centre, so only its representative point ties it to the grid.
-std::unique_ptr<OGRPolygon> tiny_square(double left, double top) {
-    auto ring = std::make_unique<OGRLinearRing>();
-    ring->addPoint(left + kTinyNear, top - kTinyNear);
-    ring->addPoint(left + kTinyFar, top - kTinyNear);
-    ring->addPoint(left + kTinyFar, top - kTinyFar);
-    ring->addPoint(left + kTinyNear, top - kTinyFar);
-    ring->addPoint(left + kTinyNear, top - kTinyNear);
-    auto square = std::make_unique<OGRPolygon>();
-    square->addRingDirectly(ring.release());
-    return square;
+io::Shape tiny_square(double left, double top) {
+    return io::polygon_shape({{{left + kTinyNear, top - kTinyNear},
+                               {left + kTinyFar, top - kTinyNear},
+                               {left + kTinyFar, top - kTinyFar},
+                               {left + kTinyNear, top - kTinyFar},
+                               {left + kTinyNear, top - kTinyNear}}});
 }
 
 // The one village whose label covers all four label pixels under the square, or 0. The label
@@ -293,14 +225,13 @@ void add_tiny_villages(const Preset& p, const Landscape& l, const Layer<std::int
             continue;
         auto square = tiny_square(p.x0 + col * p.pixel_m, p.y0 - row * p.pixel_m);
         Village& parent = set.villages[static_cast<std::size_t>(host - 1)];
-        parent.geometry = valid(as_multipolygon(
-            std::unique_ptr<OGRGeometry>(parent.geometry->Difference(square.get()))));
+        parent.geometry = valid(io::polygonal_parts(io::difference(parent.geometry, square)));
         Village tiny;
         tiny.x = centre.x;
         tiny.y = centre.y;
         tiny.tiny = true;
         tiny.parent = host - 1;
-        tiny.geometry = as_multipolygon(std::move(square));
+        tiny.geometry = io::polygonal_parts(std::move(square));
         set.villages.push_back(std::move(tiny));
         placed.push_back(centre);
     }
@@ -312,7 +243,8 @@ VillageSet make_village_shapes(const Preset& p, const Landscape& l, const Layer<
     const std::vector<Point> seeds = place_seeds(p, l, population, rng);
     const Grid g = label_grid(p);
     Layer<std::int32_t> labels = label_pixels(p, l, g, seeds);
-    auto polygons = polygonize(g, labels, seeds.size());
+    // One polygon per 4-connected run of a label; a village cut by the river has several.
+    auto polygons = io::polygonize_labels(g, labels, seeds.size());
     VillageSet set;
     // A seed whose cell is all water gets no polygon; its label is cleared so that labels and
     // village indices stay in step.

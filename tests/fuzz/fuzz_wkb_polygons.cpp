@@ -37,15 +37,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (type != wkbPolygon && type != wkbMultiPolygon)
         return 0;
     riskmap::io::VillageLayer layer;
-    layer.srs.importFromEPSG(32749);
-    layer.srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    OGRSpatialReference utm;
+    utm.importFromEPSG(32749);
+    utm.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    layer.srs = riskmap::io::make_srs(utm);
     layer.table.add({"3205012001", "fuzz", 1});
-    layer.geometries.push_back(std::move(geom));
+    layer.geometries.push_back(riskmap::io::make_shape(std::move(geom)));
     OGRGeometry* square = nullptr;
     const char* wkt = "POLYGON ((10 10, 30 10, 30 30, 10 30, 10 10))";
     OGRGeometryFactory::createFromWkt(wkt, nullptr, &square);
     layer.table.add({"3205012002", "square", 2});
-    layer.geometries.emplace_back(square);
+    layer.geometries.push_back(riskmap::io::make_shape(std::unique_ptr<OGRGeometry>(square)));
 
     const auto lists = riskmap::kernels::queen_neighbours(riskmap::io::boundary_vertices(layer),
                                                           layer.table.size(), 1e-6);
