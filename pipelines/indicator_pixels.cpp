@@ -1,14 +1,17 @@
 /// \file
 /// One indicator on one tile: village counts spread over pixels by population, the kernel
-/// sums the pixel posterior needs (DESIGN.md "Pixel uncertainty"), and the posteriors.
+/// sums the pixel posterior needs (DESIGN.md "Pixel uncertainty"), and the posteriors, row by
+/// row (kernels/pixel_row.hpp).
 
 #include "kernels/adaptive.hpp"
 #include "kernels/disaggregate.hpp"
+#include "kernels/pixel_row.hpp"
 #include "pipelines/pixel_plan.hpp"
 #include "sched/parallel_rows.hpp"
 
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <numbers>
 
 namespace riskmap::pixels {
@@ -67,10 +70,6 @@ KernelSums smooth(const Smoothing& sm, const PixelTile& t, const std::array<Laye
     return out;
 }
 
-kernels::PixelSums pixel_sums(const KernelSums& k, int r, int c) {
-    return {k.sums[kEvents](r, c), k.sums[kExposure](r, c), k.sums[kExposureW2](r, c),
-            k.sums[kRate2](r, c), k.sums[kShare](r, c)};
-}
 } // namespace
 
 Layer<float> population_density(const JobState& s, const PixelPlan& plan, const PixelTile& t) {
@@ -103,42 +102,27 @@ void indicator_pixels(const JobState& s, const PixelPlan& plan, PixelTile& t, st
         spread(s, t, s.counts[k].numerator), spread(s, t, s.counts[k].denominator),
         spread(s, t, ind.rate2), spread(s, t, ind.share)};
     const KernelSums ks = smooth(plan.smoothing, t, spread_counts, float(spec.min_denominator));
+    const kernels::PixelRowModel model{ind.uncertainty, ind.predictive, spec.target,
+                                       spec.min_denominator};
     const CoreInWindow o(t);
     sched::for_row_blocks(t.core.height, [&](int begin, int end) {
-        // A row's mapped pixels go to the posterior together (pixel_posteriors runs
-        // neighbours side by side); each gets the value it would alone.
-        std::vector<double> ys, ns;
-        std::vector<int> columns;
-        std::vector<kernels::Posterior> posts;
+        kernels::PixelRowScratch scratch;
+        std::vector<std::uint8_t> on_map(static_cast<std::size_t>(t.core.width));
         for (int r = begin; r < end; ++r) {
-            ys.clear(), ns.clear(), columns.clear();
-            for (int c = 0; c < t.core.width; ++c) {
-                const kernels::PixelSums sums = pixel_sums(ks, r, c);
-                if (!mapped(t, o, r, c) || !(sums.exposure > 0) ||
-                    sums.exposure < spec.min_denominator)
-                    continue;
-                // plugin: the kernel sums themselves, as spdep's convention has it.
-                const kernels::Effective e = ind.predictive
-                                                 ? kernels::effective_counts(sums, ind.uncertainty)
-                                                 : kernels::Effective{sums.events, sums.exposure};
-                ys.push_back(e.events), ns.push_back(e.exposure), columns.push_back(c);
-            }
-            posts.resize(ys.size());
-            kernels::pixel_posteriors(ind.uncertainty.prior, ys, ns, spec.target, posts);
-            for (std::size_t i = 0; i < columns.size(); ++i) {
-                const int c = columns[i];
-                const kernels::Posterior& post = posts[i];
-                const kernels::PixelSums sums = pixel_sums(ks, r, c);
-                t.maps[m.rate](r, c) = ks.sums[kEvents](r, c) / ks.sums[kExposure](r, c);
-                t.maps[m.mean](r, c) = static_cast<float>(post.mean);
-                t.maps[m.lower](r, c) = static_cast<float>(post.lower);
-                t.maps[m.upper](r, c) = static_cast<float>(post.upper);
-                t.maps[m.exceed](r, c) = static_cast<float>(post.exceed);
-                t.excess[k](r, c) = static_cast<float>(post.excess);
-                t.maps[m.information](r, c) = static_cast<float>(kernels::kish_exposure(sums));
-                if (m.bandwidth != SIZE_MAX)
-                    t.maps[m.bandwidth](r, c) = ks.used(r, c);
-            }
+            for (int c = 0; c < t.core.width; ++c)
+                on_map[static_cast<std::size_t>(c)] = mapped(t, o, r, c) ? 1 : 0;
+            const kernels::PixelSumsRow sums{&ks.sums[kEvents](r, 0), &ks.sums[kExposure](r, 0),
+                                             &ks.sums[kExposureW2](r, 0), &ks.sums[kRate2](r, 0),
+                                             &ks.sums[kShare](r, 0)};
+            const kernels::PixelMapsRow maps{&t.maps[m.rate](r, 0),       &t.maps[m.mean](r, 0),
+                                             &t.maps[m.lower](r, 0),      &t.maps[m.upper](r, 0),
+                                             &t.maps[m.exceed](r, 0),     &t.excess[k](r, 0),
+                                             &t.maps[m.information](r, 0)};
+            kernels::pixel_posterior_row(sums, on_map.data(), t.core.width, model, maps, scratch);
+            if (m.bandwidth == SIZE_MAX)
+                continue;
+            for (const int c : scratch.columns)
+                t.maps[m.bandwidth](r, c) = ks.used(r, c);
         }
     });
 }
