@@ -166,18 +166,18 @@ void score_areas(AreaScores& a, const JobConfig& cfg) {
 
 AreaScores village_areas(const JobState& state) {
     AreaScores a;
-    const std::size_t n = state.villages.table.size();
-    for (const auto& v : state.villages.table.villages()) {
+    const std::size_t n = state.villages().table.size();
+    for (const auto& v : state.villages().table.villages()) {
         a.code.push_back(v.code);
         a.name.push_back(v.name);
     }
-    a.counts = state.counts;
-    for (const auto& pool : state.pools)
+    a.counts = state.records().counts;
+    for (const auto& pool : state.records().pools)
         a.periods.push_back(static_cast<double>(std::max<std::size_t>(1, pool.found.size())));
-    a.entering = state.entering;
-    a.leaving = state.leaving;
-    a.neighbours = state.neighbours;
-    const io::Points points = io::village_points_m(state.villages);
+    a.entering = state.records().entering;
+    a.leaving = state.records().leaving;
+    a.neighbours = state.neighbours().lists;
+    const io::Points points = io::village_points_m(state.villages());
     a.x = points.x;
     a.y = points.y;
     a.bandwidth_m = state.config.bandwidth_m;
@@ -185,9 +185,8 @@ AreaScores village_areas(const JobState& state) {
     a.sanitation.assign(n, kNaN);
     if (!state.has_rasters)
         return a;
-    a.population = state.footprint.population;
-    if (state.sanitation)
-        a.sanitation = state.village_sanitation;
+    a.population = state.zones().footprint.population;
+    a.sanitation = state.zones().village_sanitation; // NaN throughout without sanitation
     return a;
 }
 

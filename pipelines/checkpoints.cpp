@@ -20,7 +20,7 @@ std::string fingerprint(const JobState& s) {
     for (const auto& [key, value] : s.config.resolved)
         if (!key.starts_with("run."))
             text += key + "=" + value + "\n";
-    for (const auto& [file, sum] : s.checksums)
+    for (const auto& [file, sum] : s.digests().checksums)
         text += file + ":" + sum + "\n";
     return io::sha256_text(text).substr(0, 24);
 }

@@ -14,7 +14,7 @@ void ChecksumInputs::run(JobState& state) {
         if (path->empty() || !std::filesystem::exists(*path))
             continue;
         for (auto& entry : io::dataset_checksums(*path))
-            state.checksums.push_back(std::move(entry));
+            state.digests().checksums.push_back(std::move(entry));
     }
 }
 

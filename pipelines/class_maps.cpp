@@ -34,12 +34,13 @@ io::MapInfo priority_info(const JobConfig& cfg) {
 /// boundary cuts (kernels/priority.hpp).
 void second_pass(JobState& s, kernels::ScoreClasses& classes) {
     if (classes.needs_second_pass()) {
-        const sched::TileLayout layout(s.grid.width, s.grid.height, s.config.tile_size);
+        const sched::TileLayout layout(s.grid().grid.width, s.grid().grid.height,
+                                       s.config.tile_size);
         std::mutex merge;
         sched::for_each_tile(layout, [&](std::size_t i) {
             const Rect& t = layout.tile(i);
-            const auto part =
-                classes.partial(s.score_file->read(t).values(), s.population->read(t).values());
+            const auto part = classes.partial(s.pixel_maps().score_file->read(t).values(),
+                                              s.grid().population->read(t).values());
             std::lock_guard lock(merge);
             classes.add(part);
         });
@@ -83,8 +84,8 @@ struct PrevalenceMaps {
 };
 
 std::size_t map_named(const JobState& s, const std::string& name) {
-    for (std::size_t m = 0; m < s.maps.size(); ++m)
-        if (s.maps[m].name == name)
+    for (std::size_t m = 0; m < s.pixel_maps().maps.size(); ++m)
+        if (s.pixel_maps().maps[m].name == name)
             return m;
     return SIZE_MAX;
 }
@@ -111,8 +112,8 @@ PrevalenceMaps plan_prevalence(JobState& s) {
         plan.indicator.push_back(k);
         plan.mean.push_back(map_named(s, spec.name + "_mean"));
         plan.map.push_back(add_map(s, spec.name + "_class", info, io::PixelType::Byte));
-        s.maps.back().in_cube = false;
-        s.maps.back().style = prevalence_style(
+        s.pixel_maps().maps.back().in_cube = false;
+        s.pixel_maps().maps.back().style = prevalence_style(
             spec, spec.name + " prevalence class" + (cfg.period.empty() ? "" : " " + cfg.period));
     }
     return plan;
@@ -132,7 +133,7 @@ void plan_increase(JobState& s, ChangePlan& plan, std::size_t k,
     const JobConfig& cfg = s.config;
     const IndicatorSpec& spec = cfg.indicators[k];
     try {
-        io::cube_read_window(cfg.cube_path, plan.before, spec.name + "_n_eff", s.grid,
+        io::cube_read_window(cfg.cube_path, plan.before, spec.name + "_n_eff", s.grid().grid,
                              Rect{0, 0, 1, 1});
     } catch (const InputError&) {
         s.warn(spec.name + ": the cube's " + plan.before +
@@ -143,7 +144,7 @@ void plan_increase(JobState& s, ChangePlan& plan, std::size_t k,
                    "tidak ada peta P(kenaikan)");
         return;
     }
-    const int pool = static_cast<int>(s.pools[k].periods.size());
+    const int pool = static_cast<int>(s.records().pools[k].periods.size());
     const int gap = *quarter_index(cfg.period) - *quarter_index(plan.before);
     ChangePlan::Increase inc;
     inc.indicator = k;
@@ -155,7 +156,7 @@ void plan_increase(JobState& s, ChangePlan& plan, std::size_t k,
                                ") at the pixel, from the kernel rates and "
                                "effective denominators of both",
                            "probability", meta));
-    s.maps.back().in_cube = false;
+    s.pixel_maps().maps.back().in_cube = false;
     plan.increase.push_back(inc);
 }
 
@@ -179,22 +180,22 @@ io::MapInfo class_change_info(const std::string& before,
 
 ChangePlan plan_changes(JobState& s) {
     ChangePlan plan;
-    plan.before = s.previous_period;
+    plan.before = s.previous().period;
     if (plan.before.empty())
         return plan;
     const JobConfig& cfg = s.config;
     const std::vector<std::pair<std::string, std::string>> meta = {
         {"period", cfg.period}, {"previous_period", plan.before}};
     for (const auto& spec : cfg.indicators) {
-        for (std::size_t m = 0; m < s.maps.size(); ++m)
-            if (s.maps[m].name == spec.name + "_rate")
+        for (std::size_t m = 0; m < s.pixel_maps().maps.size(); ++m)
+            if (s.pixel_maps().maps[m].name == spec.name + "_rate")
                 plan.rate.push_back(m);
         auto with_indicator = meta;
         with_indicator.insert(with_indicator.begin(), {"indicator", spec.name});
         plan.change.push_back(add_map(s, spec.name + "_rate_change",
                                       float_info(spec.name + " rate change since " + plan.before,
                                                  "proportion", with_indicator)));
-        s.maps.back().in_cube = false;
+        s.pixel_maps().maps.back().in_cube = false;
         if (quarter_index(cfg.period) && quarter_index(plan.before))
             plan_increase(s, plan, static_cast<std::size_t>(&spec - cfg.indicators.data()),
                           with_indicator);
@@ -203,8 +204,8 @@ ChangePlan plan_changes(JobState& s) {
         class_change_style("priority class change " + plan.before + " to " + cfg.period);
     plan.class_change = add_map(s, "priority_class_change",
                                 class_change_info(plan.before, meta, style), io::PixelType::Byte);
-    s.maps.back().in_cube = false;
-    s.maps.back().style = style;
+    s.pixel_maps().maps.back().in_cube = false;
+    s.pixel_maps().maps.back().style = style;
     return plan;
 }
 
@@ -213,23 +214,25 @@ std::unique_ptr<sched::TileWork> read_class_tile(JobState& s, const ChangePlan& 
                                                  const Rect& core) {
     auto t = std::make_unique<ClassTile>();
     t->core = core;
-    t->score = s.score_file->read(core);
-    t->population = s.population->read(core);
+    t->score = s.pixel_maps().score_file->read(core);
+    t->population = s.grid().population->read(core);
     for (std::size_t mean : prevalence.mean)
-        t->means.push_back(s.maps[mean].file->read(core));
+        t->means.push_back(s.pixel_maps().maps[mean].file->read(core));
     if (plan.before.empty())
         return t;
     const std::string& cube = s.config.cube_path;
     for (std::size_t k = 0; k < plan.rate.size(); ++k) {
-        t->now_rate.push_back(s.maps[plan.rate[k]].file->read(core));
+        t->now_rate.push_back(s.pixel_maps().maps[plan.rate[k]].file->read(core));
         t->previous_rate.push_back(io::cube_read_window(
-            cube, plan.before, s.config.indicators[k].name + "_rate", s.grid, core));
+            cube, plan.before, s.config.indicators[k].name + "_rate", s.grid().grid, core));
     }
-    t->previous_class = io::cube_read_window(cube, plan.before, "priority_class", s.grid, core);
+    t->previous_class =
+        io::cube_read_window(cube, plan.before, "priority_class", s.grid().grid, core);
     for (const auto& inc : plan.increase) {
-        t->now_information.push_back(s.maps[inc.information].file->read(core));
+        t->now_information.push_back(s.pixel_maps().maps[inc.information].file->read(core));
         t->previous_information.push_back(io::cube_read_window(
-            cube, plan.before, s.config.indicators[inc.indicator].name + "_n_eff", s.grid, core));
+            cube, plan.before, s.config.indicators[inc.indicator].name + "_n_eff", s.grid().grid,
+            core));
     }
     return t;
 }
@@ -295,11 +298,11 @@ void style_changes(JobState& s, const ChangePlan& plan,
         const IndicatorSpec& spec = cfg.indicators[k];
         Layer<float> sample_layer(static_cast<int>(samples[k].size()), 1);
         std::copy(samples[k].begin(), samples[k].end(), sample_layer.data());
-        s.maps[plan.change[k]].style = change_style(
+        s.pixel_maps().maps[plan.change[k]].style = change_style(
             sample_layer, spec, spec.name + " rate change " + plan.before + " to " + cfg.period);
     }
     for (const auto& inc : plan.increase)
-        s.maps[inc.map].style = probability_style(
+        s.pixel_maps().maps[inc.map].style = probability_style(
             cfg.indicators[inc.indicator].name + " increase " + plan.before + " to " + cfg.period,
             "P(rate " + cfg.period + " > rate " + plan.before + ")");
 }
@@ -307,17 +310,18 @@ void style_changes(JobState& s, const ChangePlan& plan,
 
 void ClassMaps::run(JobState& state) {
     const JobConfig& cfg = state.config;
-    kernels::ScoreClasses classes(state.score_histogram);
+    kernels::ScoreClasses classes(state.pixel_maps().score_histogram);
     second_pass(state, classes);
     const ChangePlan changes = plan_changes(state);
     const PrevalenceMaps prevalence = plan_prevalence(state);
     const std::size_t class_map =
         add_map(state, "priority_class", priority_info(cfg), io::PixelType::Byte);
-    state.maps[class_map].style =
+    state.pixel_maps().maps[class_map].style =
         priority_style("priority class" + (cfg.period.empty() ? std::string() : " " + cfg.period));
-    const int stride = sample_stride(state.grid);
+    const int stride = sample_stride(state.grid().grid);
     std::vector<std::vector<float>> samples(changes.rate.size());
-    const sched::TileLayout layout(state.grid.width, state.grid.height, cfg.tile_size);
+    const sched::TileLayout layout(state.grid().grid.width, state.grid().grid.height,
+                                   cfg.tile_size);
     sched::run_tile_pipeline(
         layout, 2 * sched::worker_threads(),
         [&](std::size_t i) { return read_class_tile(state, changes, prevalence, layout.tile(i)); },
@@ -327,22 +331,25 @@ void ClassMaps::run(JobState& state) {
         },
         [&](sched::TileWork& w) {
             auto& t = static_cast<ClassTile&>(w);
-            state.maps[class_map].file->write(t.core, t.classes.data());
+            state.pixel_maps().maps[class_map].file->write(t.core, t.classes.data());
             for (std::size_t j = 0; j < prevalence.map.size(); ++j)
-                state.maps[prevalence.map[j]].file->write(t.core, t.prevalence[j].data());
+                state.pixel_maps().maps[prevalence.map[j]].file->write(t.core,
+                                                                       t.prevalence[j].data());
             for (std::size_t k = 0; k < changes.change.size(); ++k) {
-                state.maps[changes.change[k]].file->write(t.core, t.change[k].data());
+                state.pixel_maps().maps[changes.change[k]].file->write(t.core, t.change[k].data());
                 samples[k].insert(samples[k].end(), t.samples[k].begin(), t.samples[k].end());
             }
             if (!changes.before.empty())
-                state.maps[changes.class_change].file->write(t.core, t.class_change.data());
+                state.pixel_maps().maps[changes.class_change].file->write(t.core,
+                                                                          t.class_change.data());
             for (std::size_t j = 0; j < changes.increase.size(); ++j)
-                state.maps[changes.increase[j].map].file->write(t.core, t.increase[j].data());
+                state.pixel_maps().maps[changes.increase[j].map].file->write(t.core,
+                                                                             t.increase[j].data());
         });
     if (!changes.before.empty())
         style_changes(state, changes, samples);
-    state.score_file.reset(); // the work file is no longer needed
-    state.has_priority_classes = true;
+    state.pixel_maps().score_file.reset(); // the work file is no longer needed
+    state.class_maps().has_priority_classes = true;
 }
 
 } // namespace riskmap

@@ -52,10 +52,10 @@ namespace {
 /// A one-period indicator's last quarter is in the cube even when the records lack it: its
 /// stored counts are that quarter's own, so P(increase) can be taken from them.
 void increase_from_cube(JobState& state, const Table& before) {
-    auto& villages = state.village_scores;
+    auto& villages = state.scores().villages;
     for (std::size_t k = 0; k < state.config.indicators.size(); ++k) {
         const IndicatorSpec& spec = state.config.indicators[k];
-        if (state.pools[k].periods.size() != 1 || k >= villages.entering.size())
+        if (state.records().pools[k].periods.size() != 1 || k >= villages.entering.size())
             continue;
         const auto num = previous_column(before, villages.code, spec.name + "_num");
         const auto den = previous_column(before, villages.code, spec.name + "_den");
@@ -76,9 +76,9 @@ void CompareWithPrevious::run(JobState& state) {
         previous_period(io::cube_periods(state.config.cube_path), state.config.period);
     if (before.empty())
         return;
-    state.previous_period = before; // maps.classes makes the change maps
+    state.previous().period = before; // maps.classes makes the change maps
     const Table table = io::cube_read_villages(state.config.cube_path, before);
-    auto& villages = state.village_scores;
+    auto& villages = state.scores().villages;
     if (quarter_index(before) && quarter_index(state.config.period) &&
         *quarter_index(before) + 1 == *quarter_index(state.config.period))
         increase_from_cube(state, table);

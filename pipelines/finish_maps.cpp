@@ -45,13 +45,13 @@ void write_look(const std::filesystem::path& folder, const Grid& grid, const std
 void encode_for_cube(const JobState& s, const NamedMap& m, const std::filesystem::path& folder,
                      int threads) {
     io::TiledMapFile* file = m.file.get();
-    const int width = s.grid.width;
+    const int width = s.grid().grid.width;
     const io::CubeLayer layer{m.name, nullptr, file->info().description, file->info().units,
                               [file, width](int row, int rows, float* out) {
                                   const auto strip = file->read(Rect{0, row, width, rows});
                                   std::copy(strip.values().begin(), strip.values().end(), out);
                               }};
-    io::cube_encode_layer(s.grid, layer, chunk_file(folder, m.name), threads,
+    io::cube_encode_layer(s.grid().grid, layer, chunk_file(folder, m.name), threads,
                           sched::ordered_runner());
 }
 
@@ -62,15 +62,16 @@ void finish_map(const JobState& s, const NamedMap& m, const std::filesystem::pat
     m.file->finish(tif, threads);
     if (writes_cube(s) && m.in_cube)
         encode_for_cube(s, m, folder, threads);
-    if (!s.work_in_memory) // nothing reads the work file again: its disk space is freed now
+    if (!s.pixel_maps()
+             .work_in_memory) // nothing reads the work file again: its disk space is freed now
         m.file->discard();
-    write_look(folder, s.grid, m.name, tif, localised(m.style, s.config.language));
+    write_look(folder, s.grid().grid, m.name, tif, localised(m.style, s.config.language));
 }
 
 } // namespace
 
 int map_finisher(const JobState& s, std::size_t map) {
-    if (map >= s.pixel_maps)
+    if (map >= s.pixel_maps().pixel_maps)
         return 0;
     return static_cast<int>((map + 1) % std::size_t(sched::ranks()));
 }
@@ -80,11 +81,12 @@ int map_finisher(const JobState& s, std::size_t map) {
 /// work files of other ranks' maps (in a streamed run; the cube copies their chunk files).
 void finish_rank_maps(JobState& s, const std::filesystem::path& folder) {
     std::vector<std::size_t> own;
-    for (std::size_t i = 0; i < s.maps.size(); ++i) {
+    for (std::size_t i = 0; i < s.pixel_maps().maps.size(); ++i) {
         if (map_finisher(s, i) == sched::rank())
             own.push_back(i);
-        else if (!s.work_in_memory && sched::is_writer()) // another rank's: no longer needed
-            s.maps[i].file->discard();
+        else if (!s.pixel_maps().work_in_memory &&
+                 sched::is_writer()) // another rank's: no longer needed
+            s.pixel_maps().maps[i].file->discard();
     }
     const int threads = sched::worker_threads();
     const int count = static_cast<int>(own.size());
@@ -92,12 +94,12 @@ void finish_rank_maps(JobState& s, const std::filesystem::path& folder) {
     std::vector<double> seconds(own.size());
     sched::for_each_index(count, [&](int j) {
         const auto start = std::chrono::steady_clock::now();
-        finish_map(s, s.maps[own[std::size_t(j)]], folder, per_map);
+        finish_map(s, s.pixel_maps().maps[own[std::size_t(j)]], folder, per_map);
         seconds[std::size_t(j)] = seconds_since(start);
     });
     if (s.trace) // none in a run without rasters
         for (std::size_t j = 0; j < own.size(); ++j)
-            s.trace->add_finish(own[j], own[j] < s.pixel_maps, seconds[j]);
+            s.trace->add_finish(own[j], own[j] < s.pixel_maps().pixel_maps, seconds[j]);
 }
 
 void FinishRankMaps::run(JobState& state) {

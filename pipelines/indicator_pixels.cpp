@@ -20,9 +20,9 @@ namespace {
 /// Counts of one indicator spread over the window's pixels by population.
 Layer<float> spread(const JobState& s, const PixelTile& t, const std::vector<double>& counts) {
     Layer<double> px(t.window.width, t.window.height, 0.0);
-    kernels::disaggregate(t.village.view(), t.population.view(), s.footprint, counts,
-                          s.burner->point_pixel(), px.view(),
-                          {t.window.x0, t.window.y0, s.grid.width});
+    kernels::disaggregate(t.village.view(), t.population.view(), s.zones().footprint, counts,
+                          s.zones().burner->point_pixel(), px.view(),
+                          {t.window.x0, t.window.y0, s.grid().grid.width});
     Layer<float> out(px.width(), px.height());
     for (std::size_t i = 0; i < px.size(); ++i)
         out[i] = static_cast<float>(px[i]);
@@ -98,9 +98,10 @@ void indicator_pixels(const JobState& s, const PixelPlan& plan, PixelTile& t, st
     const IndicatorSpec& spec = s.config.indicators[k];
     const IndicatorMaps& m = plan.maps[k];
     const IndicatorPlan& ind = plan.indicators[k];
-    const std::array<Layer<float>, 4> spread_counts{
-        spread(s, t, s.counts[k].numerator), spread(s, t, s.counts[k].denominator),
-        spread(s, t, ind.rate2), spread(s, t, ind.share)};
+    const std::array<Layer<float>, 4> spread_counts{spread(s, t, s.records().counts[k].numerator),
+                                                    spread(s, t, s.records().counts[k].denominator),
+                                                    spread(s, t, ind.rate2),
+                                                    spread(s, t, ind.share)};
     const KernelSums ks = smooth(plan.smoothing, t, spread_counts, float(spec.min_denominator));
     const kernels::PixelRowModel model{ind.uncertainty, ind.predictive, spec.target,
                                        spec.min_denominator};

@@ -1,8 +1,27 @@
 #include "pipelines/job_state.hpp"
 
+#include "pipelines/stage.hpp"
 #include "sched/ranks.hpp"
 
+#include <stdexcept>
+
 namespace riskmap {
+
+void JobState::enter(const Stage* stage) {
+    stage_ = stage;
+    allowed_ = {};
+    if (stage) {
+        allowed_.add(stage->reads());
+        allowed_.add(stage->produces());
+    }
+}
+
+void JobState::check(Part part) const {
+    if (stage_ && !allowed_.has(part))
+        throw std::logic_error("stage '" + std::string(stage_->name()) + "' uses the " +
+                               std::string(part_name(part)) +
+                               ", which its contract neither reads nor produces");
+}
 
 io::StagedOutput& staged_output(JobState& state) {
     if (!state.output)

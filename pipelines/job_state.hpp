@@ -1,8 +1,9 @@
 #pragma once
 /// \file
-/// What the stages of a quarterly job hand each other, grouped by the parts their contracts
-/// name (pipelines/stage.hpp): each stage declares the parts it reads and produces, and
-/// run_pipeline checks that the list in quarterly_job.cpp produces each before it is read.
+/// What the stages of a quarterly job hand each other: one type per part their contracts
+/// name (pipelines/parts.hpp), each behind an accessor that checks the running stage's
+/// contract, so a stage can reach only what it declares; run_pipeline checks that the list in
+/// quarterly_job.cpp produces each part before a stage reads it.
 
 #include "core/grid.hpp"
 #include "core/layer.hpp"
@@ -22,6 +23,7 @@
 #include "kernels/self_check.hpp"
 #include "pipelines/child_register.hpp"
 #include "pipelines/job_config.hpp"
+#include "pipelines/parts.hpp"
 
 #include <cstdint>
 #include <future>
@@ -146,19 +148,13 @@ struct NamedMap {
 
 using kernels::ScoreHistogram;
 
-struct JobState {
-    explicit JobState(const JobConfig& c) : config(c) {}
-    const JobConfig& config;
+/// Part::InputDigests (checksum.inputs): input file, SHA-256.
+struct InputDigestsPart {
+    std::vector<std::pair<std::string, std::string>> checksums;
+};
 
-    // The parts of stage.hpp's contracts, each produced by one stage (named at each group).
-
-    io::VillageLayer villages; ///< Part::Villages (read.villages)
-    // Part::Neighbours: neighbours.queen's future below, collected here by score.areas.
-    kernels::NeighbourLists neighbours;      ///< queen contiguity of the villages
-    std::vector<io::NearPair> snapped;       ///< linked only by neighbours.snap_m
-    std::vector<io::NearPair> near_unlinked; ///< closer than 1 m (or snap_m) but not linked
-    std::size_t islands = 0;                 ///< villages without a neighbour
-    // Part::Records (join.records)
+/// Part::Records (join.records).
+struct RecordsPart {
     std::vector<IndicatorCounts> counts; ///< per indicator, per village (pooled)
     std::vector<PoolInfo> pools;         ///< per indicator
     /// Per indicator: this period's own counts, and those of the period that left the pool
@@ -166,47 +162,82 @@ struct JobState {
     std::vector<IndicatorCounts> entering, leaving;
     std::vector<RejectedRecord> rejects;
     std::optional<RegisterSummary> register_summary; ///< child-level records: what was counted
-    RecordCounts records;
+    RecordCounts tally;
+};
 
-    /// Output files go into its staging folder as they are made (maps tile by tile); made by
-    /// the first stage that writes (staged_output).
-    std::unique_ptr<io::StagedOutput> output;
+/// Part::Neighbours: neighbours.queen's future, collected into the lists by score.areas.
+struct NeighboursPart {
+    kernels::NeighbourLists lists;           ///< queen contiguity of the villages
+    std::vector<io::NearPair> snapped;       ///< linked only by neighbours.snap_m
+    std::vector<io::NearPair> near_unlinked; ///< closer than 1 m (or snap_m) but not linked
+    std::size_t islands = 0;                 ///< villages without a neighbour
+    /// Computed on its own thread beside the raster stages until score.areas collects it.
+    std::future<QueenResult> pending;
+};
 
-    // Part::Grid (read.rasters), with tile_size and tiles below
-    bool has_rasters = false;
+/// Part::Grid (read.rasters).
+struct GridPart {
     Grid grid;
     std::unique_ptr<io::GridBandReader> population;
     std::unique_ptr<io::GridBandReader> sanitation; ///< raw values; null without sanitation
-    // Part::Zones (zonal.villages), with tile_land below
+    int tile_size = 0;                              ///< tile side used for this run
+    std::size_t tiles = 0;                          ///< tiles in the grid
+};
+
+/// Part::Zones (zonal.villages).
+struct ZonesPart {
     std::unique_ptr<io::VillageBurner> burner;
     kernels::VillageFootprint footprint;
     std::vector<double> village_sanitation; ///< population-weighted deficit, NaN if unknown
-    double unplaced_events = 0;             ///< counts of villages outside the grid (maps.pixels)
+    std::vector<std::int64_t> tile_land;    ///< pixels inside a village, per tile (MPI split)
+};
 
-    // Part::Scores (score.areas)
-    AreaScores village_scores;
-    AreaScores parent_scores; ///< the level above the areas (kecamatan of villages); may be empty
+/// Part::Scores (score.areas).
+struct ScoresPart {
+    AreaScores villages;
+    AreaScores parents; ///< the level above the areas (kecamatan of villages); may be empty
     std::optional<PublicAreas> public_villages, public_parents; ///< with output.public
-    // Part::PixelMaps (maps.pixels); Part::ClassMaps (maps.classes) adds its maps to `maps`
+};
+
+/// Part::Previous (compare.previous, with AreaScores::previous).
+struct PreviousPart {
+    std::string period; ///< the cube's latest quarter before this one, if any
+};
+
+/// Part::PixelMaps (maps.pixels); maps.classes adds its maps to `maps`.
+struct PixelMapsPart {
     std::vector<NamedMap> maps;
     std::size_t pixel_maps = 0; ///< maps[0, pixel_maps) are maps.pixels' (MPI ranks finish them)
-    std::shared_ptr<TileTrace> trace; ///< run.trace, from maps.pixels to the maps' finishing
-    std::string writer_staging; ///< under MPI: the writer's staging folder, where ranks finish maps
     std::unique_ptr<io::TiledMapFile> score_file; ///< pixel priority scores (work file)
     bool work_in_memory = false; ///< work rasters kept in GDAL's block cache (small grids)
     ScoreHistogram score_histogram;
-    bool has_priority_classes = false;
-    int tile_size = 0;                   ///< tile side used for this run
-    std::size_t tiles = 0;               ///< tiles in the grid
-    std::vector<std::int64_t> tile_land; ///< pixels inside a village, per tile (MPI split)
-    std::size_t tiles_resumed = 0;       ///< tiles of maps.pixels taken from a killed run
+    double unplaced_events = 0;    ///< counts of villages outside the grid
+    std::size_t tiles_resumed = 0; ///< tiles taken from a killed run
+};
 
-    /// Part::Previous (compare.previous, with AreaScores::previous): the cube's latest quarter
-    /// before this one, if any
-    std::string previous_period;
-    /// Part::InputDigests (checksum.inputs): input file, SHA-256
-    std::vector<std::pair<std::string, std::string>> checksums;
-    // Every stage adds to these.
+/// Part::ClassMaps (maps.classes).
+struct ClassMapsPart {
+    bool has_priority_classes = false;
+};
+
+class Stage;
+
+/// The state of one job. Its parts are reached through accessors that check the running
+/// stage's contract: a stage that touches a part it neither reads nor produces stops with
+/// std::logic_error naming the stage and the part (between stages, every part is open).
+class JobState {
+public:
+    explicit JobState(const JobConfig& c) : config(c) {}
+
+    const JobConfig& config;
+
+    // Shared by every stage.
+    bool has_rasters = false; ///< a population raster is given: the job maps pixels
+    /// Output files go into its staging folder as they are made (maps tile by tile); made by
+    /// the first stage that writes (staged_output).
+    std::unique_ptr<io::StagedOutput> output;
+    std::shared_ptr<TileTrace> trace; ///< run.trace, from maps.pixels to the maps' finishing
+    std::string writer_staging; ///< under MPI: the writer's staging folder, where ranks finish maps
     std::vector<std::pair<std::string, double>> timings; ///< stage name, seconds
     /// Plain words for the user: English (stderr, run.json "warnings") and, index for index,
     /// Bahasa Indonesia (run.json "warnings_id", the report with output.language = id).
@@ -216,9 +247,52 @@ struct JobState {
         warnings_id.push_back(std::move(indonesian));
     }
 
-    /// neighbours.queen, computed on its own thread beside the raster stages until score.areas
-    /// collects it. Last member: destroyed first, it waits for the thread, which reads villages.
-    std::future<QueenResult> queen;
+    // The parts (pipelines/parts.hpp), checked against the running stage's contract.
+    InputDigestsPart& digests() { return open(digests_, Part::InputDigests); }
+    const InputDigestsPart& digests() const { return open(digests_, Part::InputDigests); }
+    io::VillageLayer& villages() { return open(villages_, Part::Villages); }
+    const io::VillageLayer& villages() const { return open(villages_, Part::Villages); }
+    RecordsPart& records() { return open(records_, Part::Records); }
+    const RecordsPart& records() const { return open(records_, Part::Records); }
+    NeighboursPart& neighbours() { return open(neighbours_, Part::Neighbours); }
+    const NeighboursPart& neighbours() const { return open(neighbours_, Part::Neighbours); }
+    GridPart& grid() { return open(grid_, Part::Grid); }
+    const GridPart& grid() const { return open(grid_, Part::Grid); }
+    ZonesPart& zones() { return open(zones_, Part::Zones); }
+    const ZonesPart& zones() const { return open(zones_, Part::Zones); }
+    ScoresPart& scores() { return open(scores_, Part::Scores); }
+    const ScoresPart& scores() const { return open(scores_, Part::Scores); }
+    PreviousPart& previous() { return open(previous_, Part::Previous); }
+    const PreviousPart& previous() const { return open(previous_, Part::Previous); }
+    PixelMapsPart& pixel_maps() { return open(pixel_maps_, Part::PixelMaps); }
+    const PixelMapsPart& pixel_maps() const { return open(pixel_maps_, Part::PixelMaps); }
+    ClassMapsPart& class_maps() { return open(class_maps_, Part::ClassMaps); }
+    const ClassMapsPart& class_maps() const { return open(class_maps_, Part::ClassMaps); }
+
+    /// run_pipeline: the stage whose contract the parts are checked against from now on
+    /// (null: none, every part open). Set before the stage's threads start.
+    void enter(const Stage* stage);
+
+private:
+    template <class T> T& open(T& part, Part name) const {
+        check(name);
+        return part;
+    }
+    void check(Part part) const;
+
+    const Stage* stage_ = nullptr;
+    Parts allowed_;
+    InputDigestsPart digests_;
+    io::VillageLayer villages_;
+    RecordsPart records_;
+    GridPart grid_;
+    ZonesPart zones_;
+    ScoresPart scores_;
+    PreviousPart previous_;
+    PixelMapsPart pixel_maps_;
+    ClassMapsPart class_maps_;
+    /// Last: destroyed first, its pending future waits for the thread, which reads villages_.
+    NeighboursPart neighbours_;
 };
 
 /// Makes the staging folder outputs go to, once (a scratch folder on MPI ranks other than the

@@ -123,17 +123,17 @@ const Option kOptions[] = {
 
 std::string reject_summary(const JobState& state) {
     std::string text;
-    for (std::size_t i = 0; i < state.rejects.size() && i < 10; ++i)
-        text +=
-            "\n  line " + std::to_string(state.rejects[i].line) + ": " + state.rejects[i].reason;
-    if (state.rejects.size() > 10)
-        text += "\n  ... and " + std::to_string(state.rejects.size() - 10) + " more";
+    for (std::size_t i = 0; i < state.records().rejects.size() && i < 10; ++i)
+        text += "\n  line " + std::to_string(state.records().rejects[i].line) + ": " +
+                state.records().rejects[i].reason;
+    if (state.records().rejects.size() > 10)
+        text += "\n  ... and " + std::to_string(state.records().rejects.size() - 10) + " more";
     return text;
 }
 
 void warn_short_pools(JobState& state) {
-    for (std::size_t k = 0; k < state.pools.size(); ++k) {
-        const PoolInfo& pool = state.pools[k];
+    for (std::size_t k = 0; k < state.records().pools.size(); ++k) {
+        const PoolInfo& pool = state.records().pools[k];
         if (pool.found.size() == pool.periods.size())
             continue;
         std::string missing;
@@ -159,10 +159,10 @@ std::unique_ptr<io::RowReader> counts_from_register(JobState& state, io::RowRead
         aggregate_register(rows,
                            {cfg.record_code, cfg.record_period, cfg.child_id, cfg.child_haz,
                             cfg.child_status, cfg.child_age, ind.numerator, ind.denominator},
-                           state.villages.unit, rejects, summary);
+                           state.villages().unit, rejects, summary);
     for (auto& r : rejects)
-        state.rejects.push_back({r.line, std::move(r.code), std::move(r.reason)});
-    state.register_summary = summary;
+        state.records().rejects.push_back({r.line, std::move(r.code), std::move(r.reason)});
+    state.records().register_summary = summary;
     return counts;
 }
 } // namespace
@@ -198,17 +198,18 @@ void JoinRecords::run(JobState& state) {
     const io::RowReader& csv = *table;
     join_record_rows(state, *table);
     warn_short_pools(state);
-    if (state.records.joined == 0)
+    if (state.records().tally.joined == 0)
         throw InputError("'" + csv.path() + "': no record could be joined to a village" +
                          reject_summary(state));
-    if (state.rejects.empty())
+    if (state.records().rejects.empty())
         return;
-    const std::string summary = "'" + csv.path() + "': " + std::to_string(state.rejects.size()) +
+    const std::string summary = "'" + csv.path() +
+                                "': " + std::to_string(state.records().rejects.size()) +
                                 " record(s) rejected:" + reject_summary(state);
     if (state.config.on_reject == RejectPolicy::Fail)
         throw InputError(summary + "\n(inputs.on_reject = fail; nothing was written)");
     state.warn(summary + "\n  (all listed in rejects.csv)",
-               "'" + csv.path() + "': " + std::to_string(state.rejects.size()) +
+               "'" + csv.path() + "': " + std::to_string(state.records().rejects.size()) +
                    " baris data ditolak; semuanya tercantum di rejects.csv");
 }
 

@@ -29,20 +29,20 @@ void keep_small_work_rasters_in_memory(JobState& s) {
     constexpr std::int64_t kStreaming = 256 << 20;
     // Every map, the score, the classes and the cube's change maps, with their overviews
     // (a third more).
-    const auto layers = std::int64_t(s.maps.size() + s.config.indicators.size() + 3);
-    const std::int64_t bytes = layers * std::int64_t(s.grid.pixel_count()) * 4 * 4 / 3;
-    s.work_in_memory = bytes <= (s.config.work_memory_mib << 20);
-    if (s.work_in_memory)
+    const auto layers = std::int64_t(s.pixel_maps().maps.size() + s.config.indicators.size() + 3);
+    const std::int64_t bytes = layers * std::int64_t(s.grid().grid.pixel_count()) * 4 * 4 / 3;
+    s.pixel_maps().work_in_memory = bytes <= (s.config.work_memory_mib << 20);
+    if (s.pixel_maps().work_in_memory)
         io::allow_block_cache(bytes + kStreaming);
 }
 
 /// Counts of villages smaller than a pixel whose point lies outside the grid.
 double unplaced_events(const JobState& s) {
     double unplaced = 0;
-    const auto& points = s.burner->point_pixel();
+    const auto& points = s.zones().burner->point_pixel();
     for (std::size_t v = 0; v < points.size(); ++v)
-        if (s.footprint.pixels[v] == 0 && points[v] < 0)
-            for (const auto& c : s.counts)
+        if (s.zones().footprint.pixels[v] == 0 && points[v] < 0)
+            for (const auto& c : s.records().counts)
                 unplaced += c.numerator[v] + c.denominator[v];
     return unplaced;
 }
@@ -82,12 +82,12 @@ struct TileSummaries {
 void keep_tile(JobState& s, const PixelPlan& plan, const PixelTile& t) {
     for (std::size_t m = 0; m < t.maps.size(); ++m)
         if (plan.bands_loaded.empty() || plan.bands_loaded[m])
-            s.maps[m].file->write(t.core, t.maps[m].data());
+            s.pixel_maps().maps[m].file->write(t.core, t.maps[m].data());
     if (sched::ranks() > 1)
         return; // every tile came from the ranks' checkpoints, counted there
     if (t.resumed)
-        ++s.tiles_resumed;
-    else if (!s.work_in_memory)
+        ++s.pixel_maps().tiles_resumed;
+    else if (!s.pixel_maps().work_in_memory)
         plan.checkpoints->save(t.core, tile_layers(t));
 }
 
@@ -95,8 +95,8 @@ void keep_tile(JobState& s, const PixelPlan& plan, const PixelTile& t) {
 /// for the writer the score and what the classes and change maps read (each indicator's
 /// posterior mean, kernel rate and effective denominator).
 std::vector<bool> assembled_bands(const JobState& s, const PixelPlan& plan) {
-    std::vector<bool> bands(s.maps.size() + 1, false);
-    for (std::size_t m = 0; m < s.maps.size(); ++m)
+    std::vector<bool> bands(s.pixel_maps().maps.size() + 1, false);
+    for (std::size_t m = 0; m < s.pixel_maps().maps.size(); ++m)
         bands[m] = map_finisher(s, m) == sched::rank();
     if (sched::is_writer()) {
         for (const IndicatorMaps& m : plan.maps)
@@ -118,7 +118,7 @@ TileSummaries compute_rank_share(JobState& s, const PixelPlan& plan,
     TileTrace& trace = *s.trace;
     // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
     const std::pair<std::size_t, std::size_t> range =
-        sched::weighted_range(s.tile_land, sched::rank(), sched::ranks());
+        sched::weighted_range(s.zones().tile_land, sched::rank(), sched::ranks());
     const std::size_t begin = range.first, end = range.second;
     const std::vector<bool> summarised = summary_bands(s, plan);
     TileSummaries own(s.config.indicators.size());
@@ -159,7 +159,7 @@ TileSummaries compute_rank_share(JobState& s, const PixelPlan& plan,
     sched::Outcome outcome = sched::agree(code, message, std::move(own).shares(resumed, staging));
     if (outcome.code)
         sched::throw_outcome(outcome);
-    s.tiles_resumed = std::size_t(outcome.sum);
+    s.pixel_maps().tiles_resumed = std::size_t(outcome.sum);
     s.writer_staging = outcome.from_writer;
     return TileSummaries::of_ranks(std::move(outcome));
 }
@@ -188,7 +188,7 @@ TileSummaries assemble_tiles(JobState& s, const PixelPlan& plan, const sched::Ti
             const auto start = std::chrono::steady_clock::now();
             keep_tile(s, plan, t);
             if (sched::is_writer())
-                s.score_file->write(t.core, t.score.data());
+                s.pixel_maps().score_file->write(t.core, t.score.data());
             if (one_process)
                 summaries.add(t);
             trace.add(t.index, phase, t.resumed, t.read_s, t.compute_s, seconds_since(start));
@@ -199,16 +199,16 @@ TileSummaries assemble_tiles(JobState& s, const PixelPlan& plan, const sched::Ti
 /// The maps' styles, from the samples of every tile; the score histogram for the classes.
 void use_summaries(JobState& s, const PixelPlan& plan, TileSummaries&& all) {
     const JobConfig& cfg = s.config;
-    s.score_histogram = std::move(all.histogram);
+    s.pixel_maps().score_histogram = std::move(all.histogram);
     for (std::size_t k = 0; k < cfg.indicators.size(); ++k)
         style_indicator_maps(s, plan, k, all.samples[k], all.samples[cfg.indicators.size() + k]);
     const std::string when = cfg.period.empty() ? "" : " " + cfg.period;
-    s.maps[plan.risk].style =
+    s.pixel_maps().maps[plan.risk].style =
         index_style("risk index" + when, "weighted exceedance and sanitation");
 }
 
 bool rank_finishes_maps(const JobState& s) {
-    for (std::size_t m = 0; m < s.pixel_maps; ++m)
+    for (std::size_t m = 0; m < s.pixel_maps().pixel_maps; ++m)
         if (map_finisher(s, m) == sched::rank())
             return true;
     return false;
@@ -228,14 +228,14 @@ PixelPlan plan_pixels(JobState& s) {
                                    "deficit; context, not used for ranking); nodata where "
                                    "nobody lives",
                                    "index 0-1", {{"period", cfg.period}}));
-    s.pixel_maps = s.maps.size();
+    s.pixel_maps().pixel_maps = s.pixel_maps().maps.size();
     keep_small_work_rasters_in_memory(s);
-    s.unplaced_events = unplaced_events(s);
-    plan.stride = sample_stride(s.grid);
+    s.pixel_maps().unplaced_events = unplaced_events(s);
+    plan.stride = sample_stride(s.grid().grid);
     plan.checkpoints = std::make_unique<TileCheckpoints>(s, cfg.resume);
-    s.score_file =
-        std::make_unique<io::TiledMapFile>(staged_output(s).scratch_path("work-score.tif"), s.grid,
-                                           io::PixelType::Float32, io::MapInfo{});
+    s.pixel_maps().score_file =
+        std::make_unique<io::TiledMapFile>(staged_output(s).scratch_path("work-score.tif"),
+                                           s.grid().grid, io::PixelType::Float32, io::MapInfo{});
     return plan;
 }
 
@@ -243,7 +243,8 @@ PixelPlan plan_pixels(JobState& s) {
 
 void PixelMaps::run(JobState& state) {
     PixelPlan plan = plan_pixels(state);
-    const sched::TileLayout layout(state.grid.width, state.grid.height, state.config.tile_size);
+    const sched::TileLayout layout(state.grid().grid.width, state.grid().grid.height,
+                                   state.config.tile_size);
     state.trace = std::make_shared<TileTrace>(state);
     if (sched::ranks() == 1) {
         use_summaries(state, plan, assemble_tiles(state, plan, layout));

@@ -15,7 +15,10 @@ public:
     std::string_view description() const override {
         return "disaggregate, smooth and score every tile (read, compute, write overlapped)";
     }
-    Parts reads() const override { return {Part::Records, Part::Grid, Part::Zones, Part::Scores}; }
+    Parts reads() const override {
+        // The input digests name the checkpoints a resumed run may reuse.
+        return {Part::InputDigests, Part::Records, Part::Grid, Part::Zones, Part::Scores};
+    }
     Parts produces() const override { return {Part::PixelMaps}; }
     Options options() const override;
     void run(JobState& state) override;

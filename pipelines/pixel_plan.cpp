@@ -28,15 +28,15 @@ std::size_t add_map(JobState& s, const std::string& name, const io::MapInfo& inf
                     io::PixelType type) {
     auto file =
         std::make_unique<io::TiledMapFile>(staged_output(s).scratch_path("work-" + name + ".tif"),
-                                           s.grid, type, info, io::Overviews::FromTiles);
-    s.maps.push_back(NamedMap{name, std::move(file), {}, true});
-    return s.maps.size() - 1;
+                                           s.grid().grid, type, info, io::Overviews::FromTiles);
+    s.pixel_maps().maps.push_back(NamedMap{name, std::move(file), {}, true});
+    return s.pixel_maps().maps.size() - 1;
 }
 
 namespace {
 /// "2024Q4–2025Q3 (4 quarters pooled)" for a pooled indicator, the period otherwise.
 std::string periods_label(const JobState& s, std::size_t k) {
-    const int pool = static_cast<int>(s.pools[k].periods.size());
+    const int pool = static_cast<int>(s.records().pools[k].periods.size());
     if (pool <= 1)
         return s.config.period;
     return quarter_range(s.config.period, pool) + " (" + std::to_string(pool) + " periods pooled)";
@@ -51,7 +51,7 @@ std::vector<std::pair<std::string, std::string>> indicator_metadata(const JobSta
             {"display_scale", format_double(spec.display_scale)},
             {"bandwidth_m", format_double(cfg.bandwidth_m)},
             {"period", cfg.period},
-            {"pool_periods", std::to_string(s.pools[k].periods.size())},
+            {"pool_periods", std::to_string(s.records().pools[k].periods.size())},
             {"counts_from", periods_label(s, k)},
             {"uncertainty", cfg.uncertainty.integrated ? "integrated" : "plugin"}};
 }
@@ -117,21 +117,22 @@ Smoothing plan_smoothing(const JobState& s) {
     out.bandwidths = s.config.bandwidth_ladder_m.empty() ? std::vector<double>{s.config.bandwidth_m}
                                                          : s.config.bandwidth_ladder_m;
     for (double h : out.bandwidths) {
-        out.levels.emplace_back(sched::gaussian_rows_for(s.grid, h), s.grid.width);
+        out.levels.emplace_back(sched::gaussian_rows_for(s.grid().grid, h), s.grid().grid.width);
         // Peak-normalised w = exp(-d^2 / 2h^2), so w^2 = exp(-d^2 / h^2): sigma h / sqrt 2.
-        out.squares.emplace_back(sched::gaussian_rows_for(s.grid, h / std::numbers::sqrt2),
-                                 s.grid.width);
+        out.squares.emplace_back(sched::gaussian_rows_for(s.grid().grid, h / std::numbers::sqrt2),
+                                 s.grid().grid.width);
         out.halo = std::max({out.halo, out.levels.back().halo(), out.squares.back().halo()});
     }
-    out.density.emplace_back(sched::gaussian_rows_for(s.grid, s.config.bandwidth_m), s.grid.width);
+    out.density.emplace_back(sched::gaussian_rows_for(s.grid().grid, s.config.bandwidth_m),
+                             s.grid().grid.width);
     out.halo = std::max(out.halo, out.density.back().halo());
     return out;
 }
 
 IndicatorPlan plan_indicator(const JobState& s, std::size_t k) {
     const UncertaintyConfig& u = s.config.uncertainty;
-    const IndicatorScores& scores = s.village_scores.scores[k];
-    const IndicatorCounts& counts = s.counts[k];
+    const IndicatorScores& scores = s.scores().villages.scores[k];
+    const IndicatorCounts& counts = s.records().counts[k];
     IndicatorPlan plan;
     plan.predictive = u.integrated;
     // Pixels see their neighbourhood through the kernel, not through a spatial offset: their
@@ -181,16 +182,16 @@ void style_indicator_maps(JobState& s, const PixelPlan& plan, std::size_t k,
     // times the mean where a death or none fell nearby).
     const io::MapStyle rates = rate_style(as_layer(mean_samples), spec, "");
     if (m.bandwidth != SIZE_MAX)
-        s.maps[m.bandwidth].style =
+        s.pixel_maps().maps[m.bandwidth].style =
             bandwidth_style(cfg.bandwidth_ladder_m, spec.name + " bandwidth used" + when);
-    s.maps[m.rate].style =
+    s.pixel_maps().maps[m.rate].style =
         titled(rates, spec.name + " kernel rate" + when + " (" + kernel_label(cfg) + ")");
-    s.maps[m.mean].style = titled(rates, spec.name + " posterior mean" + when);
-    s.maps[m.lower].style = titled(rates, spec.name + " lower 95 % bound" + when);
-    s.maps[m.upper].style = titled(rates, spec.name + " upper 95 % bound" + when);
-    s.maps[m.exceed].style = probability_style(
+    s.pixel_maps().maps[m.mean].style = titled(rates, spec.name + " posterior mean" + when);
+    s.pixel_maps().maps[m.lower].style = titled(rates, spec.name + " lower 95 % bound" + when);
+    s.pixel_maps().maps[m.upper].style = titled(rates, spec.name + " upper 95 % bound" + when);
+    s.pixel_maps().maps[m.exceed].style = probability_style(
         spec.name + " above target" + when, "P(rate > " + display_label(spec.target, spec) + ")");
-    s.maps[m.information].style =
+    s.pixel_maps().maps[m.information].style =
         information_style(as_layer(information_samples), spec, spec.name + " information" + when);
 }
 

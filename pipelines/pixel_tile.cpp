@@ -23,17 +23,18 @@ std::unique_ptr<PixelTile> read_tile_data(const JobState& s, const PixelPlan& pl
                                           const Rect& core) {
     auto t = std::make_unique<PixelTile>();
     t->core = core;
-    t->window = sched::grow_clipped(core, plan.smoothing.halo, s.grid.width, s.grid.height);
+    t->window =
+        sched::grow_clipped(core, plan.smoothing.halo, s.grid().grid.width, s.grid().grid.height);
     // Assembling under MPI (bands chosen) takes the checkpoint's bands and nothing else; the
     // population weighs the histogram of a computed or resumed tile.
     if (plan.bands_loaded.empty())
-        t->population = s.population->read(t->window);
+        t->population = s.grid().population->read(t->window);
     if (plan.checkpoints->has(core)) {
         t->resumed = true; // loaded on a worker thread, not in this serial reading
         return t;
     }
-    if (s.sanitation) {
-        t->sanitation = s.sanitation->read(core);
+    if (s.grid().sanitation) {
+        t->sanitation = s.grid().sanitation->read(core);
         for (float& v : t->sanitation.values())
             v = static_cast<float>(v / s.config.sanitation_scale);
     }
@@ -84,8 +85,8 @@ std::vector<const Layer<float>*> tile_layers(const PixelTile& t) {
 }
 
 void compute_maps(const JobState& s, const PixelPlan& plan, PixelTile& t) {
-    t.village = s.burner->burn(t.window); // thread-safe, so not in the serial read
-    t.maps.assign(s.maps.size(), Layer<float>(t.core.width, t.core.height, kNaNf));
+    t.village = s.zones().burner->burn(t.window); // thread-safe, so not in the serial read
+    t.maps.assign(s.pixel_maps().maps.size(), Layer<float>(t.core.width, t.core.height, kNaNf));
     t.score = Layer<float>(t.core.width, t.core.height, kNaNf);
     t.excess.assign(s.config.indicators.size(), Layer<float>(t.core.width, t.core.height, kNaNf));
     // Every map is NaN off the mapped pixels, so a tile without one (open sea: most of a
@@ -100,13 +101,13 @@ void compute_maps(const JobState& s, const PixelPlan& plan, PixelTile& t) {
 
 void load_checkpoint(const JobState& s, const PixelPlan& plan, PixelTile& t,
                      const std::vector<bool>& bands) {
-    t.maps = plan.checkpoints->load(t.core, s.maps.size() + 1, bands);
+    t.maps = plan.checkpoints->load(t.core, s.pixel_maps().maps.size() + 1, bands);
     t.score = std::move(t.maps.back());
     t.maps.pop_back();
 }
 
 std::vector<bool> summary_bands(const JobState& s, const PixelPlan& plan) {
-    std::vector<bool> bands(s.maps.size() + 1, false);
+    std::vector<bool> bands(s.pixel_maps().maps.size() + 1, false);
     for (const IndicatorMaps& m : plan.maps)
         bands[m.mean] = bands[m.information] = true;
     bands.back() = true;

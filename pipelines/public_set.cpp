@@ -64,13 +64,14 @@ TableColumn* find_column(Table& t, const std::string& name) {
 
 void make_public_set(JobState& state) {
     const JobConfig& cfg = state.config;
-    state.public_villages = public_areas(
-        state.village_scores, parent_groups(state.village_scores, state.villages.unit), cfg);
-    state.public_parents.reset();
-    if (!state.parent_scores.code.empty()) // the level above has no published total over it
-        state.public_parents = public_areas(
-            state.parent_scores,
-            std::vector<std::size_t>(state.parent_scores.code.size(), kernels::kUngrouped), cfg);
+    state.scores().public_villages =
+        public_areas(state.scores().villages,
+                     parent_groups(state.scores().villages, state.villages().unit), cfg);
+    state.scores().public_parents.reset();
+    if (!state.scores().parents.code.empty()) // the level above has no published total over it
+        state.scores().public_parents = public_areas(
+            state.scores().parents,
+            std::vector<std::size_t>(state.scores().parents.code.size(), kernels::kUngrouped), cfg);
 }
 
 Table public_area_table(const PublicAreas& areas, const JobConfig& cfg) {

@@ -124,8 +124,8 @@ JobSummary run_quarterly_job(const JobConfig& config, const ProgressFn& progress
             sched::throw_outcome(o);
         throw;
     }
-    return {state.villages.table.size(), state.records.joined, state.records.rejected,
-            state.warnings};
+    return {state.villages().table.size(), state.records().tally.joined,
+            state.records().tally.rejected, state.warnings};
 }
 
 } // namespace riskmap

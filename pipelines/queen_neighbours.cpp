@@ -32,18 +32,19 @@ void QueenNeighbours::run(JobState& state) {
     // Contiguity needs only the village polygons. It runs on a thread of its own while the
     // raster stages read, warp and burn, which leave a core idle much of the time; score.areas
     // waits for it. Nothing else touches the polygons meanwhile but to read them.
-    state.queen = std::async(std::launch::async, [&villages = state.villages,
-                                                  snap = state.config.neighbour_snap,
-                                                  snap_m = state.config.neighbour_snap_m] {
-        const auto start = std::chrono::steady_clock::now();
-        QueenResult out;
-        out.lists =
-            kernels::queen_neighbours(io::boundary_vertices(villages), villages.table.size(), snap);
-        link_near_pairs(out, io::near_pairs(villages, out.lists, std::max(snap_m, 1.0)), snap_m);
-        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-        out.seconds = took.count();
-        return out;
-    });
+    state.neighbours().pending = std::async(
+        std::launch::async, [&villages = state.villages(), snap = state.config.neighbour_snap,
+                             snap_m = state.config.neighbour_snap_m] {
+            const auto start = std::chrono::steady_clock::now();
+            QueenResult out;
+            out.lists = kernels::queen_neighbours(io::boundary_vertices(villages),
+                                                  villages.table.size(), snap);
+            link_near_pairs(out, io::near_pairs(villages, out.lists, std::max(snap_m, 1.0)),
+                            snap_m);
+            const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+            out.seconds = took.count();
+            return out;
+        });
 }
 
 namespace {

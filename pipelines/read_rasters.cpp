@@ -14,19 +14,19 @@ namespace riskmap {
 
 void ReadRasters::run(JobState& state) {
     const JobConfig& cfg = state.config;
-    state.grid = io::read_grid(cfg.population);
-    state.population =
-        std::make_unique<io::GridBandReader>(cfg.population, state.grid, cfg.population);
+    state.grid().grid = io::read_grid(cfg.population);
+    state.grid().population =
+        std::make_unique<io::GridBandReader>(cfg.population, state.grid().grid, cfg.population);
     if (!cfg.sanitation.empty()) {
         const Grid own = io::read_grid(cfg.sanitation);
         std::string on_grid = cfg.sanitation;
-        if (!own.same_georeference(state.grid) || own.crs_wkt != state.grid.crs_wkt) {
+        if (!own.same_georeference(state.grid().grid) || own.crs_wkt != state.grid().grid.crs_wkt) {
             on_grid = staged_output(state).scratch_path("work-sanitation.tif");
-            io::warp_to_grid_file(cfg.sanitation, state.grid, io::Resampling::Bilinear, on_grid,
-                                  sched::worker_threads());
+            io::warp_to_grid_file(cfg.sanitation, state.grid().grid, io::Resampling::Bilinear,
+                                  on_grid, sched::worker_threads());
         }
-        state.sanitation =
-            std::make_unique<io::GridBandReader>(on_grid, state.grid, cfg.sanitation);
+        state.grid().sanitation =
+            std::make_unique<io::GridBandReader>(on_grid, state.grid().grid, cfg.sanitation);
     }
     state.has_rasters = true;
 }

@@ -36,7 +36,7 @@ Options ReadVillages::options() const {
 
 void ReadVillages::run(JobState& state) {
     const JobConfig& cfg = state.config;
-    state.villages =
+    state.villages() =
         io::read_villages(io::VillageSource{cfg.villages, cfg.villages_layer, cfg.village_code,
                                             cfg.unit, cfg.village_name, cfg.repair_geometry});
 }

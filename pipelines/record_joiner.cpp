@@ -139,7 +139,7 @@ std::map<std::string, std::vector<PeriodUse>> period_uses(JobState& state) {
                            ": inputs.period '" + cfg.period +
                            "' bukan triwulan seperti 2025Q3, jadi jumlahnya tidak digabung "
                            "dengan periode sebelumnya");
-        state.pools.push_back(std::move(info));
+        state.records().pools.push_back(std::move(info));
     }
     return uses;
 }
@@ -154,23 +154,23 @@ class RecordJoiner {
 public:
     RecordJoiner(JobState& state, const io::RowReader& csv)
         : state_(state), cfg_(state.config), layout_(layout_of(csv, state.config)) {
-        const std::size_t n = state.villages.table.size();
+        const std::size_t n = state.villages().table.size();
         for (std::size_t k = 0; k < cfg_.indicators.size(); ++k) {
-            state.counts.push_back(empty_counts(n));
-            state.entering.push_back(empty_counts(n));
-            state.leaving.push_back(empty_counts(n));
+            state.records().counts.push_back(empty_counts(n));
+            state.records().entering.push_back(empty_counts(n));
+            state.records().leaving.push_back(empty_counts(n));
         }
         uses_ = period_uses(state);
         if (!cfg_.code_crosswalk.empty())
-            crosswalk_.emplace(cfg_.code_crosswalk, state.villages.unit);
+            crosswalk_.emplace(cfg_.code_crosswalk, state.villages().unit);
         if (!cfg_.record_name.empty())
-            names_.emplace(state.villages.table);
+            names_.emplace(state.villages().table);
         if (!cfg_.puskesmas_table.empty())
-            puskesmas_.emplace(cfg_.puskesmas_table, state.villages.unit);
+            puskesmas_.emplace(cfg_.puskesmas_table, state.villages().unit);
     }
 
     void add(const io::CsvRow& row) {
-        ++state_.records.rows;
+        ++state_.records().tally.rows;
         std::string period = cfg_.period;
         int month = 0;
         if (layout_.period) {
@@ -180,7 +180,7 @@ public:
             month = parsed ? parsed->month : 0;
             periods_.insert(period);
             if (!cfg_.period.empty() && !uses_.count(period)) {
-                ++state_.records.other_period;
+                ++state_.records().tally.other_period;
                 return;
             }
         }
@@ -188,7 +188,7 @@ public:
         try {
             join(row, raw_code, cfg_.period.empty() ? cfg_.period : period, month);
         } catch (const RowRejected& rejected) {
-            state_.rejects.push_back({row.line, raw_code, rejected.reason});
+            state_.records().rejects.push_back({row.line, raw_code, rejected.reason});
         }
     }
 
@@ -196,11 +196,11 @@ public:
         check_single_period(periods_, cfg_);
         check_duplicates(lines_of_, path);
         check_months(path);
-        state_.records.rejected = state_.rejects.size();
-        for (std::size_t k = 0; k < state_.pools.size(); ++k)
-            for (const auto& p : state_.pools[k].periods)
+        state_.records().tally.rejected = state_.records().rejects.size();
+        for (std::size_t k = 0; k < state_.records().pools.size(); ++k)
+            for (const auto& p : state_.records().pools[k].periods)
                 if (found_.count(p))
-                    state_.pools[k].found.push_back(p);
+                    state_.records().pools[k].found.push_back(p);
     }
 
 private:
@@ -211,7 +211,7 @@ private:
             const auto match = puskesmas_->find(raw);
             if (match.code.empty())
                 throw RowRejected{match.problem};
-            const auto village = state_.villages.table.find(match.code);
+            const auto village = state_.villages().table.find(match.code);
             if (!village)
                 throw RowRejected{"puskesmas '" + raw + "' serves " + dotted_code(match.code) +
                                   ", which is not in the villages layer"};
@@ -221,17 +221,17 @@ private:
             const auto match = names_->find(raw, parent_of(row));
             if (!match.village)
                 throw RowRejected{match.problem};
-            return {*match.village, state_.villages.table[*match.village].code};
+            return {*match.village, state_.villages().table[*match.village].code};
         }
-        const NormalisedCode code = normalise_area_code(raw, state_.villages.unit);
+        const NormalisedCode code = normalise_area_code(raw, state_.villages().unit);
         if (!code.ok())
             throw RowRejected{code.problem};
         const NormalisedCode target = crosswalk_ ? crosswalk_->polygon_code(code.digits) : code;
         if (!target.ok())
             throw RowRejected{target.problem};
-        const auto village = state_.villages.table.find(target.digits);
+        const auto village = state_.villages().table.find(target.digits);
         if (!village)
-            throw RowRejected{"unknown " + code_noun(state_.villages.unit) + " " +
+            throw RowRejected{"unknown " + code_noun(state_.villages().unit) + " " +
                               dotted_code(target.digits) + " (not in the villages layer)"};
         return {*village, code.digits};
     }
@@ -272,14 +272,14 @@ private:
             if (!c)
                 continue;
             if (use.pooled)
-                add_counts(state_.counts[use.indicator], village, *c);
+                add_counts(state_.records().counts[use.indicator], village, *c);
             if (use.current)
-                add_counts(state_.entering[use.indicator], village, *c);
+                add_counts(state_.records().entering[use.indicator], village, *c);
             if (use.leaving)
-                add_counts(state_.leaving[use.indicator], village, *c);
+                add_counts(state_.records().leaving[use.indicator], village, *c);
         }
         found_.insert(period);
-        ++(period == cfg_.period ? state_.records.joined : state_.records.earlier);
+        ++(period == cfg_.period ? state_.records().tally.joined : state_.records().tally.earlier);
     }
 
     JobState& state_;

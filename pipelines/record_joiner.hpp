@@ -9,7 +9,8 @@
 
 namespace riskmap {
 
-/// Joins every row of `rows` into state.counts, entering, leaving, pools, records and rejects.
+/// Joins every row of `rows` into state.records().counts, entering, leaving, pools, records and
+/// rejects.
 void join_record_rows(JobState& state, io::RowReader& rows);
 
 } // namespace riskmap

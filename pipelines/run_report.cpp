@@ -43,11 +43,11 @@ std::string number(double v) {
 /// metres.
 std::string near_pairs_json(const JobState& s) {
     std::string out = "[";
-    for (std::size_t i = 0; i < s.near_unlinked.size() && i < 20; ++i) {
-        const io::NearPair& p = s.near_unlinked[i];
+    for (std::size_t i = 0; i < s.neighbours().near_unlinked.size() && i < 20; ++i) {
+        const io::NearPair& p = s.neighbours().near_unlinked[i];
         out += (i ? ", " : "") + std::string("[") +
-               json_string(s.villages.table[std::size_t(p.a)].code) + ", " +
-               json_string(s.villages.table[std::size_t(p.b)].code) + ", " +
+               json_string(s.villages().table[std::size_t(p.a)].code) + ", " +
+               json_string(s.villages().table[std::size_t(p.b)].code) + ", " +
                format_double(p.distance_m, 3) + "]";
     }
     return out + "]";
@@ -55,9 +55,9 @@ std::string near_pairs_json(const JobState& s) {
 
 /// Child-level records: counts of rows only, never a child's value.
 std::string register_json(const JobState& s) {
-    if (!s.register_summary)
+    if (!s.records().register_summary)
         return "";
-    const RegisterSummary& r = *s.register_summary;
+    const RegisterSummary& r = *s.records().register_summary;
     return ", \"children\": {\"rows\": " + std::to_string(r.rows) +
            ", \"measurements_counted\": " + std::to_string(r.used) +
            ", \"repeated_measurements_left_out\": " + std::to_string(r.repeated) +
@@ -66,30 +66,30 @@ std::string register_json(const JobState& s) {
 
 std::string counts_json(const JobState& s) {
     std::size_t without = 0;
-    for (std::size_t i = 0; i < s.villages.table.size(); ++i) {
+    for (std::size_t i = 0; i < s.villages().table.size(); ++i) {
         bool any = false;
-        for (const auto& c : s.counts)
+        for (const auto& c : s.records().counts)
             any = any || c.reported[i];
         without += !any;
     }
-    return "{\"villages\": " + std::to_string(s.villages.table.size()) +
-           ", \"records_read\": " + std::to_string(s.records.rows) +
-           ", \"records_other_period\": " + std::to_string(s.records.other_period) +
-           ", \"records_joined\": " + std::to_string(s.records.joined) +
-           ", \"records_earlier\": " + std::to_string(s.records.earlier) +
-           ", \"records_rejected\": " + std::to_string(s.records.rejected) + register_json(s) +
-           ", \"villages_without_records\": " + std::to_string(without) +
-           ", \"villages_without_neighbours\": " + std::to_string(s.islands) +
-           ", \"neighbour_pairs_snapped\": " + std::to_string(s.snapped.size()) +
-           ", \"near_pairs_not_linked\": " + std::to_string(s.near_unlinked.size()) +
+    return "{\"villages\": " + std::to_string(s.villages().table.size()) +
+           ", \"records_read\": " + std::to_string(s.records().tally.rows) +
+           ", \"records_other_period\": " + std::to_string(s.records().tally.other_period) +
+           ", \"records_joined\": " + std::to_string(s.records().tally.joined) +
+           ", \"records_earlier\": " + std::to_string(s.records().tally.earlier) +
+           ", \"records_rejected\": " + std::to_string(s.records().tally.rejected) +
+           register_json(s) + ", \"villages_without_records\": " + std::to_string(without) +
+           ", \"villages_without_neighbours\": " + std::to_string(s.neighbours().islands) +
+           ", \"neighbour_pairs_snapped\": " + std::to_string(s.neighbours().snapped.size()) +
+           ", \"near_pairs_not_linked\": " + std::to_string(s.neighbours().near_unlinked.size()) +
            ", \"near_pairs_examples\": " + near_pairs_json(s) +
-           ", \"events_outside_grid\": " + number(s.unplaced_events) + "}";
+           ", \"events_outside_grid\": " + number(s.pixel_maps().unplaced_events) + "}";
 }
 
 std::string priors_json(const JobState& s) {
     std::string out = "{";
     for (std::size_t k = 0; k < s.config.indicators.size(); ++k) {
-        const auto& p = s.village_scores.scores[k].prior;
+        const auto& p = s.scores().villages.scores[k].prior;
         out += (k ? ", " : "") + json_string(s.config.indicators[k].name) +
                ": {\"mean\": " + number(p.mean) + ", \"variance\": " + number(p.variance) +
                ", \"alpha\": " + number(p.alpha) + ", \"beta\": " + number(p.beta) + "}";
@@ -138,15 +138,15 @@ std::string uncertainty_json(const JobState& s) {
         return "{\"method\": \"plugin\"}";
     std::string out = "{\"method\": \"integrated\"";
     for (std::size_t k = 0; k < s.config.indicators.size(); ++k) {
-        const PoolInfo& pool = s.pools[k];
+        const PoolInfo& pool = s.records().pools[k];
         out += ", " + json_string(s.config.indicators[k].name) +
                ": {\"pooled_periods\": " + strings_json(pool.periods) +
                ", \"periods_found\": " + strings_json(pool.found) +
                ", \"compared_with\": " + json_string(pool.leaving) +
-               ", \"villages\": " + hyper_json(s.village_scores.scores[k]);
-        if (const auto parent = parent_unit(s.villages.unit))
+               ", \"villages\": " + hyper_json(s.scores().villages.scores[k]);
+        if (const auto parent = parent_unit(s.villages().unit))
             out += ", " + json_string(unit_name(*parent)) + ": " +
-                   hyper_json(s.parent_scores.scores[k]);
+                   hyper_json(s.scores().parents.scores[k]);
         out += "}";
     }
     return out + "}";
@@ -162,10 +162,10 @@ double peak_rss_mib() {
 std::string resources_json(const JobState& s) {
     return "{\"ranks\": " + std::to_string(sched::ranks()) +
            ", \"threads\": " + std::to_string(sched::worker_threads()) +
-           ", \"tile_size\": " + std::to_string(s.tile_size) +
-           ", \"tiles\": " + std::to_string(s.tiles) +
-           ", \"tiles_resumed\": " + std::to_string(s.tiles_resumed) +
-           ", \"work_in_memory\": " + (s.work_in_memory ? "true" : "false") +
+           ", \"tile_size\": " + std::to_string(s.grid().tile_size) +
+           ", \"tiles\": " + std::to_string(s.grid().tiles) +
+           ", \"tiles_resumed\": " + std::to_string(s.pixel_maps().tiles_resumed) +
+           ", \"work_in_memory\": " + (s.pixel_maps().work_in_memory ? "true" : "false") +
            ", \"peak_rss_mib\": " + format_double(std::round(peak_rss_mib() * 10) / 10) + "}";
 }
 
@@ -194,22 +194,22 @@ std::string withheld_json(const PublicAreas& p, const JobConfig& cfg) {
 }
 
 std::string public_json(const JobState& s) {
-    if (!s.public_villages)
+    if (!s.scores().public_villages)
         return "null";
-    const auto parent = parent_unit(s.villages.unit);
+    const auto parent = parent_unit(s.villages().unit);
     std::string out = "{\"min_count\": " + number(s.config.min_count) +
-                      ", \"areas\": " + withheld_json(*s.public_villages, s.config);
-    if (parent && s.public_parents)
+                      ", \"areas\": " + withheld_json(*s.scores().public_villages, s.config);
+    if (parent && s.scores().public_parents)
         out += ", \"parent_table\": " + json_string("public_" + parent_table_name(*parent)) +
-               ", \"parents\": " + withheld_json(*s.public_parents, s.config);
+               ", \"parents\": " + withheld_json(*s.scores().public_parents, s.config);
     return out + "}";
 }
 
 std::string areas_json(const JobState& s) {
-    const auto parent = parent_unit(s.villages.unit);
-    return std::string("{\"unit\": ") + json_string(unit_name(s.villages.unit)) +
+    const auto parent = parent_unit(s.villages().unit);
+    return std::string("{\"unit\": ") + json_string(unit_name(s.villages().unit)) +
            ", \"unit_from\": " + json_string(s.config.unit ? "inputs.unit" : "code length") +
-           ", \"count\": " + std::to_string(s.villages.table.size()) +
+           ", \"count\": " + std::to_string(s.villages().table.size()) +
            ", \"parent_table\": " + (parent ? json_string(parent_table_name(*parent)) : "null") +
            "}";
 }
@@ -228,13 +228,13 @@ std::string run_report_json(const JobState& s, const std::vector<std::string>& o
     timings += "}";
     std::string grid = "null";
     if (s.has_rasters)
-        grid = "{\"width\": " + std::to_string(s.grid.width) +
-               ", \"height\": " + std::to_string(s.grid.height) +
-               ", \"geographic\": " + (s.grid.geographic ? "true" : "false") + "}";
+        grid = "{\"width\": " + std::to_string(s.grid().grid.width) +
+               ", \"height\": " + std::to_string(s.grid().grid.height) +
+               ", \"geographic\": " + (s.grid().grid.geographic ? "true" : "false") + "}";
     std::string inputs = "{";
-    for (std::size_t i = 0; i < s.checksums.size(); ++i)
-        inputs += (i ? ", " : "") + json_string(s.checksums[i].first) + ": " +
-                  json_string("sha256:" + s.checksums[i].second);
+    for (std::size_t i = 0; i < s.digests().checksums.size(); ++i)
+        inputs += (i ? ", " : "") + json_string(s.digests().checksums[i].first) + ": " +
+                  json_string("sha256:" + s.digests().checksums[i].second);
     inputs += "}";
     return "{\n  \"riskmap_version\": " + json_string(RISKMAP_VERSION) +
            ",\n  \"config_file\": " + json_string(s.config.config_path) +

@@ -22,18 +22,18 @@ namespace {
 /// The neighbours computed beside the raster stages, their time ("neighbours.queen.work" in
 /// run.json) and the islands warning.
 void collect_neighbours(JobState& state) {
-    if (!state.queen.valid())
+    if (!state.neighbours().pending.valid())
         return;
-    QueenResult queen = state.queen.get();
-    state.neighbours = std::move(queen.lists);
-    state.snapped = std::move(queen.snapped);
-    state.near_unlinked = std::move(queen.near_unlinked);
+    QueenResult queen = state.neighbours().pending.get();
+    state.neighbours().lists = std::move(queen.lists);
+    state.neighbours().snapped = std::move(queen.snapped);
+    state.neighbours().near_unlinked = std::move(queen.near_unlinked);
     state.timings.emplace_back("neighbours.queen.work", queen.seconds);
-    if (!state.near_unlinked.empty()) {
-        const io::NearPair& p = state.near_unlinked.front();
-        const std::string n = std::to_string(state.near_unlinked.size());
-        const std::string& a = state.villages.table[std::size_t(p.a)].code;
-        const std::string& b = state.villages.table[std::size_t(p.b)].code;
+    if (!state.neighbours().near_unlinked.empty()) {
+        const io::NearPair& p = state.neighbours().near_unlinked.front();
+        const std::string n = std::to_string(state.neighbours().near_unlinked.size());
+        const std::string& a = state.villages().table[std::size_t(p.a)].code;
+        const std::string& b = state.villages().table[std::size_t(p.b)].code;
         const std::string metres = format_double(p.distance_m, 2);
         state.warn(n +
                        " village pair(s) lie less than a metre apart without sharing a vertex "
@@ -47,15 +47,15 @@ void collect_neighbours(JobState& state) {
                        " m): bukan tetangga queen; neighbours.snap_m = 1 menghubungkannya");
     }
     std::string examples;
-    for (std::size_t i = 0; i < state.neighbours.size(); ++i) {
-        if (!state.neighbours[i].empty())
+    for (std::size_t i = 0; i < state.neighbours().lists.size(); ++i) {
+        if (!state.neighbours().lists[i].empty())
             continue;
-        if (++state.islands <= 5)
-            examples += (examples.empty() ? "" : ", ") + state.villages.table[i].code;
+        if (++state.neighbours().islands <= 5)
+            examples += (examples.empty() ? "" : ", ") + state.villages().table[i].code;
     }
-    if (state.islands > 0) {
-        const std::string n = std::to_string(state.islands);
-        const std::string list = examples + (state.islands > 5 ? ", ..." : "");
+    if (state.neighbours().islands > 0) {
+        const std::string n = std::to_string(state.neighbours().islands);
+        const std::string list = examples + (state.neighbours().islands > 5 ? ", ..." : "");
         state.warn(n + " village(s) have no queen neighbour (" + list +
                        "); their local EB is their own rate",
                    n + " desa tidak punya tetangga queen (" + list +
@@ -75,10 +75,10 @@ void warn_little_information(JobState& state) {
     const JobConfig& cfg = state.config;
     for (std::size_t k = 0; k < cfg.indicators.size(); ++k) {
         const IndicatorSpec& spec = cfg.indicators[k];
-        const IndicatorScores& s = state.village_scores.scores[k];
+        const IndicatorScores& s = state.scores().villages.scores[k];
         if (!cfg.uncertainty.integrated)
             continue;
-        const auto& pool = state.pools[k].periods;
+        const auto& pool = state.records().pools[k].periods;
         const std::string range =
             pool.size() > 1 ? quarter_range(cfg.period, static_cast<int>(pool.size())) : "";
         const std::string when = !range.empty()       ? " over " + range
@@ -125,13 +125,13 @@ void warn_little_information(JobState& state) {
 
 void ScoreAreas::run(JobState& state) {
     collect_neighbours(state);
-    state.village_scores = village_areas(state);
-    score_areas(state.village_scores, state.config);
-    state.parent_scores = {};
-    if (parent_unit(state.villages.unit)) {
-        state.parent_scores =
-            parent_areas(state.village_scores, state.villages.unit, state.config.indicators.size());
-        score_areas(state.parent_scores, state.config);
+    state.scores().villages = village_areas(state);
+    score_areas(state.scores().villages, state.config);
+    state.scores().parents = {};
+    if (parent_unit(state.villages().unit)) {
+        state.scores().parents = parent_areas(state.scores().villages, state.villages().unit,
+                                              state.config.indicators.size());
+        score_areas(state.scores().parents, state.config);
     }
     if (state.config.public_set)
         make_public_set(state);

@@ -75,10 +75,25 @@ std::string describe_pipeline(const Pipeline& pipeline) {
     return out;
 }
 
+namespace {
+/// Opens the job state's parts to one stage's contract for as long as it lives.
+class ContractScope {
+public:
+    ContractScope(JobState& state, const Stage& stage) : state_(state) { state_.enter(&stage); }
+    ~ContractScope() { state_.enter(nullptr); }
+    ContractScope(const ContractScope&) = delete;
+    ContractScope& operator=(const ContractScope&) = delete;
+
+private:
+    JobState& state_;
+};
+} // namespace
+
 void run_pipeline(const Pipeline& pipeline, JobState& state, const ProgressFn& progress) {
     check_contracts(pipeline);
     for (std::size_t i = 0; i < pipeline.size(); ++i) {
         const auto& stage = pipeline[i];
+        const ContractScope scope(state, *stage);
         if (!stage->applies(state))
             continue;
         if (progress)

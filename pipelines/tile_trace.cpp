@@ -17,7 +17,7 @@ void TileTrace::add(std::size_t tile, const char* phase, bool resumed, double re
     if (state_.config.trace_path.empty())
         return;
     rows_ += std::to_string(sched::rank()) + "," + phase + "," + std::to_string(tile) + "," +
-             std::to_string(state_.tile_land.at(tile)) + "," + (resumed ? "1" : "0") + "," +
+             std::to_string(state_.zones().tile_land.at(tile)) + "," + (resumed ? "1" : "0") + "," +
              format_double(read_s, 6) + "," + format_double(compute_s, 6) + "," +
              format_double(keep_s, 6) + "\n";
 }

@@ -55,7 +55,7 @@ void sum_tile(const JobState& s, const Rect& t, const TileInputs& in, ZoneSums& 
     const double scale = s.config.sanitation_scale;
     for (int r = 0; r < t.height; ++r) {
         for (int c = 0; c < t.width; ++c) {
-            const std::int64_t pixel = std::int64_t(t.y0 + r) * s.grid.width + t.x0 + c;
+            const std::int64_t pixel = std::int64_t(t.y0 + r) * s.grid().grid.width + t.x0 + c;
             const float pop = in.population(r, c);
             if (pop < 0)
                 keep_first(sums.first_negative, pixel);
@@ -91,7 +91,7 @@ std::string pixel_name(std::int64_t pixel, int width) {
 
 bool any_village_on_grid(const JobState& s, const ZoneSums& sums) {
     bool any = sums.any_village;
-    for (std::int64_t p : s.burner->point_pixel())
+    for (std::int64_t p : s.zones().burner->point_pixel())
         any = any || p >= 0;
     return any;
 }
@@ -100,44 +100,45 @@ void check_sums(const JobState& s, const ZoneSums& sums) {
     const JobConfig& cfg = s.config;
     if (sums.first_negative >= 0)
         throw InputError("'" + cfg.population + "': negative population at " +
-                         pixel_name(sums.first_negative, s.grid.width));
+                         pixel_name(sums.first_negative, s.grid().grid.width));
     if (!sums.any_population)
         throw InputError("'" + cfg.population + "': every pixel is nodata; nothing to map");
-    if (s.sanitation && !sums.any_sanitation && !any_village_on_grid(s, sums))
+    if (s.grid().sanitation && !sums.any_sanitation && !any_village_on_grid(s, sums))
         // Neither other input meets the population raster: the population raster is the odd
         // one out, not the first input that happens to be checked against it.
         throw InputError("'" + cfg.population + "': overlaps neither the villages ('" +
                          cfg.villages + "') nor the sanitation raster ('" + cfg.sanitation +
                          "'); check its CRS and extent");
-    if (s.sanitation && !sums.any_sanitation)
+    if (s.grid().sanitation && !sums.any_sanitation)
         throw InputError("'" + cfg.sanitation +
                          "': does not overlap the analysis grid (population raster '" +
                          cfg.population + "'); the two grids cannot be reconciled");
     if (sums.first_bad_sanitation >= 0)
         throw InputError("'" + cfg.sanitation + "': value at " +
-                         pixel_name(sums.first_bad_sanitation, s.grid.width) +
+                         pixel_name(sums.first_bad_sanitation, s.grid().grid.width) +
                          " (on the analysis grid) is outside 0.." +
                          format_double(cfg.sanitation_scale) +
                          " (set inputs.sanitation_scale = 100 for percent)");
 }
 
 void keep_sums(JobState& s, const ZoneSums& sums) {
-    const std::size_t n = s.villages.table.size();
-    s.footprint.population.assign(n, 0.0);
-    s.footprint.pixels = sums.pixels;
-    s.village_sanitation.assign(n, std::numeric_limits<double>::quiet_NaN());
+    const std::size_t n = s.villages().table.size();
+    s.zones().footprint.population.assign(n, 0.0);
+    s.zones().footprint.pixels = sums.pixels;
+    s.zones().village_sanitation.assign(n, std::numeric_limits<double>::quiet_NaN());
     for (std::size_t v = 0; v < n; ++v) {
-        s.footprint.population[v] = static_cast<double>(sums.population[v]) / kernels::kFixedPoint;
+        s.zones().footprint.population[v] =
+            static_cast<double>(sums.population[v]) / kernels::kFixedPoint;
         if (sums.sanitation_w[v] > 0)
-            s.village_sanitation[v] =
+            s.zones().village_sanitation[v] =
                 static_cast<double>(sums.sanitation[v]) / static_cast<double>(sums.sanitation_w[v]);
     }
 }
 
 void warn_outside(JobState& s) {
     std::size_t outside = 0;
-    for (std::size_t v = 0; v < s.villages.table.size(); ++v)
-        outside += s.footprint.pixels[v] == 0 && s.burner->point_pixel()[v] < 0;
+    for (std::size_t v = 0; v < s.villages().table.size(); ++v)
+        outside += s.zones().footprint.pixels[v] == 0 && s.zones().burner->point_pixel()[v] < 0;
     if (outside > 0)
         s.warn(std::to_string(outside) +
                    " village(s) lie outside the population grid; they are in the tables but not "
@@ -156,21 +157,22 @@ std::int64_t land_pixels(const Layer<std::int32_t>& village) {
     return n;
 }
 
-/// The village sums of tiles [begin, end), and those tiles' land pixels into s.tile_land.
+/// The village sums of tiles [begin, end), and those tiles' land pixels into s.zones().tile_land.
 ZoneSums sum_zones(JobState& s, const sched::TileLayout& layout, std::size_t begin,
                    std::size_t end) {
-    ZoneSums total(s.villages.table.size());
+    ZoneSums total(s.villages().table.size());
     std::mutex total_mutex;
     sched::for_each_tile(layout, [&](std::size_t i) {
         if (i < begin || i >= end)
             return;
         const Rect& t = layout.tile(i);
-        TileInputs in{s.population->read(t), s.sanitation ? s.sanitation->read(t) : Layer<float>(),
-                      s.burner->burn(t)};
+        TileInputs in{s.grid().population->read(t),
+                      s.grid().sanitation ? s.grid().sanitation->read(t) : Layer<float>(),
+                      s.zones().burner->burn(t)};
         ZoneSums sums(total.pixels.size());
         std::vector<std::int32_t> touched;
         sum_tile(s, t, in, sums, touched);
-        s.tile_land[i] = land_pixels(in.village);
+        s.zones().tile_land[i] = land_pixels(in.village);
         std::lock_guard lock(total_mutex);
         add_tile(total, sums, touched);
     });
@@ -212,7 +214,7 @@ ZoneSums zones_of_ranks(const sched::Outcome& o, std::vector<std::int64_t>& tile
 ZoneSums sum_zones_of_ranks(JobState& s, const sched::TileLayout& layout) {
     const std::pair<std::size_t, std::size_t> range = sched::weighted_range(
         std::vector<std::int64_t>(layout.count(), 1), sched::rank(), sched::ranks());
-    ZoneSums own(s.villages.table.size());
+    ZoneSums own(s.villages().table.size());
     int code = 0;
     std::string message;
     try {
@@ -222,20 +224,22 @@ ZoneSums sum_zones_of_ranks(JobState& s, const sched::TileLayout& layout) {
     } catch (const std::exception& e) {
         code = kExitRuntime, message = std::string("zonal.villages: ") + e.what();
     }
-    const sched::Outcome outcome = sched::agree(code, message, zone_shares(own, s.tile_land));
+    const sched::Outcome outcome =
+        sched::agree(code, message, zone_shares(own, s.zones().tile_land));
     if (outcome.code)
         sched::throw_outcome(outcome);
-    return zones_of_ranks(outcome, s.tile_land);
+    return zones_of_ranks(outcome, s.zones().tile_land);
 }
 } // namespace
 
 void VillageZones::run(JobState& state) {
-    state.burner =
-        std::make_unique<io::VillageBurner>(state.villages, state.grid, state.config.villages);
-    const sched::TileLayout layout(state.grid.width, state.grid.height, state.config.tile_size);
-    state.tile_size = layout.tile_size();
-    state.tiles = layout.count();
-    state.tile_land.assign(layout.count(), 0);
+    state.zones().burner = std::make_unique<io::VillageBurner>(state.villages(), state.grid().grid,
+                                                               state.config.villages);
+    const sched::TileLayout layout(state.grid().grid.width, state.grid().grid.height,
+                                   state.config.tile_size);
+    state.grid().tile_size = layout.tile_size();
+    state.grid().tiles = layout.count();
+    state.zones().tile_land.assign(layout.count(), 0);
     const ZoneSums total = sched::ranks() == 1 ? sum_zones(state, layout, 0, layout.count())
                                                : sum_zones_of_ranks(state, layout);
     check_sums(state, total);

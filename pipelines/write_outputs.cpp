@@ -27,7 +27,7 @@ namespace {
 /// village table into the quarterly cube, the maps' chunks copied from their chunk files.
 void add_to_cube(const JobState& s, const io::StagedOutput& staged, const Table& villages) {
     std::vector<io::CubeLayer> layers;
-    for (const auto& m : s.maps) {
+    for (const auto& m : s.pixel_maps().maps) {
         if (!m.in_cube)
             continue;
         io::CubeLayer layer{m.name, nullptr, m.file->info().description, m.file->info().units};
@@ -36,27 +36,27 @@ void add_to_cube(const JobState& s, const io::StagedOutput& staged, const Table&
     }
     Table table = villages;
     table.order.clear();
-    io::cube_write_quarter(s.config.cube_path, s.grid, s.config.period, layers, table,
+    io::cube_write_quarter(s.config.cube_path, s.grid().grid, s.config.period, layers, table,
                            sched::ordered_runner());
 }
 
 /// The public set beside the internal tables (output.public; pipelines/public_set.hpp).
 void write_public_tables(const JobState& s,
                          const std::function<std::string(const std::string&)>& stage) {
-    if (!s.public_villages)
+    if (!s.scores().public_villages)
         return;
-    const Table villages = public_area_table(*s.public_villages, s.config);
+    const Table villages = public_area_table(*s.scores().public_villages, s.config);
     io::write_table_csv(stage("public_villages.csv"), villages);
     const io::LayerStyle style = village_layer_style(villages, s.config);
-    io::write_villages_gpkg(stage("public_villages.gpkg"), s.villages, villages, &style);
-    if (const auto parent = parent_unit(s.villages.unit); parent && s.public_parents)
+    io::write_villages_gpkg(stage("public_villages.gpkg"), s.villages(), villages, &style);
+    if (const auto parent = parent_unit(s.villages().unit); parent && s.scores().public_parents)
         io::write_table_csv(stage("public_" + parent_table_name(*parent)),
-                            public_area_table(*s.public_parents, s.config));
+                            public_area_table(*s.scores().public_parents, s.config));
 }
 
 std::string rejects_csv(const JobState& s) {
     std::string text = io::csv_line({"line", "code", "reason"});
-    for (const auto& r : s.rejects)
+    for (const auto& r : s.records().rejects)
         text += io::csv_line({std::to_string(r.line), r.code, r.reason});
     return text;
 }
@@ -77,7 +77,8 @@ void WriteOutputs::run(JobState& state) {
         state.timings.emplace_back(part, std::chrono::duration<double>(now - started).count());
         started = now;
     };
-    for (const auto& m : state.maps) { // every name first: run.json lists them in this order
+    for (const auto& m :
+         state.pixel_maps().maps) { // every name first: run.json lists them in this order
         stage(m.name + ".tif");
         if (!m.file->info().category_names.empty())
             stage(m.name + ".tif.aux.xml");
@@ -88,18 +89,18 @@ void WriteOutputs::run(JobState& state) {
     if (state.trace)
         state.trace->write();
     lap("write.maps");
-    const Table villages = area_table(state.village_scores, cfg);
+    const Table villages = area_table(state.scores().villages, cfg);
     io::write_table_csv(stage("villages.csv"), villages);
     const io::LayerStyle style = village_layer_style(villages, cfg);
-    io::write_villages_gpkg(stage("villages.gpkg"), state.villages, villages, &style);
+    io::write_villages_gpkg(stage("villages.gpkg"), state.villages(), villages, &style);
     io::write_file(stage("villages.qml"), style.qml);
-    if (const auto parent = parent_unit(state.villages.unit))
+    if (const auto parent = parent_unit(state.villages().unit))
         io::write_table_csv(stage(parent_table_name(*parent)),
-                            area_table(state.parent_scores, cfg));
+                            area_table(state.scores().parents, cfg));
     write_public_tables(state, stage);
     io::write_file(stage("rejects.csv"), rejects_csv(state));
-    io::write_gal(stage("villages.gal"), state.village_scores.code, state.neighbours,
-                  state.villages.layer_name);
+    io::write_gal(stage("villages.gal"), state.scores().villages.code, state.neighbours().lists,
+                  state.villages().layer_name);
     lap("write.tables");
     // run.json last: it lists every file above.
     written.push_back("run.json");
@@ -115,9 +116,9 @@ void WriteOutputs::run(JobState& state) {
     // (the other ranks meet this at the end of their job).
     if (const sched::Outcome o = sched::agree(0, ""); o.code)
         sched::throw_outcome(o);
-    if (state.has_priority_classes && writes_cube(state))
+    if (state.class_maps().has_priority_classes && writes_cube(state))
         add_to_cube(state, out, villages);
-    for (auto& m : state.maps)
+    for (auto& m : state.pixel_maps().maps)
         m.file->discard();
     out.commit();
     TileCheckpoints::discard_all(cfg.output_dir); // the run is complete: nothing to resume

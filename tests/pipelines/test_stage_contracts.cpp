@@ -28,6 +28,22 @@ private:
     Parts reads_, produces_;
     int& runs_;
 };
+
+/// A stage that reads the villages' table, declaring only `reads`, and makes the records.
+class VillageCounter final : public Stage {
+public:
+    explicit VillageCounter(Parts reads) : reads_(reads) {}
+    std::string_view name() const override { return "test.counter"; }
+    std::string_view description() const override { return "counts the villages"; }
+    Parts reads() const override { return reads_; }
+    Parts produces() const override { return {Part::Records}; }
+    void run(JobState& state) override {
+        state.records().tally.rows = state.villages().table.size();
+    }
+
+private:
+    Parts reads_;
+};
 } // namespace
 
 TEST(StageContracts, TheQuarterlyPipelinesAreInOrder) {
@@ -73,6 +89,28 @@ TEST(StageContracts, AStageBeforeWhatItReadsFailsBeforeAnythingRuns) {
     EXPECT_EQ(runs, 0);
 }
 
+TEST(StageContracts, AStageTouchingAPartItDoesNotDeclareStops) {
+    JobConfig config;
+    JobState state(config);
+    int runs = 0;
+    Pipeline honest;
+    honest.push_back(std::make_unique<Recorder>(Parts{}, Parts{Part::Villages}, runs));
+    honest.push_back(std::make_unique<VillageCounter>(Parts{Part::Villages}));
+    EXPECT_NO_THROW(run_pipeline(honest, state));
+    Pipeline hidden;
+    hidden.push_back(std::make_unique<VillageCounter>(Parts{}));
+    try {
+        run_pipeline(hidden, state);
+        FAIL() << "no error";
+    } catch (const std::exception& e) {
+        EXPECT_STREQ(e.what(), "test.counter: stage 'test.counter' uses the villages, which its "
+                               "contract neither reads nor produces");
+    }
+    // Between stages every part is open again (run.json and the report read them all).
+    EXPECT_EQ(state.records().tally.rows, 0u);
+    EXPECT_NO_THROW(state.villages());
+}
+
 TEST(StageContracts, EveryOptionIsDeclaredOnceWithHelp) {
     std::set<std::string> keys;
     for (const Option& o : quarterly_options()) {
@@ -88,6 +126,7 @@ TEST(StageContracts, EveryOptionIsDeclaredOnceWithHelp) {
 TEST(StageContracts, TheListNamesEachStageWithItsPartsAndKeys) {
     const std::string text = describe_pipeline(quarterly_pipeline(true));
     EXPECT_NE(text.find("maps.pixels\n"), std::string::npos) << text;
-    EXPECT_NE(text.find("    reads: records, grid, zones, scores\n"), std::string::npos);
+    EXPECT_NE(text.find("    reads: input digests, records, grid, zones, scores\n"),
+              std::string::npos);
     EXPECT_NE(text.find("neighbours.snap_m neighbours.snap"), std::string::npos);
 }

@@ -64,16 +64,18 @@ TEST(Stages, DisaggregationConservesEveryCountIncludingSubPixelVillages) {
     const JobConfig cfg = tiny_config(dir);
     JobState state = zoned(cfg);
     std::size_t sub_pixel = 0;
-    for (std::size_t v = 0; v < state.villages.table.size(); ++v)
-        sub_pixel += state.footprint.pixels[v] == 0;
+    for (std::size_t v = 0; v < state.villages().table.size(); ++v)
+        sub_pixel += state.zones().footprint.pixels[v] == 0;
     EXPECT_GE(sub_pixel, 1u) << "the tiny preset has a village smaller than a pixel";
-    const auto ids = state.burner->burn(whole(state.grid));
-    const auto pop = state.population->read(whole(state.grid));
+    const auto ids = state.zones().burner->burn(whole(state.grid().grid));
+    const auto pop = state.grid().population->read(whole(state.grid().grid));
     for (std::size_t k = 0; k < cfg.indicators.size(); ++k) {
-        for (const auto* counts : {&state.counts[k].numerator, &state.counts[k].denominator}) {
-            Layer<double> pixels(state.grid.width, state.grid.height, 0.0);
-            EXPECT_EQ(kernels::disaggregate(ids.view(), pop.view(), state.footprint, *counts,
-                                            state.burner->point_pixel(), pixels.view()),
+        for (const auto* counts :
+             {&state.records().counts[k].numerator, &state.records().counts[k].denominator}) {
+            Layer<double> pixels(state.grid().grid.width, state.grid().grid.height, 0.0);
+            EXPECT_EQ(kernels::disaggregate(ids.view(), pop.view(), state.zones().footprint,
+                                            *counts, state.zones().burner->point_pixel(),
+                                            pixels.view()),
                       0);
             const double on_map =
                 std::accumulate(pixels.values().begin(), pixels.values().end(), 0.0);
@@ -87,22 +89,22 @@ TEST(Stages, RasterizationFollowsThePixelCentreRule) {
     TempDir dir;
     const JobConfig cfg = tiny_config(dir);
     JobState state = zoned(cfg);
-    const auto ids = state.burner->burn(whole(state.grid));
+    const auto ids = state.zones().burner->burn(whole(state.grid().grid));
     std::int64_t covered = 0;
     for (auto v : ids.values())
         covered += v >= 0;
-    EXPECT_EQ(covered, std::accumulate(state.footprint.pixels.begin(), state.footprint.pixels.end(),
-                                       std::int64_t{0}));
-    EXPECT_GT(covered, static_cast<std::int64_t>(state.grid.pixel_count() / 2));
+    EXPECT_EQ(covered, std::accumulate(state.zones().footprint.pixels.begin(),
+                                       state.zones().footprint.pixels.end(), std::int64_t{0}));
+    EXPECT_GT(covered, static_cast<std::int64_t>(state.grid().grid.pixel_count() / 2));
 }
 
 TEST(Stages, AWindowBurnsTheSameVillagesAsTheWholeGrid) {
     TempDir dir;
     const JobConfig cfg = tiny_config(dir);
     JobState state = zoned(cfg);
-    const auto all = state.burner->burn(whole(state.grid));
+    const auto all = state.zones().burner->burn(whole(state.grid().grid));
     const riskmap::Rect window{17, 9, 61, 53};
-    const auto part = state.burner->burn(window);
+    const auto part = state.zones().burner->burn(window);
     for (int r = 0; r < window.height; ++r)
         for (int c = 0; c < window.width; ++c)
             ASSERT_EQ(part(r, c), all(window.y0 + r, window.x0 + c)) << r << "," << c;
