@@ -3,18 +3,25 @@
 /// GDAL's handles for io's own files (and the tests, which check files with GDAL): nothing
 /// above io includes this header, so no GDAL type leaves io.
 
+#include "core/error.hpp"
 #include "io/setup.hpp"
 #include "io/tile_io.hpp"
 #include "io/vector_io.hpp"
 
+#include <cpl_conv.h>
 #include <cpl_string.h>
+#include <gdal_alg.h>
 #include <gdal_priv.h>
 #include <ogr_geometry.h>
 #include <ogr_spatialref.h>
+#include <ogrsf_frmts.h>
 
+#include <array>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace riskmap::io {
 
@@ -50,6 +57,49 @@ GDALDatasetUniquePtr open_vector(const std::string& path);
 
 /// Spatial reference with x/y axis order as in GIS files (east, north).
 OGRSpatialReference gis_order_srs(const OGRSpatialReference& srs);
+
+/// A raster to burn shapes into: its size, and either its geotransform or a transformer from
+/// the shapes' coordinates to its pixels.
+struct BurnRaster {
+    int width = 0, height = 0;
+    const std::array<double, 6>* geotransform = nullptr;
+    GDALTransformerFunc transformer = nullptr;
+    void* transformer_arg = nullptr;
+};
+
+/// values[i] burnt where shapes[i] holds the pixel centre (GDAL's rasterizer; a later shape
+/// wins), -1 elsewhere. Errors name `what`.
+Layer<std::int32_t> burn_indices(const BurnRaster& raster, const std::vector<OGRGeometryH>& shapes,
+                                 const std::vector<double>& values, const std::string& what);
+
+/// A GeoPackage with one polygon layer, its features written in one transaction. Its date is
+/// fixed, so the same content gives the same bytes; errors name the file and, for a full
+/// disk, the cause.
+class GpkgLayerWriter {
+public:
+    struct Field {
+        std::string name;
+        OGRFieldType type = OFTString;
+        int width = 0; ///< 0: unbounded
+    };
+    /// `date`: what GDAL stamps as the time of writing (OGR_CURRENT_DATE).
+    GpkgLayerWriter(const std::string& path, const char* date, const char* layer_name,
+                    const OGRSpatialReference* srs, const std::vector<Field>& fields);
+    OGRLayer& layer() { return *layer_; }
+    GDALDataset& dataset() { return *ds_; }
+    void add(OGRFeature& feature);
+    /// Commits the features; then other tables may be written into dataset().
+    void commit();
+    /// Closes the file, which writes its end: a full disk shows here.
+    void close();
+    Error failed(const std::string& what) const;
+
+private:
+    CPLConfigOptionSetter date_;
+    std::string path_;
+    GDALDatasetUniquePtr ds_;
+    OGRLayer* layer_ = nullptr;
+};
 
 /// GDAL's GeoTIFF drivers: the plain one (work files, checkpoints) and the cloud-optimised one
 /// (maps); they name the compression level differently.

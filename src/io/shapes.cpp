@@ -206,65 +206,34 @@ std::vector<Shape> polygonize_labels(const Grid& g, const Layer<std::int32_t>& l
 }
 
 Layer<std::int32_t> burn_shapes(const Grid& g, const std::vector<const Shape*>& shapes) {
-    GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
-    GDALDatasetUniquePtr ds(mem->Create("", g.width, g.height, 1, GDT_Int32, nullptr));
-    auto gt = g.geotransform;
-    ds->SetGeoTransform(gt.data());
-    ds->GetRasterBand(1)->Fill(-1);
     std::vector<OGRGeometryH> handles;
     std::vector<double> burn;
     for (std::size_t i = 0; i < shapes.size(); ++i) {
         handles.push_back(OGRGeometry::ToHandle((*shapes[i])->ogr.get()));
         burn.push_back(static_cast<double>(i));
     }
-    int band = 1;
-    if (GDALRasterizeGeometries(GDALDataset::ToHandle(ds.get()), 1, &band,
-                                static_cast<int>(handles.size()), handles.data(), nullptr, nullptr,
-                                burn.data(), nullptr, nullptr, nullptr) != CE_None)
-        throw Error("rasterizing polygons failed" + gdal_last_error());
-    Layer<std::int32_t> owner(g.width, g.height);
-    if (ds->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, g.width, g.height, owner.data(), g.width,
-                                       g.height, GDT_Int32, 0, 0) != CE_None)
-        throw Error("reading rasterized polygons failed" + gdal_last_error());
-    return owner;
+    return burn_indices({g.width, g.height, &g.geotransform, nullptr, nullptr}, handles, burn,
+                        "polygons");
 }
 
 void write_text_polygons(
     const std::string& path, const std::string& layer_name, int epsg,
     const std::vector<TextField>& fields,
     const std::vector<std::pair<const Shape*, std::vector<std::string>>>& rows) {
-    // GeoPackage stamps gpkg_contents.last_change with the clock; a fixed date keeps reruns
-    // byte-identical. Thread-local, so other GDAL users in the process are unaffected.
-    CPLConfigOptionSetter fixed_date("OGR_CURRENT_DATE", "2025-01-01T00:00:00Z", false);
-    GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GPKG");
-    GDALDatasetUniquePtr ds(driver->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
-    if (!ds)
-        throw Error("cannot create '" + path + "'" + gdal_last_error());
-    OGRSpatialReference srs = gis_order_epsg(epsg);
-    OGRLayer* layer = ds->CreateLayer(layer_name.c_str(), &srs, wkbMultiPolygon, nullptr);
-    if (!layer)
-        throw Error("cannot create layer in '" + path + "'" + gdal_last_error());
-    for (const auto& f : fields) {
-        OGRFieldDefn defn(f.name.c_str(), OFTString);
-        defn.SetWidth(f.width);
-        if (layer->CreateField(&defn) != OGRERR_NONE)
-            throw Error("cannot create field " + f.name + " in '" + path + "'" + gdal_last_error());
-    }
-    ds->StartTransaction();
+    std::vector<GpkgLayerWriter::Field> columns;
+    for (const auto& f : fields)
+        columns.push_back({f.name, OFTString, f.width});
+    const OGRSpatialReference srs = gis_order_epsg(epsg);
+    GpkgLayerWriter out(path, "2025-01-01T00:00:00Z", layer_name.c_str(), &srs, columns);
     for (const auto& [shape, values] : rows) {
-        OGRFeature feature(layer->GetLayerDefn());
+        OGRFeature feature(out.layer().GetLayerDefn());
         for (std::size_t c = 0; c < values.size(); ++c)
             feature.SetField(static_cast<int>(c), values[c].c_str());
         feature.SetGeometry((*shape)->ogr.get());
-        if (layer->CreateFeature(&feature) != OGRERR_NONE)
-            throw Error("cannot write a feature to '" + path + "'" + gdal_last_error());
+        out.add(feature);
     }
-    if (ds->CommitTransaction() != OGRERR_NONE)
-        throw Error("cannot write '" + path + "'" + gdal_last_error());
-    CPLErrorReset();
-    ds.reset();
-    if (CPLGetLastErrorType() == CE_Failure)
-        throw Error("cannot finish '" + path + "'" + gdal_last_error());
+    out.commit();
+    out.close();
 }
 
 } // namespace riskmap::io

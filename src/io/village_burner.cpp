@@ -104,10 +104,31 @@ VillageBurner::VillageBurner(const VillageLayer& villages, const Grid& grid, std
     }
 }
 
-Layer<std::int32_t> VillageBurner::burn(const Rect& rect) const {
+Layer<std::int32_t> burn_indices(const BurnRaster& raster, const std::vector<OGRGeometryH>& shapes,
+                                 const std::vector<double>& values, const std::string& what) {
     GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
-    GDALDatasetUniquePtr ds(mem->Create("", rect.width, rect.height, 1, GDT_Int32, nullptr));
+    GDALDatasetUniquePtr ds(mem->Create("", raster.width, raster.height, 1, GDT_Int32, nullptr));
+    if (raster.geotransform) {
+        auto gt = *raster.geotransform;
+        ds->SetGeoTransform(gt.data());
+    }
     ds->GetRasterBand(1)->Fill(-1);
+    Layer<std::int32_t> out(raster.width, raster.height, -1);
+    if (shapes.empty())
+        return out;
+    int band = 1;
+    if (GDALRasterizeGeometries(
+            GDALDataset::ToHandle(ds.get()), 1, &band, static_cast<int>(shapes.size()),
+            const_cast<OGRGeometryH*>(shapes.data()), raster.transformer, raster.transformer_arg,
+            values.data(), nullptr, nullptr, nullptr) != CE_None)
+        throw Error("rasterizing " + what + " failed" + gdal_last_error());
+    if (ds->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, raster.width, raster.height, out.data(),
+                                       raster.width, raster.height, GDT_Int32, 0, 0) != CE_None)
+        throw Error("reading the rasterized " + what + " failed" + gdal_last_error());
+    return out;
+}
+
+Layer<std::int32_t> VillageBurner::burn(const Rect& rect) const {
     std::vector<OGRGeometryH> handles;
     std::vector<double> burn;
     for (std::size_t i = 0; i < geometries_.size(); ++i) {
@@ -119,19 +140,9 @@ Layer<std::int32_t> VillageBurner::burn(const Rect& rect) const {
         handles.push_back(OGRGeometry::ToHandle(geometries_[i]->ogr.get()));
         burn.push_back(static_cast<double>(i));
     }
-    Layer<std::int32_t> out(rect.width, rect.height, -1);
-    if (handles.empty())
-        return out;
     WindowPixels transform{grid_.geotransform, double(rect.x0), double(rect.y0)};
-    int band = 1;
-    if (GDALRasterizeGeometries(GDALDataset::ToHandle(ds.get()), 1, &band,
-                                static_cast<int>(handles.size()), handles.data(), to_window_pixels,
-                                &transform, burn.data(), nullptr, nullptr, nullptr) != CE_None)
-        throw Error("rasterizing '" + path_ + "' failed" + gdal_last_error());
-    if (ds->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, rect.width, rect.height, out.data(),
-                                       rect.width, rect.height, GDT_Int32, 0, 0) != CE_None)
-        throw Error("reading the rasterized villages failed" + gdal_last_error());
-    return out;
+    return burn_indices({rect.width, rect.height, nullptr, to_window_pixels, &transform}, handles,
+                        burn, "'" + path_ + "'");
 }
 
 } // namespace riskmap::io

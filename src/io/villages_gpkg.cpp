@@ -91,46 +91,69 @@ void write_layer_style(GDALDataset& ds, OGRLayer& data, const LayerStyle& style,
 }
 } // namespace
 
-void write_villages_gpkg(const std::string& path, const VillageLayer& villages, const Table& table,
-                         const LayerStyle* style) {
-    // A GeoPackage stores its write time; a fixed one keeps identical runs byte-identical.
-    CPLConfigOptionSetter fixed_date("OGR_CURRENT_DATE", "2000-01-01T00:00:00Z", false);
-    const auto failed = [&path](const std::string& what) {
-        return Error(what + " '" + path + "'" + write_failure_cause(path) + gdal_last_error());
-    };
+GpkgLayerWriter::GpkgLayerWriter(const std::string& path, const char* date, const char* layer_name,
+                                 const OGRSpatialReference* srs, const std::vector<Field>& fields)
+    : date_("OGR_CURRENT_DATE", date, false), path_(path) {
     GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GPKG");
-    GDALDatasetUniquePtr ds(driver->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
-    if (!ds)
+    ds_.reset(driver->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+    if (!ds_)
         throw failed("cannot write new file");
     // GDAL 3.6 takes a non-const pointer but does not modify the reference.
-    auto* srs = const_cast<OGRSpatialReference*>(ogr_srs(villages.srs));
-    OGRLayer* layer = ds->CreateLayer("villages", srs, wkbMultiPolygon, nullptr);
-    if (!layer)
+    layer_ = ds_->CreateLayer(layer_name, const_cast<OGRSpatialReference*>(srs), wkbMultiPolygon,
+                              nullptr);
+    if (!layer_)
         throw failed("cannot create layer in");
-    for (const auto& col : table.columns) {
-        OGRFieldDefn defn(col.name.c_str(), field_type(col.kind));
-        if (layer->CreateField(&defn) != OGRERR_NONE)
-            throw failed("cannot create field '" + col.name + "' in");
+    for (const Field& f : fields) {
+        OGRFieldDefn defn(f.name.c_str(), f.type);
+        defn.SetWidth(f.width);
+        if (layer_->CreateField(&defn) != OGRERR_NONE)
+            throw failed("cannot create field '" + f.name + "' in");
     }
-    ds->StartTransaction();
+    ds_->StartTransaction();
+}
+
+void GpkgLayerWriter::add(OGRFeature& feature) {
+    if (layer_->CreateFeature(&feature) != OGRERR_NONE)
+        throw failed("cannot write feature to");
+}
+
+void GpkgLayerWriter::commit() {
+    if (ds_->CommitTransaction() != OGRERR_NONE)
+        throw failed("cannot write");
+}
+
+void GpkgLayerWriter::close() {
+    CPLErrorReset();
+    ds_.reset();
+    if (CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal)
+        throw failed("cannot write the end of");
+}
+
+Error GpkgLayerWriter::failed(const std::string& what) const {
+    return Error(what + " '" + path_ + "'" + write_failure_cause(path_) + gdal_last_error());
+}
+
+void write_villages_gpkg(const std::string& path, const VillageLayer& villages, const Table& table,
+                         const LayerStyle* style) {
+    std::vector<GpkgLayerWriter::Field> fields;
+    for (const auto& col : table.columns)
+        fields.push_back({col.name, field_type(col.kind)});
+    // The date a GeoPackage stores, fixed: identical runs give identical bytes.
+    GpkgLayerWriter out(path, "2000-01-01T00:00:00Z", "villages", ogr_srs(villages.srs), fields);
     for (std::size_t k = 0; k < table.rows(); ++k) {
         const std::size_t row = table.order.empty() ? k : table.order[k];
-        OGRFeature feature(layer->GetLayerDefn());
+        OGRFeature feature(out.layer().GetLayerDefn());
         for (std::size_t c = 0; c < table.columns.size(); ++c)
             set_field(feature, static_cast<int>(c), table.columns[c], row);
         feature.SetGeometryDirectly(
             OGRGeometryFactory::forceToMultiPolygon(villages.geometries[row]->ogr->clone()));
-        if (layer->CreateFeature(&feature) != OGRERR_NONE)
-            throw failed("cannot write feature to");
+        out.add(feature);
     }
-    if (ds->CommitTransaction() != OGRERR_NONE)
-        throw failed("cannot write");
+    out.commit();
     if (style)
-        write_layer_style(*ds, *layer, *style, failed);
-    CPLErrorReset();
-    ds.reset();
-    if (CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal)
-        throw failed("cannot write the end of"); // closing commits the file: a full disk shows here
+        write_layer_style(out.dataset(), out.layer(), *style,
+                          [&out](const std::string& what) { return out.failed(what); });
+    out.close();
 }
 
 Points village_points_m(const VillageLayer& villages) {
