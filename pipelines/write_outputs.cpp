@@ -60,6 +60,17 @@ std::string rejects_csv(const JobState& s) {
         text += io::csv_line({std::to_string(r.line), r.code, r.reason});
     return text;
 }
+
+/// Every map's file names, before anything is written: run.json lists them in this order.
+template <class StageFn> void stage_map_names(const JobState& state, const StageFn& stage) {
+    for (const auto& m : state.pixel_maps().maps) {
+        stage(m.name + ".tif");
+        if (!m.file->info().category_names.empty())
+            stage(m.name + ".tif.aux.xml");
+        stage(m.name + ".qml");
+        stage(m.name + ".png");
+    }
+}
 } // namespace
 
 void WriteOutputs::run(JobState& state) {
@@ -77,14 +88,7 @@ void WriteOutputs::run(JobState& state) {
         state.timings.emplace_back(part, std::chrono::duration<double>(now - started).count());
         started = now;
     };
-    for (const auto& m :
-         state.pixel_maps().maps) { // every name first: run.json lists them in this order
-        stage(m.name + ".tif");
-        if (!m.file->info().category_names.empty())
-            stage(m.name + ".tif.aux.xml");
-        stage(m.name + ".qml");
-        stage(m.name + ".png");
-    }
+    stage_map_names(state, stage);
     finish_rank_maps(state, out.staging_dir());
     if (state.trace)
         state.trace->write();

@@ -58,8 +58,8 @@ struct MapInfo {
     std::vector<std::array<std::int16_t, 4>> palette; ///< Byte maps only, RGBA per value
 };
 
-/// Cloud-optimised GeoTIFF (256 x 256 tiles, overviews, DEFLATE + predictor) with CRS,
-/// geotransform, NaN nodata, band description, units and metadata.
+/// Cloud-optimised GeoTIFF (write_cog: 512 x 512 blocks, overviews by AVERAGE, ZSTD +
+/// predictor) with CRS, geotransform, NaN nodata, band description, units and metadata.
 void write_float_map(const std::string& path, const Grid& grid, const Layer<float>& values,
                      const MapInfo& info);
 
