@@ -62,8 +62,8 @@ void finish_map(const JobState& s, const NamedMap& m, const std::filesystem::pat
     m.file->finish(tif, threads);
     if (writes_cube(s) && m.in_cube)
         encode_for_cube(s, m, folder, threads);
-    if (!s.pixel_maps()
-             .work_in_memory) // nothing reads the work file again: its disk space is freed now
+    // Nothing reads the work file again: its disk space is freed now.
+    if (!s.pixel_maps().work_in_memory)
         m.file->discard();
     write_look(folder, s.grid().grid, m.name, tif, localised(m.style, s.config.language));
 }
@@ -97,15 +97,16 @@ void finish_rank_maps(JobState& s, const std::filesystem::path& folder) {
         finish_map(s, s.pixel_maps().maps[own[std::size_t(j)]], folder, per_map);
         seconds[std::size_t(j)] = seconds_since(start);
     });
-    if (s.trace) // none in a run without rasters
+    if (s.pixel_maps().trace) // none in a run without rasters
         for (std::size_t j = 0; j < own.size(); ++j)
-            s.trace->add_finish(own[j], own[j] < s.pixel_maps().pixel_maps, seconds[j]);
+            s.pixel_maps().trace->add_finish(own[j], own[j] < s.pixel_maps().pixel_maps,
+                                             seconds[j]);
 }
 
 void FinishRankMaps::run(JobState& state) {
-    finish_rank_maps(state, state.writer_staging);
-    if (state.trace) // none in a run without rasters
-        state.trace->write();
+    finish_rank_maps(state, state.pixel_maps().writer_staging);
+    if (state.pixel_maps().trace) // none in a run without rasters
+        state.pixel_maps().trace->write();
 }
 
 } // namespace riskmap

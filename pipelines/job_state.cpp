@@ -16,11 +16,10 @@ void JobState::enter(const Stage* stage) {
     }
 }
 
-void JobState::check(Part part) const {
-    if (stage_ && !allowed_.has(part))
-        throw std::logic_error("stage '" + std::string(stage_->name()) + "' uses the " +
-                               std::string(part_name(part)) +
-                               ", which its contract neither reads nor produces");
+void JobState::undeclared(Part part) const {
+    throw std::logic_error("stage '" + std::string(stage_->name()) + "' uses the " +
+                           std::string(part_name(part)) +
+                           ", which its contract neither reads nor produces");
 }
 
 io::StagedOutput& staged_output(JobState& state) {

@@ -180,8 +180,6 @@ struct GridPart {
     Grid grid;
     std::unique_ptr<io::GridBandReader> population;
     std::unique_ptr<io::GridBandReader> sanitation; ///< raw values; null without sanitation
-    int tile_size = 0;                              ///< tile side used for this run
-    std::size_t tiles = 0;                          ///< tiles in the grid
 };
 
 /// Part::Zones (zonal.villages).
@@ -190,6 +188,8 @@ struct ZonesPart {
     kernels::VillageFootprint footprint;
     std::vector<double> village_sanitation; ///< population-weighted deficit, NaN if unknown
     std::vector<std::int64_t> tile_land;    ///< pixels inside a village, per tile (MPI split)
+    int tile_size = 0;                      ///< tile side used for this run
+    std::size_t tiles = 0;                  ///< tiles in the grid
 };
 
 /// Part::Scores (score.areas).
@@ -211,8 +211,10 @@ struct PixelMapsPart {
     std::unique_ptr<io::TiledMapFile> score_file; ///< pixel priority scores (work file)
     bool work_in_memory = false; ///< work rasters kept in GDAL's block cache (small grids)
     ScoreHistogram score_histogram;
-    double unplaced_events = 0;    ///< counts of villages outside the grid
-    std::size_t tiles_resumed = 0; ///< tiles taken from a killed run
+    double unplaced_events = 0;       ///< counts of villages outside the grid
+    std::size_t tiles_resumed = 0;    ///< tiles taken from a killed run
+    std::shared_ptr<TileTrace> trace; ///< run.trace, from maps.pixels to the maps' finishing
+    std::string writer_staging; ///< under MPI: the writer's staging folder, where ranks finish maps
 };
 
 /// Part::ClassMaps (maps.classes).
@@ -236,8 +238,6 @@ public:
     /// Output files go into its staging folder as they are made (maps tile by tile); made by
     /// the first stage that writes (staged_output).
     std::unique_ptr<io::StagedOutput> output;
-    std::shared_ptr<TileTrace> trace; ///< run.trace, from maps.pixels to the maps' finishing
-    std::string writer_staging; ///< under MPI: the writer's staging folder, where ranks finish maps
     std::vector<std::pair<std::string, double>> timings; ///< stage name, seconds
     /// Plain words for the user: English (stderr, run.json "warnings") and, index for index,
     /// Bahasa Indonesia (run.json "warnings_id", the report with output.language = id).
@@ -270,15 +270,20 @@ public:
     const ClassMapsPart& class_maps() const { return open(class_maps_, Part::ClassMaps); }
 
     /// run_pipeline: the stage whose contract the parts are checked against from now on
-    /// (null: none, every part open). Set before the stage's threads start.
+    /// (null: none, every part open). Set before the stage's threads start and after they
+    /// end; a thread that outlives its stage (neighbours.queen's) must not use the
+    /// accessors: it holds references to what it reads, taken when it started.
     void enter(const Stage* stage);
 
 private:
+    // Inline: one test per access, cheap enough for tile loops (a pixel loop takes what it
+    // needs once, before the loop).
     template <class T> T& open(T& part, Part name) const {
-        check(name);
+        if (stage_ && !allowed_.has(name))
+            undeclared(name);
         return part;
     }
-    void check(Part part) const;
+    [[noreturn]] void undeclared(Part part) const;
 
     const Stage* stage_ = nullptr;
     Parts allowed_;

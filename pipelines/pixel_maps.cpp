@@ -115,7 +115,7 @@ std::vector<bool> assembled_bands(const JobState& s, const PixelPlan& plan) {
 /// the rank count.
 TileSummaries compute_rank_share(JobState& s, const PixelPlan& plan,
                                  const sched::TileLayout& layout) {
-    TileTrace& trace = *s.trace;
+    TileTrace& trace = *s.pixel_maps().trace;
     // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
     const std::pair<std::size_t, std::size_t> range =
         sched::weighted_range(s.zones().tile_land, sched::rank(), sched::ranks());
@@ -160,14 +160,14 @@ TileSummaries compute_rank_share(JobState& s, const PixelPlan& plan,
     if (outcome.code)
         sched::throw_outcome(outcome);
     s.pixel_maps().tiles_resumed = std::size_t(outcome.sum);
-    s.writer_staging = outcome.from_writer;
+    s.pixel_maps().writer_staging = outcome.from_writer;
     return TileSummaries::of_ranks(std::move(outcome));
 }
 
 /// Every tile, computed here or taken from a checkpoint, into the work files; in a
 /// one-process run also into the score histogram and the style samples (returned).
 TileSummaries assemble_tiles(JobState& s, const PixelPlan& plan, const sched::TileLayout& layout) {
-    TileTrace& trace = *s.trace;
+    TileTrace& trace = *s.pixel_maps().trace;
     const bool one_process = sched::ranks() == 1;
     TileSummaries summaries(s.config.indicators.size());
     const char* phase = one_process ? "compute" : "assemble";
@@ -245,7 +245,7 @@ void PixelMaps::run(JobState& state) {
     PixelPlan plan = plan_pixels(state);
     const sched::TileLayout layout(state.grid().grid.width, state.grid().grid.height,
                                    state.config.tile_size);
-    state.trace = std::make_shared<TileTrace>(state);
+    state.pixel_maps().trace = std::make_shared<TileTrace>(state);
     if (sched::ranks() == 1) {
         use_summaries(state, plan, assemble_tiles(state, plan, layout));
         return;

@@ -9,7 +9,7 @@
 
 namespace riskmap {
 
-/// Joins every row of `rows` into state.records().counts, entering, leaving, pools, records and
+/// Joins every row of `rows` into state.records().counts, entering, leaving, pools, tally and
 /// rejects.
 void join_record_rows(JobState& state, io::RowReader& rows);
 

@@ -162,8 +162,8 @@ double peak_rss_mib() {
 std::string resources_json(const JobState& s) {
     return "{\"ranks\": " + std::to_string(sched::ranks()) +
            ", \"threads\": " + std::to_string(sched::worker_threads()) +
-           ", \"tile_size\": " + std::to_string(s.grid().tile_size) +
-           ", \"tiles\": " + std::to_string(s.grid().tiles) +
+           ", \"tile_size\": " + std::to_string(s.zones().tile_size) +
+           ", \"tiles\": " + std::to_string(s.zones().tiles) +
            ", \"tiles_resumed\": " + std::to_string(s.pixel_maps().tiles_resumed) +
            ", \"work_in_memory\": " + (s.pixel_maps().work_in_memory ? "true" : "false") +
            ", \"peak_rss_mib\": " + format_double(std::round(peak_rss_mib() * 10) / 10) + "}";

@@ -53,9 +53,10 @@ struct TileInputs {
 void sum_tile(const JobState& s, const Rect& t, const TileInputs& in, ZoneSums& sums,
               std::vector<std::int32_t>& touched) {
     const double scale = s.config.sanitation_scale;
+    const int width = s.grid().grid.width;
     for (int r = 0; r < t.height; ++r) {
         for (int c = 0; c < t.width; ++c) {
-            const std::int64_t pixel = std::int64_t(t.y0 + r) * s.grid().grid.width + t.x0 + c;
+            const std::int64_t pixel = std::int64_t(t.y0 + r) * width + t.x0 + c;
             const float pop = in.population(r, c);
             if (pop < 0)
                 keep_first(sums.first_negative, pixel);
@@ -237,8 +238,8 @@ void VillageZones::run(JobState& state) {
                                                                state.config.villages);
     const sched::TileLayout layout(state.grid().grid.width, state.grid().grid.height,
                                    state.config.tile_size);
-    state.grid().tile_size = layout.tile_size();
-    state.grid().tiles = layout.count();
+    state.zones().tile_size = layout.tile_size();
+    state.zones().tiles = layout.count();
     state.zones().tile_land.assign(layout.count(), 0);
     const ZoneSums total = sched::ranks() == 1 ? sum_zones(state, layout, 0, layout.count())
                                                : sum_zones_of_ranks(state, layout);

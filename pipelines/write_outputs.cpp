@@ -90,8 +90,8 @@ void WriteOutputs::run(JobState& state) {
     };
     stage_map_names(state, stage);
     finish_rank_maps(state, out.staging_dir());
-    if (state.trace)
-        state.trace->write();
+    if (state.pixel_maps().trace)
+        state.pixel_maps().trace->write();
     lap("write.maps");
     const Table villages = area_table(state.scores().villages, cfg);
     io::write_table_csv(stage("villages.csv"), villages);

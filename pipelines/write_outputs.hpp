@@ -16,8 +16,9 @@ public:
         return "write maps, tables, rejects and run.json, all or nothing";
     }
     Parts reads() const override {
-        return {Part::InputDigests, Part::Villages, Part::Records,   Part::Neighbours, Part::Grid,
-                Part::Scores,       Part::Previous, Part::PixelMaps, Part::ClassMaps};
+        return {Part::InputDigests, Part::Villages, Part::Records, Part::Neighbours,
+                Part::Grid,         Part::Zones,    Part::Scores,  Part::Previous,
+                Part::PixelMaps,    Part::ClassMaps};
     }
     Parts produces() const override { return {Part::Outputs}; }
     Options options() const override;

@@ -44,10 +44,11 @@ StripWriter::StripWriter(const std::string& path, const Grid& grid, const std::s
     ds_.reset(new Dataset{std::move(file)});
 }
 
-void StripWriter::write(int row0, int rows, std::vector<float>& values) {
+void StripWriter::write(int row0, int rows, const std::vector<float>& values) {
     CPLErrorReset();
-    if (ds_->file->GetRasterBand(1)->RasterIO(GF_Write, 0, row0, width_, rows, values.data(),
-                                              width_, rows, GDT_Float32, 0, 0, nullptr) != CE_None)
+    if (ds_->file->GetRasterBand(1)->RasterIO(GF_Write, 0, row0, width_, rows,
+                                              const_cast<float*>(values.data()), width_, rows,
+                                              GDT_Float32, 0, 0, nullptr) != CE_None)
         throw Error("cannot write '" + path_ + "'" + gdal_last_error());
     ds_->file->FlushCache(false);
     if (CPLGetLastErrorType() == CE_Failure)

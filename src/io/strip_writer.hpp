@@ -22,7 +22,7 @@ public:
                 const std::vector<std::pair<std::string, std::string>>& metadata, int threads);
     /// Rows row0 .. row0 + rows - 1, whole tiles per strip, flushed at once: GDAL's block
     /// cache never holds more than a strip.
-    void write(int row0, int rows, std::vector<float>& values);
+    void write(int row0, int rows, const std::vector<float>& values);
     /// Closes the file; throws Error when GDAL reports a failure while finishing it.
     void close();
 
