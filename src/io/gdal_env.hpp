@@ -25,7 +25,7 @@
 
 namespace riskmap::io {
 
-/// What io::DatasetPtr (io/tile_io.hpp) holds.
+/// What io::DatasetPtr (io/raster_io.hpp) holds.
 struct Dataset {
     GDALDatasetUniquePtr file;
 };

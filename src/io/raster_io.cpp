@@ -41,29 +41,21 @@ Grid grid_of(GDALDataset& ds, const std::string& path) {
 
 } // namespace
 
-struct MapReadback::Open {
-    GDALDatasetUniquePtr ds;
-    std::optional<float> nodata;
-};
-
-MapReadback::MapReadback(const std::string& path) : open_(std::make_unique<Open>()) {
-    open_->ds.reset(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
-    if (!open_->ds)
+MapReadback::MapReadback(const std::string& path)
+    : ds_(new Dataset{GDALDatasetUniquePtr(
+          GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY))}) {
+    if (!ds_->file)
         throw Error("cannot reopen '" + path + "'");
-    open_->nodata = float_nodata(*open_->ds);
+    nodata_ = float_nodata(*ds_->file);
 }
-
-MapReadback::~MapReadback() = default;
-MapReadback::MapReadback(MapReadback&&) noexcept = default;
-MapReadback& MapReadback::operator=(MapReadback&&) noexcept = default;
 
 Layer<float> MapReadback::read(const Rect& rect, int buf_w, int buf_h) {
     Layer<float> out(buf_w, buf_h);
-    if (open_->ds->GetRasterBand(1)->RasterIO(GF_Read, rect.x0, rect.y0, rect.width, rect.height,
+    if (ds_->file->GetRasterBand(1)->RasterIO(GF_Read, rect.x0, rect.y0, rect.width, rect.height,
                                               out.data(), buf_w, buf_h, GDT_Float32, 0,
                                               0) != CE_None)
         throw Error("cannot read back a map" + gdal_last_error());
-    nodata_to_nan(out, open_->nodata);
+    nodata_to_nan(out, nodata_);
     return out;
 }
 

@@ -16,21 +16,25 @@
 
 namespace riskmap::io {
 
+/// An open GDAL dataset, known by name only outside io's own files (io/gdal_env.hpp).
+struct Dataset;
+struct DatasetCloser {
+    void operator()(Dataset* dataset) const;
+};
+using DatasetPtr = std::unique_ptr<Dataset, DatasetCloser>;
+
 /// A finished map opened again for reading as float, nodata (a Byte map's 0) as NaN: windows
 /// resampled into a smaller buffer come from its overviews. One per thread: a GDAL dataset is
 /// not thread-safe.
 class MapReadback {
 public:
     explicit MapReadback(const std::string& path);
-    ~MapReadback();
-    MapReadback(MapReadback&&) noexcept;
-    MapReadback& operator=(MapReadback&&) noexcept;
     /// The grid window `rect` into a buf_w x buf_h buffer.
     Layer<float> read(const Rect& rect, int buf_w, int buf_h);
 
 private:
-    struct Open; ///< the dataset and its nodata value
-    std::unique_ptr<Open> open_;
+    DatasetPtr ds_;
+    std::optional<float> nodata_;
 };
 
 /// Every pixel equal to `nodata` becomes NaN: how every reader of riskmap marks no data.

@@ -17,13 +17,6 @@
 
 namespace riskmap::io {
 
-/// An open GDAL dataset, known by name only outside io's own files (io/gdal_env.hpp).
-struct Dataset;
-struct DatasetCloser {
-    void operator()(Dataset* dataset) const;
-};
-using DatasetPtr = std::unique_ptr<Dataset, DatasetCloser>;
-
 /// Band 1 of a raster on the analysis grid, read one window at a time (not thread-safe in
 /// GDAL, so reads are serialised here).
 class GridBandReader {
